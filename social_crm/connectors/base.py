@@ -1,0 +1,182 @@
+"""Platform-neutral types, errors and HTTP session for social_crm connectors.
+
+Nothing in ``social_crm.connectors`` imports Odoo: connectors take plain
+values and an injected :class:`requests.Session`, return plain dataclasses,
+and raise :class:`ConnectorError` subclasses whose message is written for the
+person who configured the account.
+"""
+
+import dataclasses
+from datetime import datetime
+
+import requests
+
+#: (connect, read) seconds applied to every request that does not set its own.
+DEFAULT_TIMEOUT = (5, 30)
+
+
+class TimeoutSession(requests.Session):
+    """A ``requests.Session`` that never waits forever.
+
+    Connectors (and the libraries they wrap, such as tweepy, which passes no
+    ``timeout``) send every request through an injected session of this class.
+    """
+
+    def __init__(self, timeout=DEFAULT_TIMEOUT):
+        super().__init__()
+        self.default_timeout = timeout
+
+    def request(self, method, url, *args, **kwargs):
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = self.default_timeout
+        return super().request(method, url, *args, **kwargs)
+
+
+# --------------------------------------------------------------------------
+# Errors
+# --------------------------------------------------------------------------
+class ConnectorError(Exception):
+    """A platform call failed. ``str(error)`` is a plain-words explanation.
+
+    :param retry_at: naive UTC datetime before which the call should not be
+        retried, when the platform said so (rate limits).
+    :param transient: whether retrying later may succeed without any change
+        by a person (network trouble, 5xx, rate limits).
+    """
+
+    transient = False
+
+    def __init__(self, message, *, retry_at=None, status=None):
+        super().__init__(message)
+        self.retry_at = retry_at
+        self.status = status
+
+
+class AuthenticationError(ConnectorError):
+    """Credentials are missing, wrong or revoked (HTTP 401)."""
+
+
+class AccessLevelError(ConnectorError):
+    """The credentials are valid but the plan or app may not use this (403)."""
+
+
+class RateLimitError(ConnectorError):
+    """The platform asks us to slow down (HTTP 429).
+
+    ``scope`` is ``"window"`` (a short window, e.g. X's 15 minutes),
+    ``"daily"`` or ``"monthly"`` (a usage cap of the plan).
+    """
+
+    transient = True
+
+    def __init__(self, message, *, retry_at=None, status=429, scope="window"):
+        super().__init__(message, retry_at=retry_at, status=status)
+        self.scope = scope
+
+
+class PlatformUnavailable(ConnectorError):
+    """Network trouble, a timeout or a 5xx: try again later."""
+
+    transient = True
+
+
+class MalformedResponse(ConnectorError):
+    """The platform answered something we cannot read (not the JSON we expect)."""
+
+    transient = True
+
+
+class RequestRefused(ConnectorError):
+    """The platform refused this particular request (400, 404, duplicate...)."""
+
+
+# --------------------------------------------------------------------------
+# Normalised data
+# --------------------------------------------------------------------------
+@dataclasses.dataclass
+class Profile:
+    """A social identity as the platform describes it."""
+
+    user_id: str
+    handle: str = ""
+    display_name: str = ""
+    profile_url: str = ""
+    avatar_url: str = ""
+    bio: str = ""
+    location: str = ""
+    followers: int = 0
+    verified: bool = False
+
+
+@dataclasses.dataclass
+class Post:
+    """One post, normalised. ``posted_at`` is a naive UTC datetime."""
+
+    external_id: str
+    text: str
+    posted_at: datetime | None = None
+    url: str = ""
+    author: Profile | None = None
+    conversation_key: str = ""
+    parent_external_id: str = ""
+    media_urls: list = dataclasses.field(default_factory=list)
+    lang: str = ""
+
+    def __post_init__(self):
+        if not self.conversation_key:
+            self.conversation_key = self.parent_external_id or self.external_id
+
+
+@dataclasses.dataclass
+class StreamSpec:
+    """What a stream listens for, in connector terms.
+
+    ``kind`` is ``"mention"`` (posts that mention our account), ``"keyword"``
+    or ``"hashtag"``; ``query`` holds the keyword or hashtag.
+    """
+
+    kind: str
+    query: str = ""
+    account_user_id: str = ""
+    account_handle: str = ""
+    page_size: int = 100
+
+
+@dataclasses.dataclass
+class FetchResult:
+    """A page of posts plus the cursor to store once they are saved.
+
+    ``has_more`` tells that another page is waiting right now.
+    """
+
+    posts: list
+    cursor: dict
+    has_more: bool = False
+
+
+class Connector:
+    """The one interface every platform implements."""
+
+    platform = None
+
+    def __init__(self, credentials=None, session=None):
+        self.credentials = dict(credentials or {})
+        self.session = session if session is not None else TimeoutSession()
+
+    def fetch(self, stream, cursor):
+        """Return a :class:`FetchResult` for ``stream`` (a :class:`StreamSpec`)
+        starting at ``cursor`` (a dict, or None for the first call)."""
+        raise NotImplementedError
+
+    def reply(self, text, in_reply_to):
+        """Publish ``text`` as a reply to the post ``in_reply_to`` (its
+        external id) and return the created :class:`Post`."""
+        raise NotImplementedError
+
+    def get_profile(self, user_id=None, handle=None):
+        """Return the :class:`Profile` of one user, by id or by handle."""
+        raise NotImplementedError
+
+    def test_connection(self):
+        """Check the credentials; return the :class:`Profile` of our account."""
+        raise NotImplementedError

@@ -1,0 +1,91 @@
+"""The demo connector: replays a bundled, self-written sample stream.
+
+It needs no keys and makes no network call. Each ``fetch`` releases the next
+few posts of ``data/demo_stream.json`` (Dutch and English posts about the
+fictional department store "Warenhuis Hollandia"), stamped with the current
+time, so a new database's inbox fills up the way a real one does, through
+the very same ingestion path as real platforms.
+"""
+
+import json
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from .base import Connector, FetchResult, Post, Profile, RequestRefused
+
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "demo_stream.json"
+
+
+def load_sample(path=SAMPLE):
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+class DemoConnector(Connector):
+    platform = "demo"
+
+    def __init__(self, credentials=None, session=None, sample=None, now=None):
+        super().__init__(credentials, session)
+        self.sample = sample if sample is not None else load_sample()
+        self._now = now
+
+    def now(self):
+        return self._now or datetime.now(timezone.utc).replace(tzinfo=None)
+
+    def _profile(self, handle):
+        author = self.sample["authors"][handle]
+        return Profile(
+            user_id=f"demo-{handle}",
+            handle=handle,
+            display_name=author.get("name", handle),
+            profile_url=f"https://social.example/@{handle}",
+            bio=author.get("bio", ""),
+            location=author.get("location", ""),
+            followers=author.get("followers", 0),
+            verified=author.get("verified", False),
+        )
+
+    def fetch(self, stream, cursor):
+        posts = [p for p in self.sample["posts"]
+                 if stream.kind == "mention" or stream.query.lower().lstrip("#")
+                 in p["text"].lower()]
+        offset = int((cursor or {}).get("offset", 0))
+        size = max(1, min(int(stream.page_size or 3), len(posts) or 1))
+        batch = posts[offset:offset + size]
+        now = self.now()
+        result = []
+        for index, item in enumerate(batch):
+            result.append(Post(
+                external_id=item["id"],
+                text=item["text"],
+                posted_at=now - timedelta(minutes=len(batch) - index),
+                url=f"https://social.example/@{item['author']}/{item['id']}",
+                author=self._profile(item["author"]),
+                parent_external_id=item.get("reply_to", ""),
+                conversation_key=item.get("reply_to", "") or item["id"],
+                lang=item.get("lang", ""),
+            ))
+        return FetchResult(result, {"offset": offset + len(batch)}, has_more=False)
+
+    def reply(self, text, in_reply_to):
+        if not text.strip():
+            raise RequestRefused("An empty reply cannot be posted.")
+        reply_id = f"demo-reply-{uuid.uuid4().hex[:12]}"
+        return Post(
+            external_id=reply_id,
+            text=text,
+            posted_at=self.now(),
+            url=f"https://social.example/replies/{reply_id}",
+            parent_external_id=in_reply_to or "",
+        )
+
+    def get_profile(self, user_id=None, handle=None):
+        handle = handle or (user_id or "").removeprefix("demo-")
+        if handle not in self.sample["authors"]:
+            raise RequestRefused(f"The demo stream has no user '{handle}'.")
+        return self._profile(handle)
+
+    def test_connection(self):
+        return Profile(user_id="demo-hollandia", handle="hollandia",
+                       display_name="Warenhuis Hollandia (demo)")

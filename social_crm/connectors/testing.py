@@ -1,0 +1,123 @@
+"""Replay of recorded HTTP exchanges, for connector tests.
+
+:class:`ReplaySession` is injected into a connector in place of its real
+session. It answers from queued recordings (the ``decoded/`` JSON of
+``../shared/fixtures/api`` or the project's own self-written fixtures), keeps
+every request it saw, insists that each carries a timeout, and refuses any
+request it has no recording for, so a test can never reach the network.
+Odoo's test base blocks ``Session.send`` for non-local hosts; this subclass
+overrides ``send`` itself, so the replay also works inside Odoo tests.
+"""
+
+import json
+import os
+import re
+from collections import deque
+from http import HTTPStatus
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import requests
+from requests.structures import CaseInsensitiveDict
+
+from .base import TimeoutSession
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+#: self-written fixtures (429, 5xx, malformed bodies, expansions...)
+LOCAL_FIXTURES = PACKAGE_DIR / "tests" / "fixtures"
+
+
+def shared_dir():
+    """The ``shared/`` folder beside the project, or None when absent."""
+    candidates = [os.environ.get("SOCIAL_CRM_SHARED")]
+    candidates += [str(parent / "shared") for parent in PACKAGE_DIR.parents][:2]
+    for candidate in candidates:
+        if candidate and (Path(candidate) / "fixtures" / "api").is_dir():
+            return Path(candidate)
+    return None
+
+
+def shared_recording(*parts):
+    """Load a recording from ``shared/fixtures/api/<parts>``; None if absent."""
+    base = shared_dir()
+    path = base.joinpath("fixtures", "api", *parts) if base else None
+    if not path or not path.is_file():
+        return None
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def local_recording(*parts):
+    """Load one of the project's self-written fixtures."""
+    with open(LOCAL_FIXTURES.joinpath(*parts), encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+class UnexpectedRequest(AssertionError):
+    """The code under test sent a request that has no recording."""
+
+
+class ReplaySession(TimeoutSession):
+    def __init__(self):
+        super().__init__()
+        self.routes = []
+        self.calls = []
+
+    def add(self, method, url_pattern, *, status=200, body=None, raw=None,
+            headers=None, params=None, exc=None, times=1):
+        """Queue one answer for requests matching ``method`` and the regular
+        expression ``url_pattern`` (and, if given, the query ``params``).
+
+        ``body`` is sent as JSON, ``raw`` as-is (for malformed bodies);
+        ``exc`` is raised instead of answering (timeouts, connection errors).
+        """
+        answer = {"status": status, "body": body, "raw": raw,
+                  "headers": dict(headers or {}), "exc": exc}
+        for route in self.routes:
+            if route[:3] == [method.upper(), url_pattern, params]:
+                route[3].extend([answer] * times)
+                return self
+        self.routes.append([method.upper(), url_pattern, params, deque([answer] * times)])
+        return self
+
+    def add_recording(self, exchange, url_pattern=None, times=1):
+        """Queue one exchange of a ``decoded/`` recording
+        (``{method, uri, status, rate_limit_headers, body}``)."""
+        pattern = url_pattern or "^" + re.escape(urlsplit(exchange["uri"])._replace(query="").geturl()) + r"(\?|$)"
+        return self.add(exchange["method"], pattern, status=exchange["status"],
+                        body=exchange.get("body"), raw=exchange.get("raw"),
+                        headers=exchange.get("rate_limit_headers") or exchange.get("headers"),
+                        times=times)
+
+    def send(self, request, **kwargs):
+        if kwargs.get("timeout") is None:
+            raise UnexpectedRequest(f"{request.method} {request.url} was sent without a timeout")
+        query = {k: v[0] for k, v in parse_qs(urlsplit(request.url).query).items()}
+        self.calls.append({"method": request.method, "url": request.url, "params": query,
+                           "body": request.body, "headers": dict(request.headers),
+                           "timeout": kwargs["timeout"]})
+        for method, pattern, params, answers in self.routes:
+            if (method == request.method and answers and re.search(pattern, request.url)
+                    and all(query.get(k) == v for k, v in (params or {}).items())):
+                answer = answers.popleft()
+                break
+        else:
+            raise UnexpectedRequest(f"no recording left for {request.method} {request.url}")
+        if answer["exc"] is not None:
+            raise answer["exc"]
+        response = requests.Response()
+        response.status_code = answer["status"]
+        response.reason = HTTPStatus(answer["status"]).phrase
+        response.url = request.url
+        response.request = request
+        response.headers = CaseInsensitiveDict(answer["headers"])
+        if answer["raw"] is not None:
+            response._content = answer["raw"].encode()
+        else:
+            response._content = json.dumps(answer["body"]).encode()
+            response.headers.setdefault("content-type", "application/json")
+        return response
+
+    def pending(self):
+        """Answers queued but never asked for."""
+        return [(m, p) for m, p, _params, answers in self.routes for _ in answers]

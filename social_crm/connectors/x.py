@@ -1,0 +1,371 @@
+"""X (Twitter) API v2 connector, built on tweepy's ``Client``.
+
+Reading uses the app's bearer token; replying uses user-context OAuth 1.0a
+(API key and secret plus the account's access token and secret).
+
+The cursor of a stream is ``{"since_id", "pending_newest_id", "next_token"}``:
+while a run pages back through new posts (``next_token``), ``since_id`` keeps
+its old value and the newest id seen is parked in ``pending_newest_id``; only
+after the last page does ``since_id`` move. A crash or a 429 in the middle of
+the pages therefore never skips a post.
+"""
+
+import calendar
+from datetime import datetime, timedelta, timezone
+
+import requests
+import tweepy
+
+from .base import (
+    AccessLevelError,
+    AuthenticationError,
+    Connector,
+    ConnectorError,
+    FetchResult,
+    MalformedResponse,
+    PlatformUnavailable,
+    Post,
+    Profile,
+    RateLimitError,
+    RequestRefused,
+)
+
+TWEET_FIELDS = [
+    "author_id",
+    "created_at",
+    "conversation_id",
+    "in_reply_to_user_id",
+    "referenced_tweets",
+    "lang",
+    "attachments",
+]
+USER_FIELDS = [
+    "name",
+    "username",
+    "description",
+    "location",
+    "profile_image_url",
+    "public_metrics",
+    "verified",
+]
+EXPANSIONS = ["author_id", "attachments.media_keys"]
+MEDIA_FIELDS = ["url", "preview_image_url"]
+WEB = "https://x.com"
+
+
+def _utcnow():
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _from_epoch(value):
+    try:
+        return datetime.fromtimestamp(int(value), timezone.utc).replace(tzinfo=None)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def _parse_time(value):
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo:
+        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+    return parsed
+
+
+def _next_month(now):
+    days = calendar.monthrange(now.year, now.month)[1]
+    return (now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+            + timedelta(days=days))
+
+
+def _body(response):
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+class XConnector(Connector):
+    platform = "x"
+
+    def __init__(self, credentials=None, session=None):
+        super().__init__(credentials, session)
+        creds = self.credentials
+        self.client = tweepy.Client(
+            bearer_token=creds.get("bearer_token") or None,
+            consumer_key=creds.get("consumer_key") or None,
+            consumer_secret=creds.get("consumer_secret") or None,
+            access_token=creds.get("access_token") or None,
+            access_token_secret=creds.get("access_token_secret") or None,
+            return_type=requests.Response,
+            wait_on_rate_limit=False,
+        )
+        # tweepy sends everything through client.session: inject ours, which
+        # carries the default timeout (and, in tests, the replay).
+        self.client.session = self.session
+
+    # ------------------------------------------------------------------
+    # Calling the API
+    # ------------------------------------------------------------------
+    def _has_user_context(self):
+        return all(
+            self.credentials.get(key)
+            for key in ("consumer_key", "consumer_secret", "access_token",
+                        "access_token_secret")
+        )
+
+    def _call(self, method, *args, user_auth=False, **kwargs):
+        """Call a tweepy ``Client`` method; return the decoded JSON body."""
+        if user_auth and not self._has_user_context():
+            raise AuthenticationError(
+                "This needs the account's user-context keys: API key and "
+                "secret, access token and access token secret.")
+        if not user_auth and not self.credentials.get("bearer_token"):
+            raise AuthenticationError(
+                "No bearer token is set for this X account.")
+        try:
+            response = method(*args, user_auth=user_auth, **kwargs)
+        except tweepy.TooManyRequests as exc:
+            raise self._rate_limit_error(exc.response) from exc
+        except tweepy.Unauthorized as exc:
+            raise AuthenticationError(
+                "X rejected the credentials (401 Unauthorized). Check the "
+                "tokens and keys on the account; they may have been "
+                "regenerated or revoked.", status=401) from exc
+        except tweepy.Forbidden as exc:
+            raise self._forbidden_error(exc.response) from exc
+        except tweepy.TwitterServerError as exc:
+            raise PlatformUnavailable(
+                f"X had a server error ({exc.response.status_code}); "
+                "it will be tried again later.",
+                status=exc.response.status_code) from exc
+        except tweepy.HTTPException as exc:
+            detail = "; ".join(exc.api_messages) or exc.response.reason or ""
+            raise RequestRefused(
+                f"X refused the request ({exc.response.status_code}): {detail}",
+                status=exc.response.status_code) from exc
+        except requests.Timeout as exc:
+            raise PlatformUnavailable(
+                "X did not answer in time; it will be tried again later."
+            ) from exc
+        except requests.RequestException as exc:
+            raise PlatformUnavailable(f"Could not reach X: {exc}") from exc
+        body = _body(response)
+        if body is None:
+            raise MalformedResponse(
+                f"X answered HTTP {response.status_code} with a body that is "
+                f"not a JSON object ({len(response.content or b'')} bytes); "
+                "it will be tried again later.", status=response.status_code)
+        return body
+
+    def _rate_limit_error(self, response):
+        headers = response.headers
+        body = _body(response) or {}
+        now = _utcnow()
+        problem = f"{body.get('type', '')} {body.get('title', '')}".lower()
+        if "usage-capped" in problem or "usagecap" in problem:
+            return RateLimitError(
+                "The monthly usage cap of this X API plan is used up. Reading "
+                "resumes at the start of next month, or after upgrading the "
+                "plan in the X developer portal.",
+                retry_at=_next_month(now), scope="monthly")
+        for prefix in ("x-user-limit-24hour", "x-app-limit-24hour"):
+            if headers.get(f"{prefix}-remaining") == "0":
+                retry_at = _from_epoch(headers.get(f"{prefix}-reset"))
+                return RateLimitError(
+                    "The daily limit of this X API plan is reached; it is "
+                    "tried again when the limit resets.",
+                    retry_at=retry_at or now + timedelta(hours=24), scope="daily")
+        retry_at = _from_epoch(headers.get("x-rate-limit-reset"))
+        if not retry_at or retry_at < now:
+            retry_at = now + timedelta(minutes=15)
+        return RateLimitError(
+            "X's rate limit for this endpoint is reached (15-minute window); "
+            "the stream resumes where it stopped after the reset.",
+            retry_at=retry_at, scope="window")
+
+    def _forbidden_error(self, response):
+        body = _body(response) or {}
+        reason = str(body.get("reason", ""))
+        detail = body.get("detail") or "; ".join(
+            str(e.get("message", "")) for e in body.get("errors", []) if isinstance(e, dict))
+        if reason == "client-not-enrolled" or "client-forbidden" in str(body.get("type", "")):
+            level = body.get("required_enrollment") or "a higher access level"
+            return AccessLevelError(
+                "Your X API plan does not allow this (it needs "
+                f"{level}). Reading mentions and searching need the Basic "
+                "plan or higher: upgrade the app in the X developer portal, "
+                "then test the connection again.", status=403)
+        return RequestRefused(f"X refused the request (403 Forbidden): {detail}", status=403)
+
+    # ------------------------------------------------------------------
+    # Mapping
+    # ------------------------------------------------------------------
+    @staticmethod
+    def _profile(user):
+        metrics = user.get("public_metrics") or {}
+        handle = user.get("username") or ""
+        return Profile(
+            user_id=str(user["id"]),
+            handle=handle,
+            display_name=user.get("name") or "",
+            profile_url=f"{WEB}/{handle}" if handle else "",
+            avatar_url=user.get("profile_image_url") or "",
+            bio=user.get("description") or "",
+            location=user.get("location") or "",
+            followers=int(metrics.get("followers_count") or 0),
+            verified=bool(user.get("verified")),
+        )
+
+    def _lookup_users(self, user_ids):
+        """Profiles for ids the response did not expand (fallback lookup)."""
+        profiles = {}
+        ids = sorted(set(user_ids))
+        for start in range(0, len(ids), 100):
+            body = self._call(self.client.get_users, ids=ids[start:start + 100],
+                              user_fields=USER_FIELDS)
+            for user in body.get("data") or []:
+                profiles[str(user["id"])] = self._profile(user)
+        return profiles
+
+    def _posts(self, body):
+        data = body.get("data") or []
+        includes = body.get("includes") or {}
+        if not isinstance(data, list) or not isinstance(includes, dict):
+            raise MalformedResponse("X answered with an unexpected structure.")
+        users = {str(u["id"]): self._profile(u) for u in includes.get("users") or []}
+        media = {
+            m.get("media_key"): m.get("url") or m.get("preview_image_url")
+            for m in includes.get("media") or []
+        }
+        missing = {str(t["author_id"]) for t in data
+                   if t.get("author_id") and str(t["author_id"]) not in users}
+        if missing:
+            users.update(self._lookup_users(missing))
+        posts = []
+        for tweet in data:
+            if "id" not in tweet or "text" not in tweet:
+                raise MalformedResponse("X sent a post without id or text.")
+            author = users.get(str(tweet.get("author_id") or ""))
+            tweet_id = str(tweet["id"])
+            parent = next(
+                (str(ref["id"]) for ref in tweet.get("referenced_tweets") or []
+                 if ref.get("type") == "replied_to"), "")
+            keys = (tweet.get("attachments") or {}).get("media_keys") or []
+            posts.append(Post(
+                external_id=tweet_id,
+                text=tweet["text"],
+                posted_at=_parse_time(tweet.get("created_at")),
+                url=(f"{WEB}/{author.handle}/status/{tweet_id}" if author and author.handle
+                     else f"{WEB}/i/web/status/{tweet_id}"),
+                author=author,
+                conversation_key=str(tweet.get("conversation_id") or parent or tweet_id),
+                parent_external_id=parent,
+                media_urls=[media[k] for k in keys if media.get(k)],
+                lang=tweet.get("lang") or "",
+            ))
+        return posts
+
+    # ------------------------------------------------------------------
+    # Interface
+    # ------------------------------------------------------------------
+    def _account_user_id(self, stream):
+        if stream.account_user_id:
+            return stream.account_user_id
+        if not stream.account_handle:
+            raise ConnectorError(
+                "Set the account's handle (or test the connection) so that "
+                "mentions can be read.")
+        return self.get_profile(handle=stream.account_handle).user_id
+
+    def fetch(self, stream, cursor):
+        cursor = dict(cursor or {})
+        since_id = cursor.get("since_id")
+        next_token = cursor.get("next_token")
+        params = {
+            "max_results": min(max(int(stream.page_size or 100), 10), 100),
+            "expansions": EXPANSIONS,
+            "tweet_fields": TWEET_FIELDS,
+            "user_fields": USER_FIELDS,
+            "media_fields": MEDIA_FIELDS,
+        }
+        if since_id:
+            params["since_id"] = since_id
+        if stream.kind == "mention":
+            if next_token:
+                params["pagination_token"] = next_token
+            body = self._call(self.client.get_users_mentions,
+                              self._account_user_id(stream), **params)
+        elif stream.kind in ("keyword", "hashtag"):
+            query = (stream.query or "").strip()
+            if not query:
+                raise ConnectorError("This stream has no keyword or hashtag to search for.")
+            if stream.kind == "hashtag" and not query.startswith("#"):
+                query = f"#{query}"
+            if next_token:
+                params["next_token"] = next_token
+            body = self._call(self.client.search_recent_tweets, query, **params)
+        else:
+            raise ConnectorError(f"X streams cannot listen for '{stream.kind}'.")
+        posts = self._posts(body)
+        meta = body.get("meta") or {}
+        # The newest id of a run is the newest id of its first page.
+        pending = cursor.get("pending_newest_id") if next_token else None
+        pending = pending or meta.get("newest_id") or (posts[0].external_id if posts else None)
+        if meta.get("next_token"):
+            new_cursor = {"since_id": since_id, "pending_newest_id": pending,
+                          "next_token": meta["next_token"]}
+            return FetchResult(posts, new_cursor, has_more=True)
+        new_cursor = {"since_id": pending or since_id, "pending_newest_id": None,
+                      "next_token": None}
+        return FetchResult(posts, new_cursor, has_more=False)
+
+    def reply(self, text, in_reply_to):
+        body = self._call(self.client.create_tweet, text=text,
+                          in_reply_to_tweet_id=in_reply_to, user_auth=True)
+        data = body.get("data") or {}
+        if not data.get("id"):
+            raise MalformedResponse("X accepted the reply but sent back no id.")
+        tweet_id = str(data["id"])
+        return Post(
+            external_id=tweet_id,
+            text=data.get("text", text),
+            posted_at=_utcnow(),
+            url=f"{WEB}/i/web/status/{tweet_id}",
+            parent_external_id=str(in_reply_to or ""),
+        )
+
+    def get_profile(self, user_id=None, handle=None):
+        if user_id:
+            body = self._call(self.client.get_user, id=user_id, user_fields=USER_FIELDS)
+        elif handle:
+            body = self._call(self.client.get_user, username=handle.lstrip("@"),
+                              user_fields=USER_FIELDS)
+        else:
+            raise ValueError("get_profile needs a user_id or a handle")
+        if not isinstance(body.get("data"), dict):
+            raise RequestRefused("X found no such user.")
+        return self._profile(body["data"])
+
+    def test_connection(self):
+        """Check the keys and the plan: who are we, and may we read mentions?"""
+        if self._has_user_context():
+            body = self._call(self.client.get_me, user_fields=USER_FIELDS, user_auth=True)
+            if not isinstance(body.get("data"), dict):
+                raise MalformedResponse("X answered /users/me without a user.")
+            profile = self._profile(body["data"])
+        elif self.credentials.get("handle"):
+            profile = self.get_profile(handle=self.credentials["handle"])
+        else:
+            raise AuthenticationError(
+                "Enter the account's handle, or its user-context keys, to "
+                "test the connection.")
+        if self.credentials.get("bearer_token"):
+            # Reading is what the plan may forbid (403 on the free tier).
+            self._call(self.client.get_users_mentions, profile.user_id, max_results=5)
+        return profile

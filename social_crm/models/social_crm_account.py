@@ -1,0 +1,132 @@
+import logging
+
+from odoo import fields, models
+
+from ..connectors import ConnectorError, Profile, TimeoutSession, get_connector
+
+_logger = logging.getLogger(__name__)
+
+PLATFORMS = [("x", "X (Twitter)"), ("demo", "Demo (sample stream)")]
+
+#: account field -> connector credential name; readable by admins only
+CREDENTIAL_FIELDS = {
+    "x_bearer_token": "bearer_token",
+    "x_api_key": "consumer_key",
+    "x_api_secret": "consumer_secret",
+    "x_access_token": "access_token",
+    "x_access_token_secret": "access_token_secret",
+}
+
+
+class SocialCrmAccount(models.Model):
+    _name = "social_crm.account"
+    _description = "Social CRM account"
+    _inherit = ["mail.thread"]
+    _order = "name, id"
+
+    name = fields.Char(required=True, tracking=True)
+    active = fields.Boolean(default=True)
+    platform = fields.Selection(PLATFORMS, required=True, default="x", tracking=True)
+    handle = fields.Char(help="Our own handle on the platform, without the @.")
+    external_user_id = fields.Char(
+        "Platform user id", copy=False,
+        help="Filled in by 'Test connection'.")
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True,
+        default=lambda self: self.env.company)
+    team_id = fields.Many2one(
+        "crm.team", "Webcare team",
+        help="The sales team whose members answer this account's posts.")
+    state = fields.Selection(
+        [("draft", "Not tested"), ("connected", "Connected"), ("error", "Error")],
+        default="draft", required=True, readonly=True, copy=False, tracking=True)
+    error_message = fields.Text(readonly=True, copy=False)
+    last_sync_at = fields.Datetime("Last sync", readonly=True, copy=False)
+    stream_ids = fields.One2many("social_crm.stream", "account_id", "Streams")
+    conversation_count = fields.Integer(compute="_compute_conversation_count")
+
+    # Credentials: only administrators can read or write them, through any
+    # channel (views, RPC, exports). Connectors get them via sudo().
+    x_bearer_token = fields.Char("Bearer token", groups="base.group_system", copy=False)
+    x_api_key = fields.Char("API key", groups="base.group_system", copy=False)
+    x_api_secret = fields.Char("API key secret", groups="base.group_system", copy=False)
+    x_access_token = fields.Char("Access token", groups="base.group_system", copy=False)
+    x_access_token_secret = fields.Char(
+        "Access token secret", groups="base.group_system", copy=False)
+
+    def _compute_conversation_count(self):
+        counts = dict(self.env["social_crm.conversation"]._read_group(
+            [("account_id", "in", self.ids)], ["account_id"], ["__count"]))
+        for account in self:
+            account.conversation_count = counts.get(account, 0)
+
+    # ------------------------------------------------------------------
+    # Connector
+    # ------------------------------------------------------------------
+    def _connector_session(self):
+        """The HTTP session every connector call goes through (tests inject
+        a replaying session here)."""
+        return TimeoutSession()
+
+    def _get_connector(self):
+        self.ensure_one()
+        sudo = self.sudo()
+        credentials = {name: sudo[field] for field, name in CREDENTIAL_FIELDS.items()}
+        credentials["handle"] = self.handle
+        return get_connector(self.platform, credentials, self._connector_session())
+
+    def _own_profile(self):
+        """Our account as a post author (for replies we send)."""
+        self.ensure_one()
+        if not self.external_user_id:
+            return None
+        return Profile(user_id=self.external_user_id, handle=self.handle or "",
+                       display_name=self.name)
+
+    def _record_error(self, error):
+        self.write({"state": "error", "error_message": str(error)})
+
+    def _record_success(self):
+        vals = {"last_sync_at": fields.Datetime.now()}
+        if self.state != "connected" or self.error_message:
+            vals.update(state="connected", error_message=False)
+        self.write(vals)
+
+    def action_test_connection(self):
+        self.ensure_one()
+        try:
+            profile = self._get_connector().test_connection()
+        except ConnectorError as error:
+            self._record_error(error)
+            return self._notify(self.env._("Connection failed: %s", error), "danger")
+        self.write({
+            "state": "connected",
+            "error_message": False,
+            "handle": profile.handle or self.handle,
+            "external_user_id": profile.user_id,
+        })
+        return self._notify(
+            self.env._("Connected as @%(handle)s.", handle=profile.handle), "success")
+
+    def _notify(self, message, kind):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "message": message,
+                "type": kind,
+                "sticky": kind == "danger",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def action_view_conversations(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "social_crm.action_social_crm_conversation")
+        action["domain"] = [("account_id", "in", self.ids)]
+        return action
+
+    def write(self, vals):
+        if vals.keys() & (CREDENTIAL_FIELDS.keys() | {"platform", "handle"}) and "state" not in vals:
+            vals = dict(vals, state="draft")
+        return super().write(vals)

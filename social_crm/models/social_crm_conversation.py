@@ -1,0 +1,206 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..connectors import ConnectorError
+from .social_crm_account import PLATFORMS
+
+PRIORITIES = [("0", "Low"), ("1", "Normal"), ("2", "High"), ("3", "Urgent")]
+
+
+class SocialCrmConversation(models.Model):
+    """A conversation on a platform: the unit webcare agents work on.
+
+    Posts (``social_crm.message``) are its log lines; it carries the
+    workflow: state, assignee, priority and first response time.
+    """
+
+    _name = "social_crm.conversation"
+    _description = "Social conversation"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "priority desc, last_message_at desc, id desc"
+
+    name = fields.Char(required=True)
+    conversation_key = fields.Char(required=True, index=True, readonly=True)
+    platform = fields.Selection(PLATFORMS, required=True, readonly=True)
+    account_id = fields.Many2one(
+        "social_crm.account", required=True, ondelete="cascade", index=True, readonly=True)
+    company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
+    team_id = fields.Many2one(related="account_id.team_id", store=True, string="Team")
+    identity_id = fields.Many2one(
+        "social_crm.identity", "Started by", ondelete="set null", index="btree_not_null",
+        readonly=True)
+    partner_id = fields.Many2one(
+        related="identity_id.partner_id", store=True, string="Contact", index="btree_not_null")
+    post_ids = fields.One2many("social_crm.message", "conversation_id", "Posts")
+    post_count = fields.Integer("Posts count", compute="_compute_post_count")
+    state = fields.Selection(
+        [("new", "New"), ("open", "Open"), ("replied", "Replied"), ("closed", "Closed")],
+        default="new", required=True, index=True, tracking=True, group_expand=True)
+    user_id = fields.Many2one(
+        "res.users", "Assigned to", index="btree_not_null", tracking=True,
+        domain="[('share', '=', False)]")
+    priority = fields.Selection(PRIORITIES, default="1", index=True)
+    first_inbound_at = fields.Datetime("First post at", readonly=True)
+    last_message_at = fields.Datetime("Last post at", readonly=True, index=True)
+    first_response_at = fields.Datetime("First response at", readonly=True)
+    first_response_time = fields.Float(
+        "First response time (hours)", compute="_compute_first_response_time", store=True,
+        aggregator="avg")
+    reply_template_id = fields.Many2one(
+        "social_crm.reply.template", "Reply template", store=False)
+    reply_draft = fields.Text("Reply")
+
+    _sql_constraints = [
+        ("key_unique", "UNIQUE(platform, conversation_key, company_id)",
+         "This conversation already exists for this company."),
+    ]
+
+    @api.depends("first_inbound_at", "first_response_at")
+    def _compute_first_response_time(self):
+        for conversation in self:
+            start, end = conversation.first_inbound_at, conversation.first_response_at
+            conversation.first_response_time = (
+                max((end - start).total_seconds(), 0) / 3600 if start and end else 0)
+
+    def _compute_post_count(self):
+        counts = dict(self.env["social_crm.message"]._read_group(
+            [("conversation_id", "in", self.ids)], ["conversation_id"], ["__count"]))
+        for conversation in self:
+            conversation.post_count = counts.get(conversation, 0)
+
+    @api.onchange("reply_template_id")
+    def _onchange_reply_template_id(self):
+        if self.reply_template_id and self._origin.id:
+            self.reply_draft = self.reply_template_id._render_for(self._origin)
+
+    # ------------------------------------------------------------------
+    # Ingestion helpers (called by social_crm.message._ingest, as sudo)
+    # ------------------------------------------------------------------
+    @api.model
+    def _for_posts(self, account, posts, known_messages):
+        """Find or create the conversation of each post.
+
+        A post whose parent is stored joins the parent's conversation, so
+        replies stay together even when the platform sends no conversation key.
+
+        :return: dict external id -> conversation
+        """
+        company = account.company_id
+        keys = {}
+        for post in posts:
+            parent = known_messages.get(post.parent_external_id)
+            keys[post.external_id] = (parent.conversation_id.conversation_key if parent
+                                      else keys.get(post.parent_external_id)
+                                      or post.conversation_key)
+        existing = {c.conversation_key: c for c in self.search([
+            ("platform", "=", account.platform),
+            ("company_id", "=", company.id),
+            ("conversation_key", "in", list(set(keys.values()))),
+        ])}
+        to_create = {}
+        for post in posts:
+            key = keys[post.external_id]
+            if key not in existing and key not in to_create:
+                to_create[key] = {
+                    "name": self._name_from_text(post.text),
+                    "conversation_key": key,
+                    "platform": account.platform,
+                    "account_id": account.id,
+                }
+        if to_create:
+            created = self.with_context(mail_create_nolog=True, tracking_disable=True).create(
+                list(to_create.values()))
+            existing.update({c.conversation_key: c for c in created})
+        return {external_id: existing[key] for external_id, key in keys.items()}
+
+    @staticmethod
+    def _name_from_text(text):
+        text = " ".join((text or "").split())
+        return (text if len(text) <= 60 else text[:59] + "…") or "…"
+
+    def _on_new_messages(self, messages, agent):
+        """Update the workflow and log new posts in the chatter."""
+        for conversation in self:
+            posts = messages.filtered(lambda m, c=conversation: m.conversation_id == c)
+            incoming = posts.filtered(lambda m: m.direction == "in")
+            outgoing = posts - incoming
+            vals = {"last_message_at": max(
+                [conversation.last_message_at or posts[0].posted_at] + posts.mapped("posted_at"))}
+            if incoming:
+                if not conversation.identity_id:
+                    vals["identity_id"] = incoming[0].author_identity_id.id
+                if not conversation.first_inbound_at:
+                    vals["first_inbound_at"] = min(incoming.mapped("posted_at"))
+                if conversation.state in ("replied", "closed"):
+                    vals["state"] = "open"
+            if outgoing:
+                vals["state"] = "replied"
+                if not conversation.first_response_at:
+                    vals["first_response_at"] = min(outgoing.mapped("received_at"))
+            conversation.write(vals)
+            for post in posts.sorted(lambda m: (m.posted_at, m.id)):
+                conversation._log_post(post, agent)
+
+    def _log_post(self, post, agent):
+        """Log a post in the chatter. The text is passed as ``str``, which
+        ``message_post`` escapes: post text is never rendered as HTML."""
+        if post.direction == "out":
+            author = {"author_id": agent.partner_id.id}
+        else:
+            identity = post.author_identity_id
+            platform = dict(PLATFORMS).get(post.platform, post.platform)
+            who = identity.name if identity else self.env._("Unknown author")
+            author = {"author_id": False, "email_from": f"{who} on {platform}"}
+        self.with_context(mail_create_nosubscribe=True).message_post(
+            body=post.text or "",
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+            **author,
+        )
+
+    # ------------------------------------------------------------------
+    # Agent actions
+    # ------------------------------------------------------------------
+    def _reply_target(self):
+        """The post a reply answers: the latest incoming one."""
+        self.ensure_one()
+        incoming = self.post_ids.filtered(lambda m: m.direction == "in")
+        return (incoming or self.post_ids).sorted(lambda m: (m.posted_at, m.id))[-1:]
+
+    def action_send_reply(self):
+        """Post the draft through the platform and record it.
+
+        When the platform refuses, nothing changes: the draft stays and so
+        does the state.
+        """
+        self.ensure_one()
+        text = (self.reply_draft or "").strip()
+        if not text:
+            raise UserError(self.env._("Write a reply first."))
+        target = self._reply_target()
+        if not target:
+            raise UserError(self.env._("This conversation has no post to reply to."))
+        account = self.account_id
+        try:
+            post = account._get_connector().reply(text, in_reply_to=target.external_id)
+        except ConnectorError as error:
+            raise UserError(self.env._(
+                "The reply was not posted: %(error)s\nYour draft is kept.",
+                error=error)) from error
+        post.author = post.author or account._own_profile()
+        post.parent_external_id = target.external_id
+        post.conversation_key = self.conversation_key
+        self.env["social_crm.message"]._ingest(account, [post], direction="out")
+        self.reply_draft = False
+        if not self.user_id:
+            self.user_id = self.env.user
+        return True
+
+    def action_assign_to_me(self):
+        self.write({"user_id": self.env.user.id})
+
+    def action_close(self):
+        self.write({"state": "closed"})
+
+    def action_reopen(self):
+        self.write({"state": "open"})

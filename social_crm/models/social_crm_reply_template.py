@@ -1,0 +1,33 @@
+from odoo import fields, models
+
+
+class SocialCrmReplyTemplate(models.Model):
+    """A canned reply with placeholders, rendered on a conversation.
+
+    Example body: ``Hi {{ object.identity_id.profile_name or '' }}, thanks for
+    your message! ^{{ user.name }}``
+    """
+
+    _name = "social_crm.reply.template"
+    _description = "Social CRM reply template"
+    _inherit = ["mail.render.mixin"]
+    _order = "sequence, name, id"
+    # Like mail.template: any agent may render a stored template, while
+    # creating or editing one with code in its placeholders needs the
+    # "Mail Template Editor" group (checked by mail.render.mixin).
+    _unrestricted_rendering = True
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    body = fields.Text(required=True, translate=True, render_engine="inline_template")
+    company_id = fields.Many2one("res.company", default=lambda self: self.env.company)
+
+    def _compute_render_model(self):
+        self.render_model = "social_crm.conversation"
+
+    def _render_for(self, conversation):
+        """The template's text for ``conversation``, placeholders filled in."""
+        self.ensure_one()
+        rendered = self._render_field("body", conversation.ids)[conversation.id]
+        return str(rendered).strip()

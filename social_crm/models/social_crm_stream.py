@@ -1,0 +1,182 @@
+import logging
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..connectors import ConnectorError, RateLimitError, StreamSpec
+
+_logger = logging.getLogger(__name__)
+
+#: wait after an error that a person has to fix (keys, plan)
+ERROR_BACKOFF = timedelta(hours=1)
+
+
+class SocialCrmStream(models.Model):
+    _name = "social_crm.stream"
+    _description = "Social CRM listening stream"
+    _order = "account_id, id"
+
+    name = fields.Char(compute="_compute_name", store=True, readonly=False)
+    active = fields.Boolean(default=True)
+    account_id = fields.Many2one(
+        "social_crm.account", required=True, ondelete="cascade", index=True)
+    platform = fields.Selection(related="account_id.platform", store=True)
+    company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
+    kind = fields.Selection(
+        [("mention", "Mentions of us"), ("keyword", "Keyword"), ("hashtag", "Hashtag")],
+        required=True, default="mention")
+    query = fields.Char(help="The keyword or hashtag to listen for.")
+    interval_minutes = fields.Integer(
+        "Pull every (minutes)", default=5, required=True)
+    page_size = fields.Integer(default=100, required=True)
+    cursor = fields.Json(
+        copy=False, readonly=True,
+        help="Where the next pull starts. It moves only together with the "
+             "posts it covers, in the same transaction.")
+    next_sync_at = fields.Datetime("Next pull", copy=False, index=True)
+    last_sync_at = fields.Datetime("Last pull", readonly=True, copy=False)
+    last_error = fields.Text(readonly=True, copy=False)
+    message_count = fields.Integer("Posts", compute="_compute_message_count")
+
+    _sql_constraints = [
+        ("interval_positive", "CHECK(interval_minutes > 0)",
+         "The pull interval must be at least one minute."),
+        ("page_size_positive", "CHECK(page_size > 0)", "The page size must be positive."),
+    ]
+
+    @api.depends("kind", "query", "account_id.name")
+    def _compute_name(self):
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        for stream in self:
+            label = kinds.get(stream.kind, "")
+            stream.name = f"{label}: {stream.query}" if stream.query else label
+
+    @api.constrains("kind", "query")
+    def _check_query(self):
+        for stream in self:
+            if stream.kind in ("keyword", "hashtag") and not (stream.query or "").strip():
+                raise ValidationError(self.env._(
+                    "The stream '%s' listens for a keyword or hashtag: enter it.",
+                    stream.name))
+
+    def _compute_message_count(self):
+        counts = dict(self.env["social_crm.message"]._read_group(
+            [("stream_id", "in", self.ids)], ["stream_id"], ["__count"]))
+        for stream in self:
+            stream.message_count = counts.get(stream, 0)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        streams = super().create(vals_list)
+        self._trigger_sync()
+        return streams
+
+    # ------------------------------------------------------------------
+    # Pulling
+    # ------------------------------------------------------------------
+    def _spec(self):
+        account = self.account_id
+        return StreamSpec(
+            kind=self.kind,
+            query=self.query or "",
+            account_user_id=account.external_user_id or "",
+            account_handle=account.handle or "",
+            page_size=self.page_size,
+        )
+
+    def _sync_batch(self):
+        """Pull one page, store its posts and move the cursor.
+
+        All of it happens in the caller's transaction: the posts and the new
+        cursor are committed together or not at all, so a crash at any point
+        loses nothing and a rerun duplicates nothing.
+        """
+        self.ensure_one()
+        result = self.account_id._get_connector().fetch(self._spec(), self.cursor)
+        messages = self.env["social_crm.message"]._ingest(
+            self.account_id, result.posts, stream=self)
+        now = fields.Datetime.now()
+        self.write({
+            "cursor": result.cursor,
+            "last_sync_at": now,
+            "last_error": False,
+            "next_sync_at": now if result.has_more
+            else now + timedelta(minutes=self.interval_minutes),
+        })
+        self.account_id._record_success()
+        return messages, result.has_more
+
+    def _record_failure(self, error):
+        """Remember why a pull failed and when to try again; never touch the cursor."""
+        self.ensure_one()
+        now = fields.Datetime.now()
+        if getattr(error, "retry_at", None):
+            retry_at = max(error.retry_at, now)
+        elif getattr(error, "transient", False):
+            retry_at = now + timedelta(minutes=self.interval_minutes)
+        else:
+            retry_at = now + ERROR_BACKOFF
+        streams = self
+        if isinstance(error, RateLimitError) and error.scope in ("daily", "monthly"):
+            streams = self.account_id.stream_ids  # a plan cap stops the whole account
+        streams.write({"last_error": str(error), "next_sync_at": retry_at})
+        if isinstance(error, ConnectorError):
+            self.account_id._record_error(error)
+        self._trigger_sync(at=retry_at)
+
+    def _due_domain(self):
+        now = fields.Datetime.now()
+        return [
+            ("active", "=", True),
+            ("account_id.active", "=", True),
+            "|", ("next_sync_at", "=", False), ("next_sync_at", "<=", now),
+        ]
+
+    @api.model
+    def _cron_sync(self):
+        """Scheduled action: pull one batch of the most overdue stream.
+
+        The cron framework commits after each call and calls again at once
+        while ``_notify_progress`` reports remaining work, so every batch is
+        its own transaction. Errors are recorded on the stream and account
+        and never raised: the cron must not be deactivated by a platform's
+        trouble.
+        """
+        stream = self.search(self._due_domain(), order="next_sync_at asc nulls first, id", limit=1)
+        if stream:
+            try:
+                with self.env.cr.savepoint():
+                    stream._sync_batch()
+            except ConnectorError as error:
+                _logger.info("social_crm: stream %s: %s", stream.id, error)
+                stream._record_failure(error)
+            except Exception as error:  # pylint: disable=broad-except
+                # A bug must not block the other streams nor lose the cursor
+                # (the savepoint rolled the batch back).
+                _logger.exception("social_crm: stream %s failed", stream.id)
+                stream._record_failure(error)
+        remaining = self.search_count(self._due_domain())
+        # a stream whose error was recorded counts as handled too
+        self.env["ir.cron"]._notify_progress(done=len(stream), remaining=remaining)
+
+    def _trigger_sync(self, at=None):
+        cron = self.env.ref("social_crm.ir_cron_social_crm_sync", raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger(at=at)
+
+    def action_sync_now(self):
+        self.write({"next_sync_at": fields.Datetime.now()})
+        self._trigger_sync()
+        return True
+
+    def action_reset_cursor(self):
+        """Start listening from now on (the next pull takes the latest page)."""
+        self.write({"cursor": False})
+        return True
+
+    def action_view_messages(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "social_crm.action_social_crm_message")
+        action["domain"] = [("stream_id", "in", self.ids)]
+        return action

@@ -1,0 +1,68 @@
+/** @odoo-module **/
+import {registry} from "@web/core/registry";
+
+const REPLY = "Yes, we are open from 12:00 to 17:00!";
+
+registry.category("web_tour.tours").add("social_crm_reply_tour", {
+    url: "/odoo/social-inbox",
+    steps: () => [
+        {
+            content: "Open the conversation from the inbox",
+            trigger: ".o_kanban_record:contains('Is the tour store open on Sunday')",
+            run: "click",
+        },
+        {
+            content: "Write a reply",
+            trigger: ".o_field_widget[name=reply_draft] textarea",
+            run: `edit ${REPLY}`,
+        },
+        {
+            content: "Send it",
+            trigger: "button[name=action_send_reply]",
+            run: "click",
+        },
+        {
+            content: "The reply is in the conversation's posts",
+            trigger: `.o_field_widget[name=post_ids] .o_data_row:contains('${REPLY}')`,
+        },
+        {
+            content: "and in its chatter",
+            trigger: `.o-mail-Message-body:contains('${REPLY}')`,
+        },
+        {
+            content: "The conversation is marked replied",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Replied')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("social_crm_plain_text_tour", {
+    url: "/odoo/social-inbox",
+    steps: () => [
+        {
+            trigger: ".o_kanban_record:contains('Evil')",
+            run: "click",
+        },
+        {
+            content: "The whole post shows, markup and all, as text",
+            trigger: ".o-mail-Message-body:contains('end-of-evil')",
+            run() {
+                const body = document.querySelector(".o-mail-Message-body");
+                if (!body.textContent.includes("<script>window.socialCrmPwned = 1</script>")) {
+                    throw new Error("the post text is not shown literally");
+                }
+                if (body.querySelector("script, img") || window.socialCrmPwned) {
+                    throw new Error("the post text was rendered as HTML");
+                }
+            },
+        },
+        {
+            trigger: ".o_field_widget[name=post_ids] .o_data_row:contains('<img src=x')",
+            run() {
+                if (window.socialCrmPwned) {
+                    throw new Error("the post text was executed");
+                }
+            },
+        },
+    ],
+});

@@ -1,0 +1,4 @@
+from . import test_ingest
+from . import test_reply
+from . import test_security
+from . import test_tour

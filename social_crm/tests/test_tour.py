@@ -1,0 +1,39 @@
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from ..connectors import Post, Profile
+
+EVIL = ("Evil <script>window.socialCrmPwned = 1</script>"
+        "<img src=x onerror=\"window.socialCrmPwned = 1\"> ")
+
+
+@tagged("post_install", "-at_install")
+class TestTours(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.agent = new_test_user(
+            cls.env, login="tour_agent", name="Tess Tour",
+            groups="social_crm.group_social_crm_agent")
+        cls.account = cls.env["social_crm.account"].create({
+            "name": "Tour store", "platform": "demo", "external_user_id": "demo-tour"})
+
+    def ingest(self, external_id, text):
+        author = Profile(f"demo-{external_id}", handle=f"poster_{external_id}")
+        [post] = self.env["social_crm.message"]._ingest(
+            self.account, [Post(f"tour-{external_id}", text, author=author)])
+        return post
+
+    def test_agent_replies_from_the_inbox(self):
+        post = self.ingest("1", "Is the tour store open on Sunday?")
+        self.start_tour("/odoo/social-inbox", "social_crm_reply_tour", login="tour_agent")
+        conversation = post.conversation_id
+        reply = conversation.post_ids.filtered(lambda m: m.direction == "out")
+        self.assertEqual(reply.text, "Yes, we are open from 12:00 to 17:00!")
+        self.assertEqual(reply.user_id, self.agent)
+        self.assertEqual(conversation.state, "replied")
+
+    def test_long_script_post_shows_as_text(self):
+        text = EVIL + "x" * (2000 - len(EVIL) - len(" end-of-evil")) + " end-of-evil"
+        self.assertEqual(len(text), 2000)
+        self.ingest("2", text)
+        self.start_tour("/odoo/social-inbox", "social_crm_plain_text_tour", login="tour_agent")

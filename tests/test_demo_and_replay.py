@@ -23,7 +23,12 @@ def test_demo_fetch_releases_the_stream_in_order():
     spec = StreamSpec("mention", page_size=4)
     first = conn.fetch(spec, None)
     second = conn.fetch(spec, first.cursor)
-    assert [p.external_id for p in first.posts] == ["demo-1001", "demo-1002", "demo-1003", "demo-1004"]
+    assert [p.external_id for p in first.posts] == [
+        "demo-1001",
+        "demo-1002",
+        "demo-1003",
+        "demo-1004",
+    ]
     assert second.posts[0].external_id == "demo-1005"
     assert all(p.posted_at < now for p in first.posts)
     end = conn.fetch(spec, {"offset": 999})

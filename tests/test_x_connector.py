@@ -19,8 +19,9 @@ from social_crm.connectors import (
 from social_crm.connectors.testing import local_recording
 
 READ = {"bearer_token": "AAAA-test-bearer"}
-USER = dict(READ, consumer_key="ck", consumer_secret="cs",
-            access_token="at", access_token_secret="ats")
+USER = dict(
+    READ, consumer_key="ck", consumer_secret="cs", access_token="at", access_token_secret="ats"
+)
 MENTIONS = StreamSpec("mention", account_user_id="783214")
 
 
@@ -39,8 +40,11 @@ def test_mentions_recording_first_page(session, x_recording):
     assert first.conversation_key == first.external_id
     # page 1 of a run: since_id stays, the newest id waits for the last page
     assert result.has_more
-    assert result.cursor == {"since_id": None, "pending_newest_id": "1578516295611748353",
-                             "next_token": "7140dibdnow9c7btw423i3sy3u5zupmkcpofxcsmxj48j"}
+    assert result.cursor == {
+        "since_id": None,
+        "pending_newest_id": "1578516295611748353",
+        "next_token": "7140dibdnow9c7btw423i3sy3u5zupmkcpofxcsmxj48j",
+    }
     call = session.calls[0]
     assert call["headers"]["Authorization"] == "Bearer AAAA-test-bearer"
     assert call["params"]["expansions"] == "author_id,attachments.media_keys"
@@ -49,11 +53,17 @@ def test_mentions_recording_first_page(session, x_recording):
 
 def test_pagination_keeps_since_id_until_last_page(session, x_recording):
     rec = x_recording("test_client_get_users_mentions")[0]
-    last_page = {"data": [{"id": "1578516100000000000", "text": "older"}],
-                 "meta": {"result_count": 1, "newest_id": "1578516100000000000"}}
+    last_page = {
+        "data": [{"id": "1578516100000000000", "text": "older"}],
+        "meta": {"result_count": 1, "newest_id": "1578516100000000000"},
+    }
     session.add_recording(rec)
-    session.add("GET", r"/2/users/783214/mentions", body=last_page,
-                params={"pagination_token": rec["body"]["meta"]["next_token"]})
+    session.add(
+        "GET",
+        r"/2/users/783214/mentions",
+        body=last_page,
+        params={"pagination_token": rec["body"]["meta"]["next_token"]},
+    )
     conn = x(session)
     cursor = {"since_id": "1578000000000000000"}
     page1 = conn.fetch(MENTIONS, cursor)
@@ -61,8 +71,11 @@ def test_pagination_keeps_since_id_until_last_page(session, x_recording):
     page2 = conn.fetch(MENTIONS, page1.cursor)
     assert not page2.has_more
     # the run is complete: since_id jumps to the newest id of page 1
-    assert page2.cursor == {"since_id": "1578516295611748353",
-                            "pending_newest_id": None, "next_token": None}
+    assert page2.cursor == {
+        "since_id": "1578516295611748353",
+        "pending_newest_id": None,
+        "next_token": None,
+    }
     assert session.calls[1]["params"]["since_id"] == "1578000000000000000"
 
 
@@ -102,16 +115,22 @@ def test_missing_expansion_falls_back_to_users_lookup(session, x_recording):
     # the real users-lookup recording answers the fallback /2/users?ids=...
     lookup = x_recording("test_client_get_users")[0]
     lookup = dict(lookup, body={"data": [dict(lookup["body"]["data"][0], id="503")]})
-    session.add("GET", r"/2/users\?", params={"ids": "503"}, body=lookup["body"],
-                headers=lookup["rate_limit_headers"])
+    session.add(
+        "GET",
+        r"/2/users\?",
+        params={"ids": "503"},
+        body=lookup["body"],
+        headers=lookup["rate_limit_headers"],
+    )
     result = x(session).fetch(StreamSpec("mention", account_user_id="1000"), None)
     assert result.posts[0].author.handle == "Twitter"
     assert result.cursor["since_id"] == "1900000000000000001"
 
 
 def test_mentions_need_user_id_looked_up_by_handle(session, x_recording):
-    session.add_recording(x_recording("test_client_get_user")[0],
-                          url_pattern=r"/2/users/by/username/Twitter")
+    session.add_recording(
+        x_recording("test_client_get_user")[0], url_pattern=r"/2/users/by/username/Twitter"
+    )
     session.add_recording(x_recording("test_client_get_users_mentions")[0])
     result = x(session).fetch(StreamSpec("mention", account_handle="@Twitter"), None)
     assert len(result.posts) == 10
@@ -136,8 +155,10 @@ def test_reply_without_user_keys_is_refused_before_any_call(session):
 
 def test_test_connection_reads_me_and_probes_mentions(session, x_recording):
     session.add_recording(x_recording("test_client_get_me")[0])
-    session.add_recording(x_recording("test_client_get_users_mentions")[0],
-                          url_pattern=r"/2/users/1072250532645998596/mentions")
+    session.add_recording(
+        x_recording("test_client_get_users_mentions")[0],
+        url_pattern=r"/2/users/1072250532645998596/mentions",
+    )
     profile = x(session, USER).test_connection()
     assert (profile.user_id, profile.handle) == ("1072250532645998596", "TweepyDev")
 

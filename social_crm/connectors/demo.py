@@ -47,25 +47,29 @@ class DemoConnector(Connector):
         )
 
     def fetch(self, stream, cursor):
-        posts = [p for p in self.sample["posts"]
-                 if stream.kind == "mention" or stream.query.lower().lstrip("#")
-                 in p["text"].lower()]
+        posts = [
+            p
+            for p in self.sample["posts"]
+            if stream.kind == "mention" or stream.query.lower().lstrip("#") in p["text"].lower()
+        ]
         offset = int((cursor or {}).get("offset", 0))
         size = max(1, min(int(stream.page_size or 3), len(posts) or 1))
-        batch = posts[offset:offset + size]
+        batch = posts[offset : offset + size]
         now = self.now()
         result = []
         for index, item in enumerate(batch):
-            result.append(Post(
-                external_id=item["id"],
-                text=item["text"],
-                posted_at=now - timedelta(minutes=len(batch) - index),
-                url=f"https://social.example/@{item['author']}/{item['id']}",
-                author=self._profile(item["author"]),
-                parent_external_id=item.get("reply_to", ""),
-                conversation_key=item.get("reply_to", "") or item["id"],
-                lang=item.get("lang", ""),
-            ))
+            result.append(
+                Post(
+                    external_id=item["id"],
+                    text=item["text"],
+                    posted_at=now - timedelta(minutes=len(batch) - index),
+                    url=f"https://social.example/@{item['author']}/{item['id']}",
+                    author=self._profile(item["author"]),
+                    parent_external_id=item.get("reply_to", ""),
+                    conversation_key=item.get("reply_to", "") or item["id"],
+                    lang=item.get("lang", ""),
+                )
+            )
         return FetchResult(result, {"offset": offset + len(batch)}, has_more=False)
 
     def reply(self, text, in_reply_to):
@@ -87,5 +91,6 @@ class DemoConnector(Connector):
         return self._profile(handle)
 
     def test_connection(self):
-        return Profile(user_id="demo-hollandia", handle="hollandia",
-                       display_name="Warenhuis Hollandia (demo)")
+        return Profile(
+            user_id="demo-hollandia", handle="hollandia", display_name="Warenhuis Hollandia (demo)"
+        )

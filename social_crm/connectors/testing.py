@@ -63,16 +63,32 @@ class ReplaySession(TimeoutSession):
         self.routes = []
         self.calls = []
 
-    def add(self, method, url_pattern, *, status=200, body=None, raw=None,
-            headers=None, params=None, exc=None, times=1):
+    def add(
+        self,
+        method,
+        url_pattern,
+        *,
+        status=200,
+        body=None,
+        raw=None,
+        headers=None,
+        params=None,
+        exc=None,
+        times=1,
+    ):
         """Queue one answer for requests matching ``method`` and the regular
         expression ``url_pattern`` (and, if given, the query ``params``).
 
         ``body`` is sent as JSON, ``raw`` as-is (for malformed bodies);
         ``exc`` is raised instead of answering (timeouts, connection errors).
         """
-        answer = {"status": status, "body": body, "raw": raw,
-                  "headers": dict(headers or {}), "exc": exc}
+        answer = {
+            "status": status,
+            "body": body,
+            "raw": raw,
+            "headers": dict(headers or {}),
+            "exc": exc,
+        }
         for route in self.routes:
             if route[:3] == [method.upper(), url_pattern, params]:
                 route[3].extend([answer] * times)
@@ -83,22 +99,41 @@ class ReplaySession(TimeoutSession):
     def add_recording(self, exchange, url_pattern=None, times=1):
         """Queue one exchange of a ``decoded/`` recording
         (``{method, uri, status, rate_limit_headers, body}``)."""
-        pattern = url_pattern or "^" + re.escape(urlsplit(exchange["uri"])._replace(query="").geturl()) + r"(\?|$)"
-        return self.add(exchange["method"], pattern, status=exchange["status"],
-                        body=exchange.get("body"), raw=exchange.get("raw"),
-                        headers=exchange.get("rate_limit_headers") or exchange.get("headers"),
-                        times=times)
+        pattern = (
+            url_pattern
+            or "^" + re.escape(urlsplit(exchange["uri"])._replace(query="").geturl()) + r"(\?|$)"
+        )
+        return self.add(
+            exchange["method"],
+            pattern,
+            status=exchange["status"],
+            body=exchange.get("body"),
+            raw=exchange.get("raw"),
+            headers=exchange.get("rate_limit_headers") or exchange.get("headers"),
+            times=times,
+        )
 
     def send(self, request, **kwargs):
         if kwargs.get("timeout") is None:
             raise UnexpectedRequest(f"{request.method} {request.url} was sent without a timeout")
         query = {k: v[0] for k, v in parse_qs(urlsplit(request.url).query).items()}
-        self.calls.append({"method": request.method, "url": request.url, "params": query,
-                           "body": request.body, "headers": dict(request.headers),
-                           "timeout": kwargs["timeout"]})
+        self.calls.append(
+            {
+                "method": request.method,
+                "url": request.url,
+                "params": query,
+                "body": request.body,
+                "headers": dict(request.headers),
+                "timeout": kwargs["timeout"],
+            }
+        )
         for method, pattern, params, answers in self.routes:
-            if (method == request.method and answers and re.search(pattern, request.url)
-                    and all(query.get(k) == v for k, v in (params or {}).items())):
+            if (
+                method == request.method
+                and answers
+                and re.search(pattern, request.url)
+                and all(query.get(k) == v for k, v in (params or {}).items())
+            ):
                 answer = answers.popleft()
                 break
         else:

@@ -78,8 +78,7 @@ def _parse_time(value):
 
 def _next_month(now):
     days = calendar.monthrange(now.year, now.month)[1]
-    return (now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-            + timedelta(days=days))
+    return now.replace(day=1, hour=0, minute=0, second=0, microsecond=0) + timedelta(days=days)
 
 
 def _body(response):
@@ -115,8 +114,7 @@ class XConnector(Connector):
     def _has_user_context(self):
         return all(
             self.credentials.get(key)
-            for key in ("consumer_key", "consumer_secret", "access_token",
-                        "access_token_secret")
+            for key in ("consumer_key", "consumer_secret", "access_token", "access_token_secret")
         )
 
     def _call(self, method, *args, user_auth=False, **kwargs):
@@ -124,10 +122,10 @@ class XConnector(Connector):
         if user_auth and not self._has_user_context():
             raise AuthenticationError(
                 "This needs the account's user-context keys: API key and "
-                "secret, access token and access token secret.")
+                "secret, access token and access token secret."
+            )
         if not user_auth and not self.credentials.get("bearer_token"):
-            raise AuthenticationError(
-                "No bearer token is set for this X account.")
+            raise AuthenticationError("No bearer token is set for this X account.")
         try:
             response = method(*args, user_auth=user_auth, **kwargs)
         except tweepy.TooManyRequests as exc:
@@ -136,19 +134,22 @@ class XConnector(Connector):
             raise AuthenticationError(
                 "X rejected the credentials (401 Unauthorized). Check the "
                 "tokens and keys on the account; they may have been "
-                "regenerated or revoked.", status=401) from exc
+                "regenerated or revoked.",
+                status=401,
+            ) from exc
         except tweepy.Forbidden as exc:
             raise self._forbidden_error(exc.response) from exc
         except tweepy.TwitterServerError as exc:
             raise PlatformUnavailable(
-                f"X had a server error ({exc.response.status_code}); "
-                "it will be tried again later.",
-                status=exc.response.status_code) from exc
+                f"X had a server error ({exc.response.status_code}); it will be tried again later.",
+                status=exc.response.status_code,
+            ) from exc
         except tweepy.HTTPException as exc:
             detail = "; ".join(exc.api_messages) or exc.response.reason or ""
             raise RequestRefused(
                 f"X refused the request ({exc.response.status_code}): {detail}",
-                status=exc.response.status_code) from exc
+                status=exc.response.status_code,
+            ) from exc
         except requests.Timeout as exc:
             raise PlatformUnavailable(
                 "X did not answer in time; it will be tried again later."
@@ -160,7 +161,9 @@ class XConnector(Connector):
             raise MalformedResponse(
                 f"X answered HTTP {response.status_code} with a body that is "
                 f"not a JSON object ({len(response.content or b'')} bytes); "
-                "it will be tried again later.", status=response.status_code)
+                "it will be tried again later.",
+                status=response.status_code,
+            )
         return body
 
     def _rate_limit_error(self, response):
@@ -173,34 +176,43 @@ class XConnector(Connector):
                 "The monthly usage cap of this X API plan is used up. Reading "
                 "resumes at the start of next month, or after upgrading the "
                 "plan in the X developer portal.",
-                retry_at=_next_month(now), scope="monthly")
+                retry_at=_next_month(now),
+                scope="monthly",
+            )
         for prefix in ("x-user-limit-24hour", "x-app-limit-24hour"):
             if headers.get(f"{prefix}-remaining") == "0":
                 retry_at = _from_epoch(headers.get(f"{prefix}-reset"))
                 return RateLimitError(
                     "The daily limit of this X API plan is reached; it is "
                     "tried again when the limit resets.",
-                    retry_at=retry_at or now + timedelta(hours=24), scope="daily")
+                    retry_at=retry_at or now + timedelta(hours=24),
+                    scope="daily",
+                )
         retry_at = _from_epoch(headers.get("x-rate-limit-reset"))
         if not retry_at or retry_at < now:
             retry_at = now + timedelta(minutes=15)
         return RateLimitError(
             "X's rate limit for this endpoint is reached (15-minute window); "
             "the stream resumes where it stopped after the reset.",
-            retry_at=retry_at, scope="window")
+            retry_at=retry_at,
+            scope="window",
+        )
 
     def _forbidden_error(self, response):
         body = _body(response) or {}
         reason = str(body.get("reason", ""))
         detail = body.get("detail") or "; ".join(
-            str(e.get("message", "")) for e in body.get("errors", []) if isinstance(e, dict))
+            str(e.get("message", "")) for e in body.get("errors", []) if isinstance(e, dict)
+        )
         if reason == "client-not-enrolled" or "client-forbidden" in str(body.get("type", "")):
             level = body.get("required_enrollment") or "a higher access level"
             return AccessLevelError(
                 "Your X API plan does not allow this (it needs "
                 f"{level}). Reading mentions and searching need the Basic "
                 "plan or higher: upgrade the app in the X developer portal, "
-                "then test the connection again.", status=403)
+                "then test the connection again.",
+                status=403,
+            )
         return RequestRefused(f"X refused the request (403 Forbidden): {detail}", status=403)
 
     # ------------------------------------------------------------------
@@ -227,8 +239,9 @@ class XConnector(Connector):
         profiles = {}
         ids = sorted(set(user_ids))
         for start in range(0, len(ids), 100):
-            body = self._call(self.client.get_users, ids=ids[start:start + 100],
-                              user_fields=USER_FIELDS)
+            body = self._call(
+                self.client.get_users, ids=ids[start : start + 100], user_fields=USER_FIELDS
+            )
             for user in body.get("data") or []:
                 profiles[str(user["id"])] = self._profile(user)
         return profiles
@@ -243,8 +256,11 @@ class XConnector(Connector):
             m.get("media_key"): m.get("url") or m.get("preview_image_url")
             for m in includes.get("media") or []
         }
-        missing = {str(t["author_id"]) for t in data
-                   if t.get("author_id") and str(t["author_id"]) not in users}
+        missing = {
+            str(t["author_id"])
+            for t in data
+            if t.get("author_id") and str(t["author_id"]) not in users
+        }
         if missing:
             users.update(self._lookup_users(missing))
         posts = []
@@ -254,21 +270,31 @@ class XConnector(Connector):
             author = users.get(str(tweet.get("author_id") or ""))
             tweet_id = str(tweet["id"])
             parent = next(
-                (str(ref["id"]) for ref in tweet.get("referenced_tweets") or []
-                 if ref.get("type") == "replied_to"), "")
+                (
+                    str(ref["id"])
+                    for ref in tweet.get("referenced_tweets") or []
+                    if ref.get("type") == "replied_to"
+                ),
+                "",
+            )
             keys = (tweet.get("attachments") or {}).get("media_keys") or []
-            posts.append(Post(
-                external_id=tweet_id,
-                text=tweet["text"],
-                posted_at=_parse_time(tweet.get("created_at")),
-                url=(f"{WEB}/{author.handle}/status/{tweet_id}" if author and author.handle
-                     else f"{WEB}/i/web/status/{tweet_id}"),
-                author=author,
-                conversation_key=str(tweet.get("conversation_id") or parent or tweet_id),
-                parent_external_id=parent,
-                media_urls=[media[k] for k in keys if media.get(k)],
-                lang=tweet.get("lang") or "",
-            ))
+            posts.append(
+                Post(
+                    external_id=tweet_id,
+                    text=tweet["text"],
+                    posted_at=_parse_time(tweet.get("created_at")),
+                    url=(
+                        f"{WEB}/{author.handle}/status/{tweet_id}"
+                        if author and author.handle
+                        else f"{WEB}/i/web/status/{tweet_id}"
+                    ),
+                    author=author,
+                    conversation_key=str(tweet.get("conversation_id") or parent or tweet_id),
+                    parent_external_id=parent,
+                    media_urls=[media[k] for k in keys if media.get(k)],
+                    lang=tweet.get("lang") or "",
+                )
+            )
         return posts
 
     # ------------------------------------------------------------------
@@ -279,8 +305,8 @@ class XConnector(Connector):
             return stream.account_user_id
         if not stream.account_handle:
             raise ConnectorError(
-                "Set the account's handle (or test the connection) so that "
-                "mentions can be read.")
+                "Set the account's handle (or test the connection) so that mentions can be read."
+            )
         return self.get_profile(handle=stream.account_handle).user_id
 
     def fetch(self, stream, cursor):
@@ -299,8 +325,9 @@ class XConnector(Connector):
         if stream.kind == "mention":
             if next_token:
                 params["pagination_token"] = next_token
-            body = self._call(self.client.get_users_mentions,
-                              self._account_user_id(stream), **params)
+            body = self._call(
+                self.client.get_users_mentions, self._account_user_id(stream), **params
+            )
         elif stream.kind in ("keyword", "hashtag"):
             query = (stream.query or "").strip()
             if not query:
@@ -318,16 +345,23 @@ class XConnector(Connector):
         pending = cursor.get("pending_newest_id") if next_token else None
         pending = pending or meta.get("newest_id") or (posts[0].external_id if posts else None)
         if meta.get("next_token"):
-            new_cursor = {"since_id": since_id, "pending_newest_id": pending,
-                          "next_token": meta["next_token"]}
+            new_cursor = {
+                "since_id": since_id,
+                "pending_newest_id": pending,
+                "next_token": meta["next_token"],
+            }
             return FetchResult(posts, new_cursor, has_more=True)
-        new_cursor = {"since_id": pending or since_id, "pending_newest_id": None,
-                      "next_token": None}
+        new_cursor = {
+            "since_id": pending or since_id,
+            "pending_newest_id": None,
+            "next_token": None,
+        }
         return FetchResult(posts, new_cursor, has_more=False)
 
     def reply(self, text, in_reply_to):
-        body = self._call(self.client.create_tweet, text=text,
-                          in_reply_to_tweet_id=in_reply_to, user_auth=True)
+        body = self._call(
+            self.client.create_tweet, text=text, in_reply_to_tweet_id=in_reply_to, user_auth=True
+        )
         data = body.get("data") or {}
         if not data.get("id"):
             raise MalformedResponse("X accepted the reply but sent back no id.")
@@ -344,8 +378,9 @@ class XConnector(Connector):
         if user_id:
             body = self._call(self.client.get_user, id=user_id, user_fields=USER_FIELDS)
         elif handle:
-            body = self._call(self.client.get_user, username=handle.lstrip("@"),
-                              user_fields=USER_FIELDS)
+            body = self._call(
+                self.client.get_user, username=handle.lstrip("@"), user_fields=USER_FIELDS
+            )
         else:
             raise ValueError("get_profile needs a user_id or a handle")
         if not isinstance(body.get("data"), dict):
@@ -363,8 +398,8 @@ class XConnector(Connector):
             profile = self.get_profile(handle=self.credentials["handle"])
         else:
             raise AuthenticationError(
-                "Enter the account's handle, or its user-context keys, to "
-                "test the connection.")
+                "Enter the account's handle, or its user-context keys, to test the connection."
+            )
         if self.credentials.get("bearer_token"):
             # Reading is what the plan may forbid (403 on the free tier).
             self._call(self.client.get_users_mentions, profile.user_id, max_results=5)

@@ -6,7 +6,7 @@ from ..connectors import ConnectorError, Profile, TimeoutSession, get_connector
 
 _logger = logging.getLogger(__name__)
 
-PLATFORMS = [("x", "X (Twitter)"), ("demo", "Demo (sample stream)")]
+PLATFORMS = [("x", "X (Twitter)"), ("demo", "Demo")]
 
 #: account field -> connector credential name; readable by admins only
 CREDENTIAL_FIELDS = {
@@ -29,17 +29,22 @@ class SocialCrmAccount(models.Model):
     platform = fields.Selection(PLATFORMS, required=True, default="x", tracking=True)
     handle = fields.Char(help="Our own handle on the platform, without the @.")
     external_user_id = fields.Char(
-        "Platform user id", copy=False,
-        help="Filled in by 'Test connection'.")
+        "Platform user id", copy=False, help="Filled in by 'Test connection'."
+    )
     company_id = fields.Many2one(
-        "res.company", required=True, index=True,
-        default=lambda self: self.env.company)
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
     team_id = fields.Many2one(
-        "crm.team", "Webcare team",
-        help="The sales team whose members answer this account's posts.")
+        "crm.team", "Webcare team", help="The sales team whose members answer this account's posts."
+    )
     state = fields.Selection(
         [("draft", "Not tested"), ("connected", "Connected"), ("error", "Error")],
-        default="draft", required=True, readonly=True, copy=False, tracking=True)
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+    )
     error_message = fields.Text(readonly=True, copy=False)
     last_sync_at = fields.Datetime("Last sync", readonly=True, copy=False)
     stream_ids = fields.One2many("social_crm.stream", "account_id", "Streams")
@@ -52,11 +57,15 @@ class SocialCrmAccount(models.Model):
     x_api_secret = fields.Char("API key secret", groups="base.group_system", copy=False)
     x_access_token = fields.Char("Access token", groups="base.group_system", copy=False)
     x_access_token_secret = fields.Char(
-        "Access token secret", groups="base.group_system", copy=False)
+        "Access token secret", groups="base.group_system", copy=False
+    )
 
     def _compute_conversation_count(self):
-        counts = dict(self.env["social_crm.conversation"]._read_group(
-            [("account_id", "in", self.ids)], ["account_id"], ["__count"]))
+        counts = dict(
+            self.env["social_crm.conversation"]._read_group(
+                [("account_id", "in", self.ids)], ["account_id"], ["__count"]
+            )
+        )
         for account in self:
             account.conversation_count = counts.get(account, 0)
 
@@ -80,8 +89,9 @@ class SocialCrmAccount(models.Model):
         self.ensure_one()
         if not self.external_user_id:
             return None
-        return Profile(user_id=self.external_user_id, handle=self.handle or "",
-                       display_name=self.name)
+        return Profile(
+            user_id=self.external_user_id, handle=self.handle or "", display_name=self.name
+        )
 
     def _record_error(self, error):
         self.write({"state": "error", "error_message": str(error)})
@@ -99,14 +109,17 @@ class SocialCrmAccount(models.Model):
         except ConnectorError as error:
             self._record_error(error)
             return self._notify(self.env._("Connection failed: %s", error), "danger")
-        self.write({
-            "state": "connected",
-            "error_message": False,
-            "handle": profile.handle or self.handle,
-            "external_user_id": profile.user_id,
-        })
+        self.write(
+            {
+                "state": "connected",
+                "error_message": False,
+                "handle": profile.handle or self.handle,
+                "external_user_id": profile.user_id,
+            }
+        )
         return self._notify(
-            self.env._("Connected as @%(handle)s.", handle=profile.handle), "success")
+            self.env._("Connected as @%(handle)s.", handle=profile.handle), "success"
+        )
 
     def _notify(self, message, kind):
         return {
@@ -122,11 +135,15 @@ class SocialCrmAccount(models.Model):
 
     def action_view_conversations(self):
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "social_crm.action_social_crm_conversation")
+            "social_crm.action_social_crm_conversation"
+        )
         action["domain"] = [("account_id", "in", self.ids)]
         return action
 
     def write(self, vals):
-        if vals.keys() & (CREDENTIAL_FIELDS.keys() | {"platform", "handle"}) and "state" not in vals:
+        if (
+            vals.keys() & (CREDENTIAL_FIELDS.keys() | {"platform", "handle"})
+            and "state" not in vals
+        ):
             vals = dict(vals, state="draft")
         return super().write(vals)

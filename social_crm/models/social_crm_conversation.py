@@ -23,36 +23,56 @@ class SocialCrmConversation(models.Model):
     conversation_key = fields.Char(required=True, index=True, readonly=True)
     platform = fields.Selection(PLATFORMS, required=True, readonly=True)
     account_id = fields.Many2one(
-        "social_crm.account", required=True, ondelete="cascade", index=True, readonly=True)
+        "social_crm.account", required=True, ondelete="cascade", index=True, readonly=True
+    )
     company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
     team_id = fields.Many2one(related="account_id.team_id", store=True, string="Team")
     identity_id = fields.Many2one(
-        "social_crm.identity", "Started by", ondelete="set null", index="btree_not_null",
-        readonly=True)
+        "social_crm.identity",
+        "Started by",
+        ondelete="set null",
+        index="btree_not_null",
+        readonly=True,
+    )
     partner_id = fields.Many2one(
-        related="identity_id.partner_id", store=True, string="Contact", index="btree_not_null")
+        related="identity_id.partner_id", store=True, string="Contact", index="btree_not_null"
+    )
     post_ids = fields.One2many("social_crm.message", "conversation_id", "Posts")
     post_count = fields.Integer("Posts count", compute="_compute_post_count")
     state = fields.Selection(
         [("new", "New"), ("open", "Open"), ("replied", "Replied"), ("closed", "Closed")],
-        default="new", required=True, index=True, tracking=True, group_expand=True)
+        default="new",
+        required=True,
+        index=True,
+        tracking=True,
+        group_expand=True,
+    )
     user_id = fields.Many2one(
-        "res.users", "Assigned to", index="btree_not_null", tracking=True,
-        domain="[('share', '=', False)]")
+        "res.users",
+        "Assigned to",
+        index="btree_not_null",
+        tracking=True,
+        domain="[('share', '=', False)]",
+    )
     priority = fields.Selection(PRIORITIES, default="1", index=True)
     first_inbound_at = fields.Datetime("First post at", readonly=True)
     last_message_at = fields.Datetime("Last post at", readonly=True, index=True)
     first_response_at = fields.Datetime("First response at", readonly=True)
     first_response_time = fields.Float(
-        "First response time (hours)", compute="_compute_first_response_time", store=True,
-        aggregator="avg")
-    reply_template_id = fields.Many2one(
-        "social_crm.reply.template", "Reply template", store=False)
+        "First response time (hours)",
+        compute="_compute_first_response_time",
+        store=True,
+        aggregator="avg",
+    )
+    reply_template_id = fields.Many2one("social_crm.reply.template", "Reply template", store=False)
     reply_draft = fields.Text("Reply")
 
     _sql_constraints = [
-        ("key_unique", "UNIQUE(platform, conversation_key, company_id)",
-         "This conversation already exists for this company."),
+        (
+            "key_unique",
+            "UNIQUE(platform, conversation_key, company_id)",
+            "This conversation already exists for this company.",
+        ),
     ]
 
     @api.depends("first_inbound_at", "first_response_at")
@@ -60,11 +80,15 @@ class SocialCrmConversation(models.Model):
         for conversation in self:
             start, end = conversation.first_inbound_at, conversation.first_response_at
             conversation.first_response_time = (
-                max((end - start).total_seconds(), 0) / 3600 if start and end else 0)
+                max((end - start).total_seconds(), 0) / 3600 if start and end else 0
+            )
 
     def _compute_post_count(self):
-        counts = dict(self.env["social_crm.message"]._read_group(
-            [("conversation_id", "in", self.ids)], ["conversation_id"], ["__count"]))
+        counts = dict(
+            self.env["social_crm.message"]._read_group(
+                [("conversation_id", "in", self.ids)], ["conversation_id"], ["__count"]
+            )
+        )
         for conversation in self:
             conversation.post_count = counts.get(conversation, 0)
 
@@ -89,14 +113,21 @@ class SocialCrmConversation(models.Model):
         keys = {}
         for post in posts:
             parent = known_messages.get(post.parent_external_id)
-            keys[post.external_id] = (parent.conversation_id.conversation_key if parent
-                                      else keys.get(post.parent_external_id)
-                                      or post.conversation_key)
-        existing = {c.conversation_key: c for c in self.search([
-            ("platform", "=", account.platform),
-            ("company_id", "=", company.id),
-            ("conversation_key", "in", list(set(keys.values()))),
-        ])}
+            keys[post.external_id] = (
+                parent.conversation_id.conversation_key
+                if parent
+                else keys.get(post.parent_external_id) or post.conversation_key
+            )
+        existing = {
+            c.conversation_key: c
+            for c in self.search(
+                [
+                    ("platform", "=", account.platform),
+                    ("company_id", "=", company.id),
+                    ("conversation_key", "in", list(set(keys.values()))),
+                ]
+            )
+        }
         to_create = {}
         for post in posts:
             key = keys[post.external_id]
@@ -109,7 +140,8 @@ class SocialCrmConversation(models.Model):
                 }
         if to_create:
             created = self.with_context(mail_create_nolog=True, tracking_disable=True).create(
-                list(to_create.values()))
+                list(to_create.values())
+            )
             existing.update({c.conversation_key: c for c in created})
         return {external_id: existing[key] for external_id, key in keys.items()}
 
@@ -124,8 +156,11 @@ class SocialCrmConversation(models.Model):
             posts = messages.filtered(lambda m, c=conversation: m.conversation_id == c)
             incoming = posts.filtered(lambda m: m.direction == "in")
             outgoing = posts - incoming
-            vals = {"last_message_at": max(
-                [conversation.last_message_at or posts[0].posted_at] + posts.mapped("posted_at"))}
+            vals = {
+                "last_message_at": max(
+                    [conversation.last_message_at or posts[0].posted_at] + posts.mapped("posted_at")
+                )
+            }
             if incoming:
                 if not conversation.identity_id:
                     vals["identity_id"] = incoming[0].author_identity_id.id
@@ -184,9 +219,9 @@ class SocialCrmConversation(models.Model):
         try:
             post = account._get_connector().reply(text, in_reply_to=target.external_id)
         except ConnectorError as error:
-            raise UserError(self.env._(
-                "The reply was not posted: %(error)s\nYour draft is kept.",
-                error=error)) from error
+            raise UserError(
+                self.env._("The reply was not posted: %(error)s\nYour draft is kept.", error=error)
+            ) from error
         post.author = post.author or account._own_profile()
         post.parent_external_id = target.external_id
         post.conversation_key = self.conversation_key

@@ -33,13 +33,17 @@ class SocialCrmIdentity(models.Model):
     followers_count = fields.Integer("Follower count")
     verified = fields.Boolean()
     partner_id = fields.Many2one(
-        "res.partner", "Contact", index=True, tracking=True, ondelete="set null")
+        "res.partner", "Contact", index=True, tracking=True, ondelete="set null"
+    )
     post_ids = fields.One2many("social_crm.message", "author_identity_id", "Posts")
     post_count = fields.Integer("Posts count", compute="_compute_post_count")
 
     _sql_constraints = [
-        ("platform_user_unique", "UNIQUE(platform, user_id)",
-         "This platform user already has an identity."),
+        (
+            "platform_user_unique",
+            "UNIQUE(platform, user_id)",
+            "This platform user already has an identity.",
+        ),
     ]
 
     @api.depends("handle", "profile_name", "user_id")
@@ -52,8 +56,11 @@ class SocialCrmIdentity(models.Model):
                 identity.name = handle
 
     def _compute_post_count(self):
-        counts = dict(self.env["social_crm.message"]._read_group(
-            [("author_identity_id", "in", self.ids)], ["author_identity_id"], ["__count"]))
+        counts = dict(
+            self.env["social_crm.message"]._read_group(
+                [("author_identity_id", "in", self.ids)], ["author_identity_id"], ["__count"]
+            )
+        )
         for identity in self:
             identity.post_count = counts.get(identity, 0)
 
@@ -78,16 +85,22 @@ class SocialCrmIdentity(models.Model):
             if vals:
                 identity.write(vals)
         missing = [p for user_id, p in latest.items() if user_id not in by_user]
-        created = self.with_context(mail_create_nolog=True).create([
-            dict({field: getattr(p, attr) for attr, field in PROFILE_FIELDS.items()},
-                 platform=platform, user_id=p.user_id)
-            for p in missing
-        ])
+        created = self.with_context(mail_create_nolog=True).create(
+            [
+                dict(
+                    {field: getattr(p, attr) for attr, field in PROFILE_FIELDS.items()},
+                    platform=platform,
+                    user_id=p.user_id,
+                )
+                for p in missing
+            ]
+        )
         by_user.update({identity.user_id: identity for identity in created})
         return by_user
 
     def action_view_posts(self):
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "social_crm.action_social_crm_message")
+            "social_crm.action_social_crm_message"
+        )
         action["domain"] = [("author_identity_id", "in", self.ids)]
         return action

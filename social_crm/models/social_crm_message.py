@@ -13,9 +13,11 @@ class SocialCrmMessage(models.Model):
     _rec_name = "summary"
 
     conversation_id = fields.Many2one(
-        "social_crm.conversation", required=True, ondelete="cascade", index=True)
+        "social_crm.conversation", required=True, ondelete="cascade", index=True
+    )
     account_id = fields.Many2one(
-        "social_crm.account", required=True, ondelete="cascade", index=True)
+        "social_crm.account", required=True, ondelete="cascade", index=True
+    )
     stream_id = fields.Many2one("social_crm.stream", ondelete="set null", index="btree_not_null")
     platform = fields.Selection(PLATFORMS, required=True)
     company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
@@ -23,9 +25,11 @@ class SocialCrmMessage(models.Model):
     parent_id = fields.Many2one("social_crm.message", "Reply to", ondelete="set null")
     parent_external_id = fields.Char("Reply to (external id)")
     author_identity_id = fields.Many2one(
-        "social_crm.identity", "Author", ondelete="set null", index="btree_not_null")
+        "social_crm.identity", "Author", ondelete="set null", index="btree_not_null"
+    )
     partner_id = fields.Many2one(
-        related="author_identity_id.partner_id", store=True, string="Contact")
+        related="author_identity_id.partner_id", store=True, string="Contact"
+    )
     text = fields.Text()
     summary = fields.Char(compute="_compute_summary")
     url = fields.Char("URL")
@@ -33,14 +37,18 @@ class SocialCrmMessage(models.Model):
     posted_at = fields.Datetime("Posted at", index=True)
     received_at = fields.Datetime("Received at", default=fields.Datetime.now)
     direction = fields.Selection(
-        [("in", "Incoming"), ("out", "Outgoing")], required=True, default="in")
+        [("in", "Incoming"), ("out", "Outgoing")], required=True, default="in"
+    )
     lang = fields.Char("Language")
     user_id = fields.Many2one("res.users", "Sent by", help="The agent who sent this reply.")
 
     _sql_constraints = [
         # two accounts of one company that catch the same post answer it once
-        ("external_unique", "UNIQUE(platform, external_id, company_id)",
-         "This post is already stored for this company."),
+        (
+            "external_unique",
+            "UNIQUE(platform, external_id, company_id)",
+            "This post is already stored for this company.",
+        ),
     ]
 
     @api.depends("text")
@@ -70,46 +78,67 @@ class SocialCrmMessage(models.Model):
         batch = {}
         for post in posts:
             batch.setdefault(post.external_id, post)
-        known = set(Message.search([
-            ("platform", "=", account.platform),
-            ("company_id", "=", company.id),
-            ("external_id", "in", list(batch)),
-        ]).mapped("external_id"))
-        new = sorted((p for p in batch.values() if p.external_id not in known),
-                     key=lambda p: (p.posted_at is None, p.posted_at or 0, p.external_id))
+        known = set(
+            Message.search(
+                [
+                    ("platform", "=", account.platform),
+                    ("company_id", "=", company.id),
+                    ("external_id", "in", list(batch)),
+                ]
+            ).mapped("external_id")
+        )
+        new = sorted(
+            (p for p in batch.values() if p.external_id not in known),
+            key=lambda p: (p.posted_at is None, p.posted_at or 0, p.external_id),
+        )
         if not new:
             return self.browse()
-        identities = self.env["social_crm.identity"].sudo()._upsert_profiles(
-            account.platform, [p.author for p in new])
+        identities = (
+            self.env["social_crm.identity"]
+            .sudo()
+            ._upsert_profiles(account.platform, [p.author for p in new])
+        )
         parent_ids = {p.parent_external_id for p in new if p.parent_external_id}
-        by_external = {m.external_id: m for m in Message.search([
-            ("platform", "=", account.platform),
-            ("company_id", "=", company.id),
-            ("external_id", "in", list(parent_ids)),
-        ])} if parent_ids else {}
-        conversations = self.env["social_crm.conversation"].sudo()._for_posts(
-            account, new, by_external)
+        by_external = (
+            {
+                m.external_id: m
+                for m in Message.search(
+                    [
+                        ("platform", "=", account.platform),
+                        ("company_id", "=", company.id),
+                        ("external_id", "in", list(parent_ids)),
+                    ]
+                )
+            }
+            if parent_ids
+            else {}
+        )
+        conversations = (
+            self.env["social_crm.conversation"].sudo()._for_posts(account, new, by_external)
+        )
         now = fields.Datetime.now()
         vals_list = []
         for post in new:
             identity = identities.get(post.author.user_id) if post.author else None
-            vals_list.append({
-                "conversation_id": conversations[post.external_id].id,
-                "account_id": account.id,
-                "stream_id": stream.id if stream else False,
-                "platform": account.platform,
-                "external_id": post.external_id,
-                "parent_external_id": post.parent_external_id or False,
-                "author_identity_id": identity.id if identity else False,
-                "text": post.text,
-                "url": post.url or False,
-                "media_urls": "\n".join(post.media_urls) or False,
-                "posted_at": post.posted_at or now,
-                "received_at": now,
-                "direction": direction,
-                "lang": post.lang or False,
-                "user_id": agent.id if direction == "out" else False,
-            })
+            vals_list.append(
+                {
+                    "conversation_id": conversations[post.external_id].id,
+                    "account_id": account.id,
+                    "stream_id": stream.id if stream else False,
+                    "platform": account.platform,
+                    "external_id": post.external_id,
+                    "parent_external_id": post.parent_external_id or False,
+                    "author_identity_id": identity.id if identity else False,
+                    "text": post.text,
+                    "url": post.url or False,
+                    "media_urls": "\n".join(post.media_urls) or False,
+                    "posted_at": post.posted_at or now,
+                    "received_at": now,
+                    "direction": direction,
+                    "lang": post.lang or False,
+                    "user_id": agent.id if direction == "out" else False,
+                }
+            )
         messages = Message.create(vals_list)
         by_external.update({m.external_id: m for m in messages})
         for message in messages.filtered("parent_external_id"):

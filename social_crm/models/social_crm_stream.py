@@ -20,28 +20,35 @@ class SocialCrmStream(models.Model):
     name = fields.Char(compute="_compute_name", store=True, readonly=False)
     active = fields.Boolean(default=True)
     account_id = fields.Many2one(
-        "social_crm.account", required=True, ondelete="cascade", index=True)
+        "social_crm.account", required=True, ondelete="cascade", index=True
+    )
     platform = fields.Selection(related="account_id.platform", store=True)
     company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
     kind = fields.Selection(
         [("mention", "Mentions of us"), ("keyword", "Keyword"), ("hashtag", "Hashtag")],
-        required=True, default="mention")
+        required=True,
+        default="mention",
+    )
     query = fields.Char(help="The keyword or hashtag to listen for.")
-    interval_minutes = fields.Integer(
-        "Pull every (minutes)", default=5, required=True)
+    interval_minutes = fields.Integer("Pull every (minutes)", default=5, required=True)
     page_size = fields.Integer(default=100, required=True)
     cursor = fields.Json(
-        copy=False, readonly=True,
+        copy=False,
+        readonly=True,
         help="Where the next pull starts. It moves only together with the "
-             "posts it covers, in the same transaction.")
+        "posts it covers, in the same transaction.",
+    )
     next_sync_at = fields.Datetime("Next pull", copy=False, index=True)
     last_sync_at = fields.Datetime("Last pull", readonly=True, copy=False)
     last_error = fields.Text(readonly=True, copy=False)
     message_count = fields.Integer("Posts", compute="_compute_message_count")
 
     _sql_constraints = [
-        ("interval_positive", "CHECK(interval_minutes > 0)",
-         "The pull interval must be at least one minute."),
+        (
+            "interval_positive",
+            "CHECK(interval_minutes > 0)",
+            "The pull interval must be at least one minute.",
+        ),
         ("page_size_positive", "CHECK(page_size > 0)", "The page size must be positive."),
     ]
 
@@ -56,13 +63,18 @@ class SocialCrmStream(models.Model):
     def _check_query(self):
         for stream in self:
             if stream.kind in ("keyword", "hashtag") and not (stream.query or "").strip():
-                raise ValidationError(self.env._(
-                    "The stream '%s' listens for a keyword or hashtag: enter it.",
-                    stream.name))
+                raise ValidationError(
+                    self.env._(
+                        "The stream '%s' listens for a keyword or hashtag: enter it.", stream.name
+                    )
+                )
 
     def _compute_message_count(self):
-        counts = dict(self.env["social_crm.message"]._read_group(
-            [("stream_id", "in", self.ids)], ["stream_id"], ["__count"]))
+        counts = dict(
+            self.env["social_crm.message"]._read_group(
+                [("stream_id", "in", self.ids)], ["stream_id"], ["__count"]
+            )
+        )
         for stream in self:
             stream.message_count = counts.get(stream, 0)
 
@@ -95,15 +107,19 @@ class SocialCrmStream(models.Model):
         self.ensure_one()
         result = self.account_id._get_connector().fetch(self._spec(), self.cursor)
         messages = self.env["social_crm.message"]._ingest(
-            self.account_id, result.posts, stream=self)
+            self.account_id, result.posts, stream=self
+        )
         now = fields.Datetime.now()
-        self.write({
-            "cursor": result.cursor,
-            "last_sync_at": now,
-            "last_error": False,
-            "next_sync_at": now if result.has_more
-            else now + timedelta(minutes=self.interval_minutes),
-        })
+        self.write(
+            {
+                "cursor": result.cursor,
+                "last_sync_at": now,
+                "last_error": False,
+                "next_sync_at": now
+                if result.has_more
+                else now + timedelta(minutes=self.interval_minutes),
+            }
+        )
         self.account_id._record_success()
         return messages, result.has_more
 
@@ -130,7 +146,9 @@ class SocialCrmStream(models.Model):
         return [
             ("active", "=", True),
             ("account_id.active", "=", True),
-            "|", ("next_sync_at", "=", False), ("next_sync_at", "<=", now),
+            "|",
+            ("next_sync_at", "=", False),
+            ("next_sync_at", "<=", now),
         ]
 
     @api.model
@@ -177,6 +195,7 @@ class SocialCrmStream(models.Model):
 
     def action_view_messages(self):
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "social_crm.action_social_crm_message")
+            "social_crm.action_social_crm_message"
+        )
         action["domain"] = [("stream_id", "in", self.ids)]
         return action

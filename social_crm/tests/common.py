@@ -19,26 +19,33 @@ class SocialCrmCommon(TransactionCase):
         super().setUpClass()
         cls.company = cls.env.company
         cls.agent = new_test_user(
-            cls.env, login="sc_agent", name="Ada Agent",
-            groups="social_crm.group_social_crm_agent")
+            cls.env, login="sc_agent", name="Ada Agent", groups="social_crm.group_social_crm_agent"
+        )
         cls.manager = new_test_user(
-            cls.env, login="sc_manager", name="Max Manager",
-            groups="social_crm.group_social_crm_manager")
-        cls.account = cls.env["social_crm.account"].create({
-            "name": "Store on X",
-            "platform": "x",
-            "handle": "Twitter",
-            "external_user_id": "783214",
-            "x_bearer_token": "AAAA-bearer-secret",
-            "x_api_key": "ck",
-            "x_api_secret": "cs-secret",
-            "x_access_token": "at",
-            "x_access_token_secret": "ats-secret",
-        })
-        cls.stream = cls.env["social_crm.stream"].create({
-            "account_id": cls.account.id,
-            "kind": "mention",
-        })
+            cls.env,
+            login="sc_manager",
+            name="Max Manager",
+            groups="social_crm.group_social_crm_manager",
+        )
+        cls.account = cls.env["social_crm.account"].create(
+            {
+                "name": "Store on X",
+                "platform": "x",
+                "handle": "Twitter",
+                "external_user_id": "783214",
+                "x_bearer_token": "AAAA-bearer-secret",
+                "x_api_key": "ck",
+                "x_api_secret": "cs-secret",
+                "x_access_token": "at",
+                "x_access_token_secret": "ats-secret",
+            }
+        )
+        cls.stream = cls.env["social_crm.stream"].create(
+            {
+                "account_id": cls.account.id,
+                "kind": "mention",
+            }
+        )
         cls.Message = cls.env["social_crm.message"]
         cls.Conversation = cls.env["social_crm.conversation"]
 

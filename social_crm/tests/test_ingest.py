@@ -5,7 +5,7 @@ from odoo.tests import tagged
 
 from ..connectors import Post, Profile
 from ..connectors.testing import local_recording
-from .common import SocialCrmCommon
+from .common import SocialCrmCommon, x_recording
 
 
 @tagged("post_install", "-at_install")
@@ -22,8 +22,9 @@ class TestIngest(SocialCrmCommon):
         self.assertEqual(len(first.conversation_id), 10)
         # each post was logged in its chatter once, not twice
         conversation = first[0].conversation_id
-        self.assertEqual(len(conversation.message_ids.filtered(
-            lambda m: m.message_type == "comment")), 1)
+        self.assertEqual(
+            len(conversation.message_ids.filtered(lambda m: m.message_type == "comment")), 1
+        )
 
     def test_crash_between_fetch_and_commit_loses_nothing(self):
         Message = type(self.Message)
@@ -35,8 +36,10 @@ class TestIngest(SocialCrmCommon):
 
         with self.replay() as session:
             session.add_recording(self.mentions(), times=2)
-            with patch.object(Message, "_ingest", ingest_then_crash), \
-                    self.assertLogs("odoo.addons.social_crm.models.social_crm_stream", "ERROR"):
+            with (
+                patch.object(Message, "_ingest", ingest_then_crash),
+                self.assertLogs("odoo.addons.social_crm.models.social_crm_stream", "ERROR"),
+            ):
                 self.stream._cron_sync()  # must not raise
             self.assertFalse(self.stream_posts(), "the crashed batch left posts behind")
             self.assertFalse(self.stream.cursor, "the cursor moved without its posts")
@@ -52,18 +55,29 @@ class TestIngest(SocialCrmCommon):
         page2 = local_recording("x", "mentions_expanded.json")["pages"][1]
         with self.replay() as session:
             session.add_recording(page1)
-            session.add("GET", r"/2/users/783214/mentions",
-                        params={"pagination_token": page1["body"]["meta"]["next_token"]},
-                        body=page2["body"])
-            session.add("GET", r"/2/users\?", body=local_recording(
-                "x", "mentions_expanded.json")["users_lookup"]["body"])
+            session.add(
+                "GET",
+                r"/2/users/783214/mentions",
+                params={"pagination_token": page1["body"]["meta"]["next_token"]},
+                body=page2["body"],
+            )
+            session.add(
+                "GET",
+                r"/2/users\?",
+                body=local_recording("x", "mentions_expanded.json")["users_lookup"]["body"],
+            )
             self.stream._sync_batch()
             self.assertEqual(self.stream.cursor["since_id"], None)
-            self.assertLessEqual(self.stream.next_sync_at, datetime.now(),
-                                 "a stream with another page waiting is due at once")
+            self.assertLessEqual(
+                self.stream.next_sync_at,
+                datetime.now(),
+                "a stream with another page waiting is due at once",
+            )
             self.stream._sync_batch()
-        self.assertEqual(self.stream.cursor, {
-            "since_id": "1578516295611748353", "pending_newest_id": None, "next_token": None})
+        self.assertEqual(
+            self.stream.cursor,
+            {"since_id": "1578516295611748353", "pending_newest_id": None, "next_token": None},
+        )
         self.assertEqual(len(self.stream_posts()), 11)
         noor = self.stream_posts().filtered(lambda m: m.external_id == "1900000000000000001")
         self.assertEqual(noor.author_identity_id.handle, "noor_k")
@@ -86,8 +100,9 @@ class TestIngest(SocialCrmCommon):
         self.assertEqual(self.account.state, "connected")
 
     def test_monthly_cap_pauses_the_whole_account(self):
-        other = self.env["social_crm.stream"].create({
-            "account_id": self.account.id, "kind": "keyword", "query": "tweepy"})
+        other = self.env["social_crm.stream"].create(
+            {"account_id": self.account.id, "kind": "keyword", "query": "tweepy"}
+        )
         with self.replay() as session:
             session.add_recording(self.error("rate_limit_monthly"))
             self.stream._cron_sync()
@@ -101,25 +116,32 @@ class TestIngest(SocialCrmCommon):
             self.stream._cron_sync()
             self.assertIn("plan does not allow this", self.account.error_message)
             session.add_recording(self.require(self.x_me()))
-            session.add("GET", r"/2/users/1072250532645998596/mentions",
-                        status=403, body=self.error("forbidden_tier")["body"])
+            session.add(
+                "GET",
+                r"/2/users/1072250532645998596/mentions",
+                status=403,
+                body=self.error("forbidden_tier")["body"],
+            )
             action = self.account.action_test_connection()
         self.assertEqual(action["params"]["type"], "danger")
         self.assertIn("Basic plan or higher", action["params"]["message"])
         self.assertEqual(self.account.state, "error")
 
     def x_me(self):
-        from .common import x_recording
         return x_recording("test_client_get_me")
 
     def test_test_connection_fills_in_the_account(self):
         with self.replay() as session:
             session.add_recording(self.require(self.x_me()))
-            session.add_recording(self.mentions(), url_pattern=r"/2/users/1072250532645998596/mentions")
+            session.add_recording(
+                self.mentions(), url_pattern=r"/2/users/1072250532645998596/mentions"
+            )
             action = self.account.action_test_connection()
         self.assertEqual(action["params"]["type"], "success")
-        self.assertEqual((self.account.state, self.account.handle, self.account.external_user_id),
-                         ("connected", "TweepyDev", "1072250532645998596"))
+        self.assertEqual(
+            (self.account.state, self.account.handle, self.account.external_user_id),
+            ("connected", "TweepyDev", "1072250532645998596"),
+        )
 
     def test_same_post_caught_twice_in_one_company_is_stored_once(self):
         second = self.account.copy({"name": "Second account"})
@@ -138,12 +160,22 @@ class TestIngest(SocialCrmCommon):
         self.Message._ingest(self.account, [root])
         conversation = self.Conversation.search([("conversation_key", "=", "100")])
         self.assertEqual(conversation.state, "new")
-        ours = Post("101", "Sorry! DM us", parent_external_id="100",
-                    conversation_key="whatever", posted_at=datetime(2026, 1, 1, 0, 30))
+        ours = Post(
+            "101",
+            "Sorry! DM us",
+            parent_external_id="100",
+            conversation_key="whatever",
+            posted_at=datetime(2026, 1, 1, 0, 30),
+        )
         self.Message._ingest(self.account, [ours], direction="out")
         self.assertEqual(conversation.state, "replied")
-        again = Post("102", "Sent you a DM", author=customer, parent_external_id="101",
-                     posted_at=datetime(2026, 1, 1, 1))
+        again = Post(
+            "102",
+            "Sent you a DM",
+            author=customer,
+            parent_external_id="101",
+            posted_at=datetime(2026, 1, 1, 1),
+        )
         self.Message._ingest(self.account, [again])
         posts = self.Message.search([("conversation_id", "=", conversation.id)])
         self.assertEqual(posts.mapped("external_id"), ["102", "101", "100"])
@@ -152,11 +184,23 @@ class TestIngest(SocialCrmCommon):
         identity = conversation.identity_id
         self.assertEqual((identity.handle, identity.followers_count), ("someone", 12))
         # a later post refreshes the profile, never duplicates the identity
-        self.Message._ingest(self.account, [Post("103", "hi", author=Profile(
-            "9", handle="someone", display_name="Some One", followers=40))])
+        self.Message._ingest(
+            self.account,
+            [
+                Post(
+                    "103",
+                    "hi",
+                    author=Profile("9", handle="someone", display_name="Some One", followers=40),
+                )
+            ],
+        )
         self.assertEqual(identity.followers_count, 40)
-        self.assertEqual(self.env["social_crm.identity"].search_count(
-            [("platform", "=", "x"), ("user_id", "=", "9")]), 1)
+        self.assertEqual(
+            self.env["social_crm.identity"].search_count(
+                [("platform", "=", "x"), ("user_id", "=", "9")]
+            ),
+            1,
+        )
 
     def test_script_post_is_stored_and_logged_as_plain_text(self):
         text = "<script>alert('x')</script><b>bold</b> " + "a" * 1961
@@ -171,16 +215,23 @@ class TestIngest(SocialCrmCommon):
     def test_demo_connector_uses_the_same_path(self):
         # its own company: the module's demo data may hold the first demo posts
         company = self.env["res.company"].create({"name": "Hollandia test"})
-        demo = self.env["social_crm.account"].create({
-            "name": "Demo", "platform": "demo", "company_id": company.id,
-            "external_user_id": "demo-hollandia"})
-        stream = self.env["social_crm.stream"].create({
-            "account_id": demo.id, "kind": "mention", "page_size": 16})
+        demo = self.env["social_crm.account"].create(
+            {
+                "name": "Demo",
+                "platform": "demo",
+                "company_id": company.id,
+                "external_user_id": "demo-hollandia",
+            }
+        )
+        stream = self.env["social_crm.stream"].create(
+            {"account_id": demo.id, "kind": "mention", "page_size": 16}
+        )
         partner = self.env["res.partner"].create({"name": "B. Oboema", "ref": "5234"})
         Identity = self.env["social_crm.identity"]
         identity = Identity.search([("platform", "=", "demo"), ("user_id", "=", "demo-yesican")])
-        identity = identity or Identity.create({
-            "platform": "demo", "user_id": "demo-yesican", "handle": "yesican"})
+        identity = identity or Identity.create(
+            {"platform": "demo", "user_id": "demo-yesican", "handle": "yesican"}
+        )
         identity.partner_id = partner
         stream._sync_batch()
         posts = self.stream_posts(stream)
@@ -190,4 +241,6 @@ class TestIngest(SocialCrmCommon):
         self.assertEqual(known.mapped("external_id"), ["demo-1009", "demo-1001"])
         self.assertEqual(len(known.conversation_id), 1, "the follow-up joins the first post")
         self.assertEqual(known.conversation_id.partner_id, partner)
-        self.assertIn(known.conversation_id, self.Conversation.search([("partner_id", "=", partner.id)]))
+        self.assertIn(
+            known.conversation_id, self.Conversation.search([("partner_id", "=", partner.id)])
+        )

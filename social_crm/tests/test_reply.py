@@ -13,8 +13,10 @@ class TestReply(SocialCrmCommon):
     def setUpClass(cls):
         super().setUpClass()
         customer = Profile("42", handle="annoyed_anna", display_name="Anna de Boer")
-        [cls.post] = cls.Message._ingest(cls.account, [Post(
-            "1578516295611748353", "@Twitter respond to my ticket", author=customer)])
+        [cls.post] = cls.Message._ingest(
+            cls.account,
+            [Post("1578516295611748353", "@Twitter respond to my ticket", author=customer)],
+        )
         cls.conversation = cls.post.conversation_id
 
     def test_reply_goes_out_through_the_connector_and_is_recorded(self):
@@ -25,11 +27,16 @@ class TestReply(SocialCrmCommon):
             session.add_recording(create)
             conversation.action_send_reply()
         [call] = session.calls
-        self.assertEqual((call["method"], call["url"]), ("POST", "https://api.twitter.com/2/tweets"))
-        self.assertTrue(call["headers"]["Authorization"].startswith("OAuth "),
-                        "replies use user-context OAuth")
-        self.assertEqual(json.loads(call["body"]), {
-            "text": "Test Tweet", "reply": {"in_reply_to_tweet_id": "1578516295611748353"}})
+        self.assertEqual(
+            (call["method"], call["url"]), ("POST", "https://api.twitter.com/2/tweets")
+        )
+        self.assertTrue(
+            call["headers"]["Authorization"].startswith("OAuth "), "replies use user-context OAuth"
+        )
+        self.assertEqual(
+            json.loads(call["body"]),
+            {"text": "Test Tweet", "reply": {"in_reply_to_tweet_id": "1578516295611748353"}},
+        )
         reply = self.conversation.post_ids.filtered(lambda m: m.direction == "out")
         self.assertEqual(reply.external_id, "1456012973835788293")
         self.assertEqual(reply.parent_id, self.post)
@@ -39,7 +46,9 @@ class TestReply(SocialCrmCommon):
         self.assertGreaterEqual(self.conversation.first_response_time, 0)
         self.assertFalse(self.conversation.reply_draft)
         self.assertEqual(self.conversation.user_id, self.agent)
-        logged = self.conversation.message_ids.filtered(lambda m: m.author_id == self.agent.partner_id)
+        logged = self.conversation.message_ids.filtered(
+            lambda m: m.author_id == self.agent.partner_id
+        )
         self.assertIn("Test Tweet", str(logged[0].body))
 
     def test_refused_reply_keeps_draft_and_state(self):

@@ -4,8 +4,7 @@ from odoo.tests import new_test_user, tagged
 from ..connectors import Post, Profile
 from .common import SocialCrmCommon
 
-SECRETS = ["x_bearer_token", "x_api_key", "x_api_secret", "x_access_token",
-           "x_access_token_secret"]
+SECRETS = ["x_bearer_token", "x_api_key", "x_api_secret", "x_access_token", "x_access_token_secret"]
 
 
 @tagged("post_install", "-at_install")
@@ -34,10 +33,16 @@ class TestSecurity(SocialCrmCommon):
     def test_multi_company_isolation(self):
         company_b = self.env["res.company"].create({"name": "Company B"})
         account_b = self.account.copy({"name": "B's account", "company_id": company_b.id})
-        [post_b] = self.Message._ingest(account_b, [Post("b1", "secret of B",
-                                                         author=Profile("77", handle="bee"))])
-        agent_a = new_test_user(self.env, login="agent_a", groups="social_crm.group_social_crm_agent",
-                                company_id=self.company.id, company_ids=[self.company.id])
+        [post_b] = self.Message._ingest(
+            account_b, [Post("b1", "secret of B", author=Profile("77", handle="bee"))]
+        )
+        agent_a = new_test_user(
+            self.env,
+            login="agent_a",
+            groups="social_crm.group_social_crm_agent",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
         Conversation = self.Conversation.with_user(agent_a)
         self.assertFalse(Conversation.search([("id", "=", post_b.conversation_id.id)]))
         self.assertFalse(self.Message.with_user(agent_a).search([("id", "=", post_b.id)]))

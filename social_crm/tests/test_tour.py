@@ -2,8 +2,10 @@ from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..connectors import Post, Profile
 
-EVIL = ("Evil <script>window.socialCrmPwned = 1</script>"
-        "<img src=x onerror=\"window.socialCrmPwned = 1\"> ")
+EVIL = (
+    "Evil <script>window.socialCrmPwned = 1</script>"
+    '<img src=x onerror="window.socialCrmPwned = 1"> '
+)
 
 
 @tagged("post_install", "-at_install")
@@ -12,15 +14,20 @@ class TestTours(HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.agent = new_test_user(
-            cls.env, login="tour_agent", name="Tess Tour",
-            groups="social_crm.group_social_crm_agent")
-        cls.account = cls.env["social_crm.account"].create({
-            "name": "Tour store", "platform": "demo", "external_user_id": "demo-tour"})
+            cls.env,
+            login="tour_agent",
+            name="Tess Tour",
+            groups="social_crm.group_social_crm_agent",
+        )
+        cls.account = cls.env["social_crm.account"].create(
+            {"name": "Tour store", "platform": "demo", "external_user_id": "demo-tour"}
+        )
 
     def ingest(self, external_id, text):
         author = Profile(f"demo-{external_id}", handle=f"poster_{external_id}")
         [post] = self.env["social_crm.message"]._ingest(
-            self.account, [Post(f"tour-{external_id}", text, author=author)])
+            self.account, [Post(f"tour-{external_id}", text, author=author)]
+        )
         return post
 
     def test_agent_replies_from_the_inbox(self):
@@ -37,3 +44,32 @@ class TestTours(HttpCase):
         self.assertEqual(len(text), 2000)
         self.ingest("2", text)
         self.start_tour("/odoo/social-inbox", "social_crm_plain_text_tour", login="tour_agent")
+
+
+@tagged("post_install", "-at_install")
+class TestRpc(HttpCase):
+    def test_agent_gets_no_tokens_over_json_rpc(self):
+        new_test_user(self.env, login="rpc_agent", groups="social_crm.group_social_crm_agent")
+        account = self.env["social_crm.account"].create(
+            {"name": "RPC store", "platform": "x", "x_bearer_token": "AAAA-top-secret"}
+        )
+        self.authenticate("rpc_agent", "rpc_agent")
+
+        def call(method, args, kwargs=None):
+            return self.make_jsonrpc_request(
+                f"/web/dataset/call_kw/social_crm.account/{method}",
+                {
+                    "model": "social_crm.account",
+                    "method": method,
+                    "args": args,
+                    "kwargs": kwargs or {},
+                },
+            )
+
+        [record] = call("read", [[account.id]])
+        self.assertEqual(record["name"], "RPC store")
+        self.assertNotIn("x_bearer_token", record)
+        with self.assertRaises(Exception) as caught:
+            call("search_read", [[("id", "=", account.id)]], {"fields": ["x_bearer_token"]})
+        self.assertIn("AccessError", str(caught.exception))
+        self.assertNotIn("AAAA-top-secret", str(caught.exception))

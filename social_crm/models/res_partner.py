@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ._helpers import count_by, window_action
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -12,18 +14,11 @@ class ResPartner(models.Model):
     )
 
     def _compute_social_conversation_count(self):
-        counts = dict(
-            self.env["social_crm.conversation"]._read_group(
-                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
-            )
-        )
+        counts = count_by(self, "social_crm.conversation", "partner_id")
         for partner in self:
             partner.social_conversation_count = counts.get(partner, 0)
 
     def action_view_social_conversations(self):
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "social_crm.action_social_crm_conversation"
-        )
-        action["domain"] = [("partner_id", "in", self.ids)]
+        action = window_action(self, "social_crm.action_social_crm_conversation", "partner_id")
         action["context"] = {"search_default_filter_open": 0}
         return action

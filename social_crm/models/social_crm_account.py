@@ -3,6 +3,7 @@ import logging
 from odoo import fields, models
 
 from ..connectors import ConnectorError, Profile, TimeoutSession, get_connector
+from ._helpers import count_by, window_action
 
 _logger = logging.getLogger(__name__)
 
@@ -61,11 +62,7 @@ class SocialCrmAccount(models.Model):
     )
 
     def _compute_conversation_count(self):
-        counts = dict(
-            self.env["social_crm.conversation"]._read_group(
-                [("account_id", "in", self.ids)], ["account_id"], ["__count"]
-            )
-        )
+        counts = count_by(self, "social_crm.conversation", "account_id")
         for account in self:
             account.conversation_count = counts.get(account, 0)
 
@@ -134,11 +131,7 @@ class SocialCrmAccount(models.Model):
         }
 
     def action_view_conversations(self):
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "social_crm.action_social_crm_conversation"
-        )
-        action["domain"] = [("account_id", "in", self.ids)]
-        return action
+        return window_action(self, "social_crm.action_social_crm_conversation", "account_id")
 
     def write(self, vals):
         if (

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..connectors import ConnectorError
+from ._helpers import count_by
 from .social_crm_account import PLATFORMS
 
 PRIORITIES = [("0", "Low"), ("1", "Normal"), ("2", "High"), ("3", "Urgent")]
@@ -84,11 +85,7 @@ class SocialCrmConversation(models.Model):
             )
 
     def _compute_post_count(self):
-        counts = dict(
-            self.env["social_crm.message"]._read_group(
-                [("conversation_id", "in", self.ids)], ["conversation_id"], ["__count"]
-            )
-        )
+        counts = count_by(self, "social_crm.message", "conversation_id")
         for conversation in self:
             conversation.post_count = counts.get(conversation, 0)
 

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 
+from ._helpers import count_by, window_action
 from .social_crm_account import PLATFORMS
 
 #: connector Profile attribute -> identity field
@@ -56,11 +57,7 @@ class SocialCrmIdentity(models.Model):
                 identity.name = handle
 
     def _compute_post_count(self):
-        counts = dict(
-            self.env["social_crm.message"]._read_group(
-                [("author_identity_id", "in", self.ids)], ["author_identity_id"], ["__count"]
-            )
-        )
+        counts = count_by(self, "social_crm.message", "author_identity_id")
         for identity in self:
             identity.post_count = counts.get(identity, 0)
 
@@ -99,8 +96,4 @@ class SocialCrmIdentity(models.Model):
         return by_user
 
     def action_view_posts(self):
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "social_crm.action_social_crm_message"
-        )
-        action["domain"] = [("author_identity_id", "in", self.ids)]
-        return action
+        return window_action(self, "social_crm.action_social_crm_message", "author_identity_id")

@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..connectors import ConnectorError, RateLimitError, StreamSpec
+from ._helpers import count_by, window_action
 
 _logger = logging.getLogger(__name__)
 
@@ -70,11 +71,7 @@ class SocialCrmStream(models.Model):
                 )
 
     def _compute_message_count(self):
-        counts = dict(
-            self.env["social_crm.message"]._read_group(
-                [("stream_id", "in", self.ids)], ["stream_id"], ["__count"]
-            )
-        )
+        counts = count_by(self, "social_crm.message", "stream_id")
         for stream in self:
             stream.message_count = counts.get(stream, 0)
 
@@ -194,8 +191,4 @@ class SocialCrmStream(models.Model):
         return True
 
     def action_view_messages(self):
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "social_crm.action_social_crm_message"
-        )
-        action["domain"] = [("stream_id", "in", self.ids)]
-        return action
+        return window_action(self, "social_crm.action_social_crm_message", "stream_id")

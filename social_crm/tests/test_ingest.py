@@ -244,3 +244,31 @@ class TestIngest(SocialCrmCommon):
         self.assertIn(
             known.conversation_id, self.Conversation.search([("partner_id", "=", partner.id)])
         )
+
+
+@tagged("post_install", "-at_install")
+class TestScheduledAction(SocialCrmCommon):
+    def setUp(self):
+        super().setUp()
+        self.cron = self.env.ref("social_crm.ir_cron_social_crm_sync")
+        # only our stream is due (the module's demo stream may be too)
+        self.env["social_crm.stream"].search([("id", "!=", self.stream.id)]).active = False
+
+    def test_progress_is_reported_batch_by_batch(self):
+        cron, progress = self.cron._add_progress()
+        page1 = self.mentions()
+        with self.replay() as session:
+            session.add_recording(page1)
+            self.env["social_crm.stream"].with_context(cron.env.context)._cron_sync()
+        # page 1 had a next_token: the stream is due again, so work remains
+        self.assertEqual((progress.done, progress.remaining), (1, 1))
+        self.assertTrue(self.stream.cursor["next_token"])
+
+    def test_platform_errors_do_not_fail_the_cron(self):
+        with self.replay() as session:
+            session.add_recording(self.error("server_error"))
+            self.cron.method_direct_trigger()
+        self.assertTrue(self.cron.active)
+        self.assertIn("server error (503)", self.account.error_message)
+        self.assertFalse(self.stream.cursor)
+        self.assertGreater(self.stream.next_sync_at, self.stream.write_date)

@@ -1,0 +1,74 @@
+"""Command line tools that need no database.
+
+    python -m social_crm.cli match --partners PARTNERS.jsonl < PROFILES.jsonl > OUT.jsonl
+
+``match`` is a dry run of identity matching on exported data: one JSON object
+per input line, one result per output line, in input order. A bad line is
+reported on stderr with its line number and answered with an ``"error"``
+object, so that no input line is silently lost; the exit code is then 1.
+"""
+
+import argparse
+import json
+import sys
+
+from . import matching
+
+
+def _read_jsonl(stream, name):
+    for number, line in enumerate(stream, 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except ValueError as error:
+            yield number, None, f"{name} line {number}: not valid JSON ({error})"
+            continue
+        if not isinstance(data, dict):
+            yield number, None, f"{name} line {number}: expected a JSON object"
+            continue
+        yield number, data, None
+
+
+def cmd_match(args, stdin, stdout, stderr):
+    errors = 0
+    partners = []
+    with open(args.partners, encoding="utf-8") as handle:
+        for _number, data, error in _read_jsonl(handle, args.partners):
+            if error or not isinstance(data.get("id"), int):
+                errors += 1
+                print(
+                    error or f"{args.partners}: partner without an integer id: {data}", file=stderr
+                )
+                continue
+            partners.append(matching.Partner.from_dict(data))
+    index = matching.PartnerIndex(partners)
+    for number, data, error in _read_jsonl(stdin, "stdin"):
+        if error is None and "id" not in data:
+            error = f"stdin line {number}: profile without an id"
+        if error:
+            errors += 1
+            print(error, file=stderr)
+            stdout.write(
+                json.dumps({"id": (data or {}).get("id"), "line": number, "error": error}) + "\n"
+            )
+            continue
+        profile = matching.Profile.from_dict(data)
+        result = matching.match(profile, index, rejected=data.get("rejected") or ())
+        stdout.write(json.dumps(result.as_dict(), ensure_ascii=False) + "\n")
+    return 1 if errors else 0
+
+
+def main(argv=None, stdin=None, stdout=None, stderr=None):
+    stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
+    parser = argparse.ArgumentParser(prog="python -m social_crm.cli")
+    commands = parser.add_subparsers(dest="command", required=True)
+    match = commands.add_parser("match", help="match social profiles to partners (dry run)")
+    match.add_argument("--partners", required=True, help="partners as JSON lines")
+    match.set_defaults(func=cmd_match)
+    args = parser.parse_args(argv)
+    return args.func(args, stdin, stdout, stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -15,6 +15,8 @@
         "views/social_crm_conversation_views.xml",
         "views/social_crm_message_views.xml",
         "views/social_crm_identity_views.xml",
+        "views/social_crm_suggestion_views.xml",
+        "views/res_config_settings_views.xml",
         "views/social_crm_account_views.xml",
         "views/social_crm_stream_views.xml",
         "views/social_crm_reply_template_views.xml",

@@ -1,9 +1,10 @@
-from . import (
-    res_partner,
-    social_crm_account,
-    social_crm_conversation,
-    social_crm_identity,
-    social_crm_message,
-    social_crm_reply_template,
-    social_crm_stream,
-)
+from . import social_crm_account
+from . import social_crm_stream
+from . import social_crm_identity
+from . import social_crm_suggestion
+from . import social_crm_conversation
+from . import social_crm_message
+from . import social_crm_reply_template
+from . import res_company
+from . import res_config_settings
+from . import res_partner

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
+from .. import matching
 from ._helpers import count_by, window_action
 from .social_crm_account import PLATFORMS
 
@@ -24,7 +26,12 @@ class SocialCrmIdentity(models.Model):
 
     name = fields.Char(compute="_compute_name", store=True)
     platform = fields.Selection(PLATFORMS, required=True, index=True)
-    user_id = fields.Char("Platform user id", required=True, index=True)
+    user_id = fields.Char(
+        "Platform user id",
+        index=True,
+        help="Empty for a handle entered on a contact before its account posted: the "
+        "first post from that handle fills it in, and the identity stays linked.",
+    )
     handle = fields.Char(index=True)
     profile_name = fields.Char("Display name")
     profile_url = fields.Char("Profile URL")
@@ -37,6 +44,14 @@ class SocialCrmIdentity(models.Model):
         "res.partner", "Contact", index=True, tracking=True, ondelete="set null"
     )
     post_ids = fields.One2many("social_crm.message", "author_identity_id", "Posts")
+    match_state = fields.Selection(
+        [("pending", "To match"), ("done", "Matched")],
+        default="pending",
+        index=True,
+        copy=False,
+        help="Identities to match are proposed to agents in the background.",
+    )
+    suggestion_ids = fields.One2many("social_crm.suggestion", "identity_id", "Suggestions")
     post_count = fields.Integer("Posts count", compute="_compute_post_count")
 
     _sql_constraints = [
@@ -46,6 +61,12 @@ class SocialCrmIdentity(models.Model):
             "This platform user already has an identity.",
         ),
     ]
+
+    @api.constrains("user_id", "handle")
+    def _check_user_or_handle(self):
+        for identity in self:
+            if not identity.user_id and not identity.handle:
+                raise ValidationError(self.env._("A social identity needs a handle or a user id."))
 
     @api.depends("handle", "profile_name", "user_id")
     def _compute_name(self):
@@ -72,6 +93,19 @@ class SocialCrmIdentity(models.Model):
             return {}
         found = self.search([("platform", "=", platform), ("user_id", "in", list(latest))])
         by_user = {identity.user_id: identity for identity in found}
+        # handles stored on contacts before their account posted: adopt them
+        unknown = {
+            p.handle.lower(): user_id
+            for user_id, p in latest.items()
+            if user_id not in by_user and p.handle
+        }
+        if unknown:
+            for stored in self.search(
+                [("platform", "=", platform), ("user_id", "=", False), ("handle", "!=", False)]
+            ).filtered(lambda i: i.handle.lower().lstrip("@") in unknown):
+                user_id = unknown[stored.handle.lower().lstrip("@")]
+                stored.user_id = user_id
+                by_user[user_id] = stored
         for user_id, identity in by_user.items():
             vals = {
                 field: getattr(latest[user_id], attr)
@@ -97,3 +131,153 @@ class SocialCrmIdentity(models.Model):
 
     def action_view_posts(self):
         return window_action(self, "social_crm.action_social_crm_message", "author_identity_id")
+
+    # ------------------------------------------------------------------
+    # Linking and matching
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        identities = super().create(vals_list)
+        for identity in identities.filtered("partner_id"):
+            identity._log_link(identity.partner_id, self.env["res.partner"])
+        identities.filtered("partner_id").match_state = "done"
+        self._trigger_matching()
+        return identities
+
+    def write(self, vals):
+        before = (
+            {identity: identity.partner_id for identity in self} if "partner_id" in vals else {}
+        )
+        rematch = vals.keys() & {"handle", "profile_name", "bio", "location", "profile_url"}
+        if rematch and "match_state" not in vals:
+            vals = dict(vals, match_state="pending")
+        result = super().write(vals)
+        for identity, old in before.items():
+            if identity.partner_id != old:
+                identity._log_link(
+                    identity.partner_id, old, self.env.context.get("social_crm_evidence")
+                )
+        if rematch:
+            self._trigger_matching()
+        return result
+
+    def _log_link(self, new, old, evidence=None):
+        """Log a (un)link on the identity and on both contacts (plain text).
+
+        Posted as the system but signed by the user: agents may link an
+        identity without having the right to edit contacts.
+        """
+        user = self.env.user
+        because = self.env._(" Evidence: %s", evidence) if evidence else ""
+        log = {"author_id": user.partner_id.id, "subtype_xmlid": "mail.mt_note"}
+        if new:
+            self.sudo().message_post(
+                body=self.env._(
+                    "Linked to %(partner)s by %(user)s.", partner=new.name, user=user.name
+                )
+                + because,
+                **log,
+            )
+            new.sudo().message_post(
+                body=self.env._(
+                    "Social identity %(identity)s linked by %(user)s.",
+                    identity=self.name,
+                    user=user.name,
+                )
+                + because,
+                **log,
+            )
+            self.suggestion_ids.filtered(lambda s: s.state == "pending")._decide("rejected")
+        if old:
+            old.sudo().message_post(
+                body=self.env._(
+                    "Social identity %(identity)s unlinked by %(user)s.",
+                    identity=self.name,
+                    user=user.name,
+                ),
+                **log,
+            )
+
+    def _trigger_matching(self):
+        cron = self.env.ref("social_crm.ir_cron_social_crm_match", raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger()
+
+    def _match_profile(self):
+        """The identity, with the text of its latest posts, for the engine."""
+        self.ensure_one()
+        posts = self.env["social_crm.message"].search(
+            [("author_identity_id", "=", self.id), ("direction", "=", "in")],
+            order="posted_at desc",
+            limit=20,
+        )
+        return matching.Profile(
+            id=str(self.id),
+            platform=self.platform,
+            user_id=self.user_id or "",
+            handle=self.handle or "",
+            display_name=self.profile_name or "",
+            bio=self.bio or "",
+            location=self.location or "",
+            url=self.profile_url or "",
+            followers=self.followers_count,
+            verified=self.verified,
+            texts=posts.mapped("text"),
+        )
+
+    def _match_companies(self):
+        """Companies whose contacts this identity may be matched with: those of
+        the accounts that caught its posts, where automatic matching is on."""
+        companies = (
+            self.env["social_crm.message"].search([("author_identity_id", "=", self.id)]).company_id
+        )
+        return companies.filtered("social_crm_auto_match")
+
+    @api.model
+    def _cron_match(self, batch_size=50):
+        """Scheduled action: match a batch of identities, propose suggestions."""
+        identities = self.search(
+            [("match_state", "=", "pending"), ("partner_id", "=", False)], limit=batch_size
+        )
+        for identity in identities:
+            companies = identity._match_companies()
+            if companies:
+                identity._apply_match(identity._run_match(companies))
+        identities.match_state = "done"
+        remaining = self.search_count([("match_state", "=", "pending"), ("partner_id", "=", False)])
+        self.env["ir.cron"]._notify_progress(done=len(identities), remaining=remaining)
+
+    def _run_match(self, companies):
+        self.ensure_one()
+        profile = self._match_profile()
+        evidence = matching.extract(profile)
+        partners = self.env["res.partner"]._social_crm_candidates(evidence, profile, companies)
+        index = matching.PartnerIndex(partners)
+        rejected = self.suggestion_ids.filtered(lambda s: s.state == "rejected").partner_id.ids
+        return matching.match(profile, index, rejected=rejected)
+
+    def _apply_match(self, result):
+        self.ensure_one()
+        Partner = self.env["res.partner"]
+        if result.decision == "link":
+            reasons = result.candidates[0].reasons if result.candidates else []
+            self.with_context(social_crm_evidence="; ".join(reasons)).partner_id = Partner.browse(
+                result.partner_id
+            )
+            return
+        if result.decision != "suggest":
+            return
+        existing = self.suggestion_ids.partner_id
+        self.env["social_crm.suggestion"].create(
+            [
+                {
+                    "identity_id": self.id,
+                    "partner_id": candidate.partner_id,
+                    "score": candidate.score,
+                    "reasons": "\n".join(candidate.reasons),
+                }
+                for candidate in result.candidates[:3]
+                if candidate.score >= matching.SUGGEST_THRESHOLD
+                and candidate.partner_id not in existing.ids
+            ]
+        )

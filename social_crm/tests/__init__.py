@@ -1,4 +1,5 @@
 from . import test_ingest
+from . import test_matching
 from . import test_reply
 from . import test_security
 from . import test_tour

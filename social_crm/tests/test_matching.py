@@ -1,0 +1,109 @@
+from odoo.exceptions import UserError
+from odoo.tests import new_test_user, tagged
+
+from ..connectors import Post, Profile
+from .common import SocialCrmCommon
+
+
+@tagged("post_install", "-at_install")
+class TestMatching(SocialCrmCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.oboema = cls.env["res.partner"].create(
+            {"name": "B. Oboema", "ref": "95234", "city": "Amsterdam", "company_id": cls.company.id}
+        )
+        cls.Identity = cls.env["social_crm.identity"]
+        cls.Suggestion = cls.env["social_crm.suggestion"]
+
+    def post(self, external_id, text, **author):
+        author.setdefault("handle", "yesican")
+        author.setdefault("user_id", "501")
+        [message] = self.Message._ingest(
+            self.account, [Post(external_id, text, author=Profile(**author))]
+        )
+        return message
+
+    def match_now(self):
+        self.Identity._cron_match()
+
+    def test_handle_stored_on_the_contact_links_the_first_post(self):
+        stored = self.Identity.create(
+            {"platform": "x", "handle": "YesICan", "partner_id": self.oboema.id}
+        )
+        message = self.post("1", "Waar blijven mijn papieren?")
+        self.assertEqual(message.author_identity_id, stored, "the stored entry is adopted")
+        self.assertEqual(stored.user_id, "501")
+        self.assertEqual(message.conversation_id.partner_id, self.oboema)
+        self.assertIn("linked", self.oboema.message_ids[0].body)
+
+    def test_customer_number_in_a_dm_suggests_and_confirming_links_with_evidence(self):
+        message = self.post("2", "Hi, my customer number is 95234, where are my papers?")
+        identity = message.author_identity_id
+        self.match_now()
+        suggestion = self.Suggestion.search([("identity_id", "=", identity.id)])
+        self.assertEqual(suggestion.partner_id, self.oboema)
+        self.assertIn("customer number 95234", suggestion.reasons)
+        self.assertFalse(identity.partner_id, "typed identifiers never link on their own")
+        suggestion.with_user(self.agent).action_confirm()
+        self.assertEqual(identity.partner_id, self.oboema)
+        self.assertEqual(message.conversation_id.partner_id, self.oboema)
+        self.assertEqual(suggestion.decided_by_id, self.agent)
+        for record in (identity, self.oboema):
+            body = str(record.message_ids[0].body)
+            self.assertIn("Ada Agent", body)
+            self.assertIn("customer number 95234", body)
+        with self.assertRaises(UserError):
+            suggestion.action_reject()
+
+    def test_rejections_are_remembered(self):
+        identity = self.post("3", "customer number 95234").author_identity_id
+        self.match_now()
+        suggestion = identity.suggestion_ids
+        suggestion.with_user(self.agent).action_reject()
+        identity.write({"bio": "new bio"})  # a profile change triggers a new match
+        self.assertEqual(identity.match_state, "pending")
+        self.match_now()
+        self.assertEqual(identity.suggestion_ids, suggestion)
+        self.assertEqual(suggestion.state, "rejected")
+
+    def test_a_common_name_alone_never_links(self):
+        self.env["res.partner"].create([{"name": "Jan de Vries"} for _ in range(3)])
+        identity = self.post(
+            "4", "hallo", handle="jdv", user_id="9", display_name="Jan de Vries"
+        ).author_identity_id
+        self.match_now()
+        self.assertFalse(identity.partner_id)
+        self.assertLessEqual(len(identity.suggestion_ids), 3)
+
+    def test_setting_off_means_no_matching(self):
+        self.company.social_crm_auto_match = False
+        identity = self.post("5", "customer number 95234").author_identity_id
+        self.match_now()
+        self.assertFalse(identity.suggestion_ids)
+        self.assertEqual(identity.match_state, "done")
+
+    def test_contacts_of_another_company_are_never_proposed(self):
+        company_b = self.env["res.company"].create({"name": "B"})
+        secret = self.env["res.partner"].create(
+            {"name": "Secret Customer", "ref": "777777", "company_id": company_b.id}
+        )
+        identity = self.post("6", "my customer number is 777777").author_identity_id
+        self.match_now()
+        self.assertNotIn(secret, identity.suggestion_ids.partner_id)
+        # and agents of company A see nothing of company B's suggestions
+        account_b = self.account.copy({"name": "B account", "company_id": company_b.id})
+        self.Message._ingest(
+            account_b, [Post("b6", "customer number 777777", author=Profile("66", handle="bee"))]
+        )
+        self.match_now()
+        suggestion_b = self.Suggestion.search([("partner_id", "=", secret.id)])
+        self.assertTrue(suggestion_b)
+        agent_a = new_test_user(
+            self.env,
+            login="agent_only_a",
+            groups="social_crm.group_social_crm_agent",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
+        self.assertFalse(self.Suggestion.with_user(agent_a).search([("id", "=", suggestion_b.id)]))

@@ -25,6 +25,7 @@
     ],
     "demo": ["demo/social_crm_demo.xml"],
     "assets": {
+        "web.assets_backend": ["social_crm/static/src/**/*"],
         "web.assets_tests": ["social_crm/static/tests/tours/*.esm.js"],
     },
     "application": True,

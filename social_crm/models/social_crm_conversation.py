@@ -39,6 +39,18 @@ class SocialCrmConversation(models.Model):
         related="identity_id.partner_id", store=True, string="Contact", index="btree_not_null"
     )
     post_ids = fields.One2many("social_crm.message", "conversation_id", "Posts")
+    # customer card (computed with the reader's rights: other companies stay hidden)
+    partner_ref = fields.Char(related="partner_id.ref", string="Customer number")
+    partner_since = fields.Datetime(related="partner_id.create_date", string="Customer since")
+    partner_category_ids = fields.Many2many(related="partner_id.category_id", string="Tags")
+    partner_opportunity_count = fields.Integer(
+        "Open opportunities", compute="_compute_customer_card"
+    )
+    partner_other_conversation_ids = fields.Many2many(
+        "social_crm.conversation",
+        compute="_compute_customer_card",
+        string="Earlier conversations",
+    )
     post_count = fields.Integer("Posts count", compute="_compute_post_count")
     state = fields.Selection(
         [("new", "New"), ("open", "Open"), ("replied", "Replied"), ("closed", "Closed")],
@@ -88,6 +100,25 @@ class SocialCrmConversation(models.Model):
         counts = count_by(self, "social_crm.message", "conversation_id")
         for conversation in self:
             conversation.post_count = counts.get(conversation, 0)
+
+    @api.depends("partner_id")
+    def _compute_customer_card(self):
+        Lead = self.env["crm.lead"]
+        can_see_leads = Lead.has_access("read")
+        for conversation in self:
+            partner = conversation.partner_id.commercial_partner_id
+            if not partner:
+                conversation.partner_opportunity_count = 0
+                conversation.partner_other_conversation_ids = False
+                continue
+            conversation.partner_opportunity_count = can_see_leads and Lead.search_count(
+                [("partner_id", "child_of", partner.id), ("type", "=", "opportunity")]
+            )
+            conversation.partner_other_conversation_ids = self.search(
+                [("partner_id", "child_of", partner.id), ("id", "!=", conversation._origin.id)],
+                order="last_message_at desc",
+                limit=10,
+            )
 
     @api.onchange("reply_template_id")
     def _onchange_reply_template_id(self):
@@ -172,6 +203,42 @@ class SocialCrmConversation(models.Model):
             conversation.write(vals)
             for post in posts.sorted(lambda m: (m.posted_at, m.id)):
                 conversation._log_post(post, agent)
+            known = incoming.filtered("partner_id")
+            if known:
+                conversation._notify_customer_post(known.sorted("posted_at")[-1])
+
+    # ------------------------------------------------------------------
+    # Real-time pop-up
+    # ------------------------------------------------------------------
+    def _popup_recipients(self):
+        """Agents of the conversation's company, and of its team if it has one."""
+        self.ensure_one()
+        agents = self.env.ref("social_crm.group_social_crm_agent").sudo().users
+        agents = agents.filtered(lambda u: self.company_id in u.company_ids and not u.share)
+        team = self.team_id
+        if team:
+            agents = agents & (team.member_ids | team.user_id)
+        return agents
+
+    def _notify_customer_post(self, post):
+        """Push "a known customer posts" to each recipient's browser."""
+        self.ensure_one()
+        partner = post.partner_id
+        platform = dict(PLATFORMS).get(post.platform, post.platform)
+        who = (
+            self.env._("%(name)s (customer %(ref)s)", name=partner.name, ref=partner.ref)
+            if partner.ref
+            else partner.name
+        )
+        text = " ".join((post.text or "").split())
+        payload = {
+            "conversation_id": self.id,
+            "message_id": post.id,
+            "partner_id": partner.id,
+            "title": self.env._("%(who)s on %(platform)s", who=who, platform=platform),
+            "text": text if len(text) <= 200 else text[:199] + "…",
+        }
+        self._popup_recipients()._bus_send("social_crm/customer_post", payload)
 
     def _log_post(self, post, agent):
         """Log a post in the chatter. The text is passed as ``str``, which

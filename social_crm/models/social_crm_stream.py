@@ -181,9 +181,26 @@ class SocialCrmStream(models.Model):
             cron.sudo()._trigger(at=at)
 
     def action_sync_now(self):
-        self.write({"next_sync_at": fields.Datetime.now()})
-        self._trigger_sync()
-        return True
+        """Pull one page of each stream now, and tell the user what happened."""
+        created = self.env["social_crm.message"]
+        errors = []
+        for stream in self:
+            try:
+                with self.env.cr.savepoint():
+                    created |= stream._sync_batch()[0]
+            except ConnectorError as error:
+                stream._record_failure(error)
+                errors.append(f"{stream.name}: {error}")
+        if errors:
+            message, kind = "\n".join(errors), "danger"
+        else:
+            message = self.env._("%s new post(s).", len(created))
+            kind = "success"
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"message": message, "type": kind, "sticky": bool(errors)},
+        }
 
     def action_reset_cursor(self):
         """Start listening from now on (the next pull takes the latest page)."""

@@ -1,5 +1,6 @@
 /** @odoo-module **/
 import {registry} from "@web/core/registry";
+import {rpc} from "@web/core/network/rpc";
 
 const REPLY = "Yes, we are open from 12:00 to 17:00!";
 
@@ -63,6 +64,52 @@ registry.category("web_tour.tours").add("social_crm_plain_text_tour", {
                     throw new Error("the post text was executed");
                 }
             },
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("social_crm_customer_popup_tour", {
+    url: "/odoo/social-inbox",
+    steps: () => [
+        {
+            content: "The agent has the inbox open",
+            trigger: ".o_kanban_view",
+        },
+        {
+            content: "A known customer posts (the stream is pulled, as the cron would)",
+            trigger: ".o_kanban_view",
+            async run() {
+                const [stream] = await rpc("/web/dataset/call_kw/social_crm.stream/search_read", {
+                    model: "social_crm.stream",
+                    method: "search_read",
+                    args: [[["name", "=", "Popup tour stream"]]],
+                    kwargs: {fields: ["id"]},
+                });
+                await rpc("/web/dataset/call_kw/social_crm.stream/action_sync_now", {
+                    model: "social_crm.stream",
+                    method: "action_sync_now",
+                    args: [[stream.id]],
+                    kwargs: {},
+                });
+                // Odoo's test server does not run the bus dispatcher (no
+                // LISTEN/NOTIFY in tests): ask the websocket to fetch what
+                // is new, as a running server would push it by itself.
+                odoo.__WOWL_DEBUG__.root.env.services.bus_service.forceUpdateChannels();
+            },
+        },
+        {
+            content: "The pop-up names the customer, without a page reload",
+            trigger:
+                ".o_social_crm_customer_popup:contains('B. Oboema (customer 5234) on Demo'):contains('wasmachine')",
+        },
+        {
+            content: "Open the post from the pop-up",
+            trigger: ".o_social_crm_customer_popup button:contains('Open')",
+            run: "click",
+        },
+        {
+            content: "The customer card shows who this is",
+            trigger: ".o_social_crm_customer_card .o_field_widget[name=partner_ref]:contains('5234')",
         },
     ],
 });

@@ -1,0 +1,43 @@
+/** @odoo-module **/
+/**
+ * Pops up a notification when a known customer posts.
+ *
+ * The server pushes "social_crm/customer_post" to each agent of the
+ * conversation's company and team (res.users._bus_send). The post text is
+ * shown as plain text: the notification service escapes strings.
+ */
+import {_t} from "@web/core/l10n/translation";
+import {registry} from "@web/core/registry";
+
+export const customerPopupService = {
+    dependencies: ["bus_service", "notification", "action"],
+    start(env, {bus_service, notification, action}) {
+        bus_service.subscribe("social_crm/customer_post", (payload) => {
+            const close = notification.add(payload.text, {
+                title: payload.title,
+                type: "info",
+                sticky: true,
+                className: "o_social_crm_customer_popup",
+                buttons: [
+                    {
+                        name: _t("Open"),
+                        primary: true,
+                        onClick: () => {
+                            close();
+                            action.doAction({
+                                type: "ir.actions.act_window",
+                                res_model: "social_crm.conversation",
+                                res_id: payload.conversation_id,
+                                views: [[false, "form"]],
+                                target: "current",
+                            });
+                        },
+                    },
+                ],
+            });
+        });
+        bus_service.start();
+    },
+};
+
+registry.category("services").add("social_crm_customer_popup", customerPopupService);

@@ -1,0 +1,106 @@
+import json
+
+from odoo.tests import new_test_user, tagged
+
+from odoo.addons.bus.tests.common import WebsocketCase
+
+from ..connectors import Post, Profile
+from .common import SocialCrmCommon
+
+
+def pushed(env, notification_type):
+    """{partner id: payload} of the bus notifications of this transaction."""
+    env.cr.precommit.run()
+    found = {}
+    for row in env["bus.bus"].sudo().search([]):
+        message = json.loads(row.message)
+        if message.get("type") == notification_type:
+            channel = json.loads(row.channel)  # [db, "res.partner", id]
+            found[channel[2]] = message["payload"]
+    return found
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerPopup(SocialCrmCommon):
+    def test_known_customer_post_pops_up_for_the_team_only(self):
+        customer = self.env["res.partner"].create({"name": "B. Oboema", "ref": "5234"})
+        self.env["social_crm.identity"].create(
+            {"platform": "x", "user_id": "501", "handle": "yesican", "partner_id": customer.id}
+        )
+        in_team = new_test_user(
+            self.env, login="in_team", groups="social_crm.group_social_crm_agent"
+        )
+        other = new_test_user(
+            self.env, login="not_in_team", groups="social_crm.group_social_crm_agent"
+        )
+        company_b = self.env["res.company"].create({"name": "B"})
+        elsewhere = new_test_user(
+            self.env,
+            login="other_company",
+            company_id=company_b.id,
+            company_ids=[company_b.id],
+            groups="social_crm.group_social_crm_agent",
+        )
+        team = self.env["crm.team"].create({"name": "Webcare", "member_ids": [in_team.id]})
+        self.account.team_id = team
+        self.env["bus.bus"].sudo().search([]).unlink()
+        [message] = self.Message._ingest(
+            self.account,
+            [
+                Post(
+                    "p1",
+                    "<b>Where</b> are my savings account papers?",
+                    author=Profile("501", handle="yesican"),
+                )
+            ],
+        )
+        notes = pushed(self.env, "social_crm/customer_post")
+        self.assertEqual(set(notes), {in_team.partner_id.id})
+        self.assertNotIn(other.partner_id.id, notes)
+        self.assertNotIn(elsewhere.partner_id.id, notes)
+        payload = notes[in_team.partner_id.id]
+        self.assertEqual(payload["title"], "B. Oboema (customer 5234) on X (Twitter)")
+        self.assertEqual(payload["text"], "<b>Where</b> are my savings account papers?")
+        self.assertEqual(payload["conversation_id"], message.conversation_id.id)
+
+    def test_unknown_posters_do_not_pop_up(self):
+        self.env["bus.bus"].sudo().search([]).unlink()
+        self.Message._ingest(self.account, [Post("p2", "hi", author=Profile("502", handle="anon"))])
+        self.assertFalse(pushed(self.env, "social_crm/customer_post"))
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerPopupTour(WebsocketCase):
+    """A real websocket: WebsocketCase re-enables it in test mode."""
+
+    def test_popup_opens_the_customer_card(self):
+        company = self.env["res.company"].create({"name": "Popup store"})
+        new_test_user(
+            self.env,
+            login="popup_agent",
+            name="Pia Popup",
+            company_id=company.id,
+            company_ids=[company.id],
+            groups="social_crm.group_social_crm_manager",
+        )
+        customer = self.env["res.partner"].create(
+            {"name": "B. Oboema", "ref": "5234", "company_id": company.id}
+        )
+        Identity = self.env["social_crm.identity"]
+        identity = Identity.search([("platform", "=", "demo"), ("user_id", "=", "demo-yesican")])
+        identity = identity or Identity.create(
+            {"platform": "demo", "user_id": "demo-yesican", "handle": "yesican"}
+        )
+        identity.partner_id = customer
+        account = self.env["social_crm.account"].create(
+            {"name": "Popup demo", "platform": "demo", "company_id": company.id}
+        )
+        self.env["social_crm.stream"].create(
+            {
+                "name": "Popup tour stream",
+                "account_id": account.id,
+                "kind": "mention",
+                "page_size": 1,
+            }
+        )
+        self.start_tour("/odoo/social-inbox", "social_crm_customer_popup_tour", login="popup_agent")

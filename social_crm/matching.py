@@ -427,6 +427,27 @@ def name_key(name, is_company=False):
     return NameKey(given=given, surname=surname, joined="".join(surname_words), full="".join(words))
 
 
+def partner_keys(name, is_company=False):
+    """``(surname key, glued key)`` stored on a partner for exact lookup:
+    ("vries", "devries") for "Jan de Vries", the glued name for a company."""
+    key = name_key(name, is_company)
+    if not key:
+        return "", ""
+    return key.surname, key.joined
+
+
+def lookup_keys(evidence, min_fragment=4):
+    """Keys to look a profile up by: its surname and glued surname, its
+    company name, and every tail of its handle ("jdevries72" -> "jdevries",
+    "devries", "evries", "vries") that could be a glued surname."""
+    keys = set()
+    if evidence.name:
+        keys |= {evidence.name.surname, evidence.name.joined, evidence.name.full}
+    for part in evidence.handle_parts:
+        keys |= {part[start:] for start in range(0, max(len(part) - min_fragment + 1, 1))}
+    return sorted(k for k in keys if len(k) >= 2)
+
+
 def _similar(a, b):
     """Exact, or one edit apart for longer words (typos, ij/y)."""
     if a == b:

@@ -267,3 +267,22 @@ def test_cli_runs_as_a_module_without_odoo(tmp_path):
     )
     assert json.loads(done.stdout)["decision"] == "suggest"
     assert "odoo" not in done.stderr.lower()
+
+
+@pytest.mark.parametrize(
+    "partner_name, profile",
+    [
+        ("Jan de Vries", Profile("p", handle="jdevries72")),
+        ("Jan de Vries", Profile("p", display_name="J. de Vries")),
+        ("Zoë van der Berg", Profile("p", display_name="Zoe vd Berg")),
+        ("Niels Peters", Profile("p", handle="nielspeters")),
+        ("Bakkerij Jansen B.V.", Profile("p", display_name="Bakkerij Jansen")),
+    ],
+)
+def test_stored_partner_keys_are_found_by_the_profile_lookup_keys(partner_name, profile):
+    """The SQL lookup is exact: a profile's keys must hit the partner's stored keys."""
+    from social_crm.matching import extract, lookup_keys, partner_keys
+
+    company = partner_name.endswith("B.V.")
+    stored = set(partner_keys(partner_name, company)) - {""}
+    assert stored & set(lookup_keys(extract(profile)))

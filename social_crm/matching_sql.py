@@ -1,0 +1,101 @@
+"""Candidate retrieval for identity matching, in SQL (no Odoo).
+
+Used by ``res.partner._social_crm_candidates`` with Odoo's cursor and by
+``bench/match_lookup.py`` with a plain psycopg2 cursor: one query per
+identity, every part of it an index lookup (exact name keys stored on the
+partner, normalised e-mail, phone and customer number), never a scan.
+"""
+
+from . import matching
+
+#: candidate rows fetched per identity at the most
+CANDIDATE_LIMIT = 200
+
+#: (index name, expression) on res_partner, normalised as the engine compares
+EXPRESSION_INDEXES = [
+    ("email", "lower(email)"),
+    ("ref", "regexp_replace(lower(ref), '[^a-z0-9]', '', 'g')"),
+    ("phone", r"right(regexp_replace(phone, '\D', '', 'g'), 9)"),
+    ("mobile", r"right(regexp_replace(mobile, '\D', '', 'g'), 9)"),
+]
+#: partner columns holding matching.partner_keys(), indexed by the ORM
+KEY_COLUMNS = ("social_crm_surname_key", "social_crm_name_key")
+
+
+def index_statements():
+    return [
+        f"CREATE INDEX IF NOT EXISTS res_partner_social_crm_{name} ON res_partner (({expr}))"
+        for name, expr in EXPRESSION_INDEXES
+    ]
+
+
+def candidate_query(evidence, profile, company_ids, limit=CANDIDATE_LIMIT):
+    """``(sql, params)`` selecting the partners that could be ``profile``.
+
+    One sub-select per kind of evidence, each served by its own index (a
+    single ``OR`` over differently indexed expressions would scan the table).
+    """
+    email, ref, phone, mobile = (expr for _name, expr in EXPRESSION_INDEXES)
+    params = {
+        "platform": profile.platform,
+        "user_id": profile.user_id or "",
+        "handle": (profile.handle or "").lower().lstrip("@"),
+        "companies": list(company_ids),
+        "limit": limit,
+    }
+    parts = [
+        "SELECT partner_id AS id FROM social_crm_identity WHERE platform = %(platform)s "
+        "AND partner_id IS NOT NULL AND (user_id = %(user_id)s OR lower(handle) = %(handle)s)"
+    ]
+    for key, values, expressions in (
+        ("emails", evidence.emails, [email]),
+        ("refs", evidence.refs, [ref]),
+        ("phones", evidence.phones, [phone, mobile]),
+    ):
+        if values:
+            params[key] = sorted(values)
+            parts += [
+                f"SELECT id FROM res_partner WHERE {expr} = ANY(%({key})s)" for expr in expressions
+            ]
+    keys = matching.lookup_keys(evidence)
+    if keys:
+        # exact lookups on the keys stored by res.partner (btree indexes)
+        params["keys"] = keys
+        parts += [
+            f"(SELECT id FROM res_partner WHERE {column} = ANY(%(keys)s) LIMIT %(limit)s)"
+            for column in KEY_COLUMNS
+        ]
+    if evidence.domains:
+        params["domains"] = [f"%{d}%" for d in sorted(evidence.domains)]
+        parts.append("SELECT id FROM res_partner WHERE website ILIKE ANY(%(domains)s)")
+    company_filter = (
+        "AND (company_id IS NULL OR company_id = ANY(%(companies)s))" if company_ids else ""
+    )
+    sql = f"""
+        SELECT id, name, email, phone, mobile, city, zip, street, website, ref, is_company
+          FROM res_partner
+         WHERE id IN ({" UNION ".join(parts)})
+           AND active {company_filter}
+         LIMIT %(limit)s
+    """
+    return sql, params
+
+
+def fetch_candidates(cr, evidence, profile, company_ids, limit=CANDIDATE_LIMIT):
+    """Run the candidate query on any DB-API cursor; return :class:`matching.Partner` s
+    with their stored social entries."""
+    cr.execute(*candidate_query(evidence, profile, company_ids, limit))
+    columns = [c[0] for c in cr.description]
+    rows = [dict(zip(columns, row, strict=True)) for row in cr.fetchall()]
+    social = {}
+    if rows:
+        cr.execute(
+            "SELECT partner_id, platform, handle, user_id FROM social_crm_identity "
+            "WHERE partner_id = ANY(%s)",
+            ([row["id"] for row in rows],),
+        )
+        for partner_id, platform, handle, user_id in cr.fetchall():
+            social.setdefault(partner_id, []).append(
+                {"platform": platform, "handle": handle, "user_id": user_id}
+            )
+    return [matching.Partner.from_dict(dict(row, social=social.get(row["id"], []))) for row in rows]

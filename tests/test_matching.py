@@ -13,10 +13,13 @@ from social_crm.matching import (
     Partner,
     PartnerIndex,
     Profile,
+    extract,
     handle_fits,
+    lookup_keys,
     match,
     name_key,
     name_similarity,
+    partner_keys,
 )
 
 PARTNERS = [
@@ -281,8 +284,6 @@ def test_cli_runs_as_a_module_without_odoo(tmp_path):
 )
 def test_stored_partner_keys_are_found_by_the_profile_lookup_keys(partner_name, profile):
     """The SQL lookup is exact: a profile's keys must hit the partner's stored keys."""
-    from social_crm.matching import extract, lookup_keys, partner_keys
-
     company = partner_name.endswith("B.V.")
     stored = set(partner_keys(partner_name, company)) - {""}
     assert stored & set(lookup_keys(extract(profile)))

@@ -28,13 +28,10 @@ class SocialCrmSuggestion(models.Model):
     decided_by_id = fields.Many2one("res.users", "Decided by", readonly=True)
     decided_at = fields.Datetime("Decided at", readonly=True)
 
-    _sql_constraints = [
-        (
-            "identity_partner_unique",
-            "UNIQUE(identity_id, partner_id)",
-            "This contact is already proposed for this identity.",
-        ),
-    ]
+    # No UNIQUE(identity, partner): Odoo's partner merge deletes rows whose
+    # re-pointing would violate one, and a merge must delete nothing (a
+    # rejection on either contact stays remembered). The matcher never
+    # proposes a pair twice (see social_crm.identity._apply_match).
 
     def _decide(self, state):
         if self.filtered(lambda s: s.state != "pending"):

@@ -107,3 +107,40 @@ class TestMatching(SocialCrmCommon):
             company_ids=[self.company.id],
         )
         self.assertFalse(self.Suggestion.with_user(agent_a).search([("id", "=", suggestion_b.id)]))
+
+    def test_merging_contacts_keeps_identities_and_rejections(self):
+        Partner = self.env["res.partner"]
+        first, second = Partner.create([{"name": "Anna de Boer"}, {"name": "A. de Boer"}])
+        Identity = self.Identity
+        ids_first = Identity.create(
+            [
+                {"platform": "x", "user_id": "a1", "handle": "anna", "partner_id": first.id},
+                {"platform": "demo", "user_id": "a2", "handle": "anna_d", "partner_id": first.id},
+            ]
+        )
+        ids_second = Identity.create(
+            {"platform": "x", "user_id": "a3", "handle": "annadb", "partner_id": second.id}
+        )
+        stranger = self.post(
+            "m1", "hoi", handle="not_anna", user_id="zz", display_name="Anna de Boer"
+        ).author_identity_id
+        rejections = self.Suggestion.create(
+            [
+                {"identity_id": stranger.id, "partner_id": first.id, "state": "rejected"},
+                {"identity_id": stranger.id, "partner_id": second.id, "state": "rejected"},
+            ]
+        )
+        self.env["base.partner.merge.automatic.wizard"]._merge([first.id, second.id], second)
+        self.assertFalse(first.exists())
+        self.assertEqual(second.social_identity_ids, ids_first | ids_second)
+        self.assertEqual(rejections.exists(), rejections, "no rejection was deleted")
+        self.assertEqual(rejections.partner_id, second)
+        # the name fits the merged contact, yet the rejection keeps it away
+        stranger.write({"bio": "changed"})
+        self.match_now()
+        self.assertNotIn(
+            second, stranger.suggestion_ids.filtered(lambda s: s.state == "pending").partner_id
+        )
+        self.assertEqual(
+            stranger.suggestion_ids.filtered(lambda s: s.partner_id == second), rejections
+        )

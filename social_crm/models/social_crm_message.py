@@ -145,5 +145,9 @@ class SocialCrmMessage(models.Model):
             parent = by_external.get(message.parent_external_id)
             if parent:
                 message.parent_id = parent
+        for message in messages.filtered(
+            lambda m: m.direction == "in" and m.author_identity_id and not m.partner_id
+        ):
+            message.author_identity_id.suggestion_ids._check_codes(message)
         messages.conversation_id._on_new_messages(messages, agent)
         return messages.with_env(self.env)

@@ -1,5 +1,17 @@
+import hashlib
+import hmac
+import re
+import secrets
+from datetime import timedelta
+
 from odoo import fields, models
 from odoo.exceptions import UserError
+from odoo.tools import email_normalize, plaintext2html
+
+#: how long a one-time code is valid, and how many wrong codes end it
+CODE_VALIDITY = timedelta(hours=48)
+CODE_MAX_ATTEMPTS = 5
+CODE_RE = re.compile(r"(?<!\d)(\d{6})(?!\d)")
 
 
 class SocialCrmSuggestion(models.Model):
@@ -26,6 +38,13 @@ class SocialCrmSuggestion(models.Model):
         index=True,
     )
     decided_by_id = fields.Many2one("res.users", "Decided by", readonly=True)
+    # one-time code round trip: sent to the contact's e-mail on file, it must
+    # come back from this social account to prove the two are one person
+    code_hash = fields.Char(readonly=True, copy=False, groups="base.group_system")
+    code_sent_at = fields.Datetime("Code sent at", readonly=True, copy=False)
+    code_sent_by_id = fields.Many2one("res.users", "Code sent by", readonly=True, copy=False)
+    code_expires_at = fields.Datetime("Code valid until", readonly=True, copy=False)
+    code_attempts = fields.Integer("Wrong codes", readonly=True, copy=False)
     decided_at = fields.Datetime("Decided at", readonly=True)
 
     # No UNIQUE(identity, partner): Odoo's partner merge deletes rows whose
@@ -65,3 +84,117 @@ class SocialCrmSuggestion(models.Model):
             "view_mode": "form",
             "target": "current",
         }
+
+    # ------------------------------------------------------------------
+    # Verification by one-time code
+    # ------------------------------------------------------------------
+    def _code_digest(self, code):
+        secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
+        message = f"{self.id}:{self.identity_id.id}:{code}".encode()
+        return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+    def action_send_code(self):
+        """E-mail a one-time code to the contact's address on file."""
+        self.ensure_one()
+        if self.state != "pending":
+            raise UserError(self.env._("This suggestion was already decided."))
+        email = email_normalize(self.partner_id.email)
+        if not email:
+            raise UserError(
+                self.env._(
+                    "%s has no valid e-mail address on file to send a code to.",
+                    self.partner_id.name,
+                )
+            )
+        code = f"{secrets.randbelow(10**6):06d}"
+        identity = self.identity_id
+        company = self.env.company
+        body = self.env._(
+            "Hello %(name)s,\n\nSomeone asked %(company)s to link the social media "
+            "account %(identity)s to your customer record. If that is you, reply to our "
+            "message on that account with this code:\n\n%(code)s\n\nThe code is valid "
+            "for 48 hours. If it was not you, ignore this e-mail: nothing is linked.",
+            name=self.partner_id.name,
+            company=company.name,
+            identity=identity.name,
+            code=code,
+        )
+        self.env["mail.mail"].sudo().create(
+            {
+                "subject": self.env._("Your verification code for %s", company.name),
+                "email_to": email,
+                "email_from": company.email_formatted or self.env.user.email_formatted,
+                "body_html": plaintext2html(body),
+                "auto_delete": True,
+            }
+        )
+        now = fields.Datetime.now()
+        self.sudo().write(
+            {
+                "code_hash": self._code_digest(code),
+                "code_sent_at": now,
+                "code_sent_by_id": self.env.uid,
+                "code_expires_at": now + CODE_VALIDITY,
+                "code_attempts": 0,
+            }
+        )
+        masked = re.sub(r"(?<=.).(?=[^@]*@)", "*", email)
+        identity.sudo().message_post(
+            body=self.env._(
+                "Verification code for %(partner)s sent to %(email)s by %(user)s.",
+                partner=self.partner_id.name,
+                email=masked,
+                user=self.env.user.name,
+            ),
+            author_id=self.env.user.partner_id.id,
+            subtype_xmlid="mail.mt_note",
+        )
+        return True
+
+    def _check_codes(self, message):
+        """Confirm the suggestion whose code comes back in ``message``, a post
+        by the suggested identity; count wrong codes, and expire after too many."""
+        now = fields.Datetime.now()
+        codes = CODE_RE.findall(message.text or "")
+        if not codes:
+            return self.browse()
+        waiting = self.sudo().filtered(
+            lambda s: (
+                s.state == "pending"
+                and s.code_hash
+                and s.code_expires_at
+                and s.code_expires_at > now
+            )
+        )
+        for suggestion in waiting:
+            if any(
+                hmac.compare_digest(suggestion._code_digest(code), suggestion.code_hash)
+                for code in codes
+            ):
+                suggestion._confirm_by_code(message)
+                return suggestion
+        for suggestion in waiting:
+            attempts = suggestion.code_attempts + 1
+            vals = {"code_attempts": attempts}
+            if attempts >= CODE_MAX_ATTEMPTS:
+                vals.update(code_hash=False, code_expires_at=False)
+            suggestion.write(vals)
+        return self.browse()
+
+    def _confirm_by_code(self, message):
+        agent = self.code_sent_by_id or self.env.user
+        evidence = self.env._(
+            "the one-time code e-mailed to the address on file came back in post %s",
+            message.url or message.external_id,
+        )
+        self.write(
+            {
+                "state": "confirmed",
+                "decided_by_id": agent.id,
+                "decided_at": fields.Datetime.now(),
+                "code_hash": False,
+            }
+        )
+        self.identity_id.with_user(agent).with_context(
+            social_crm_evidence=evidence
+        ).sudo().partner_id = self.partner_id

@@ -1,3 +1,7 @@
+import re
+from datetime import timedelta
+
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
@@ -144,3 +148,50 @@ class TestMatching(SocialCrmCommon):
         self.assertEqual(
             stranger.suggestion_ids.filtered(lambda s: s.partner_id == second), rejections
         )
+
+    def _suggest_and_send_code(self, external_id="c1"):
+        self.oboema.email = "b.oboema@example.org"
+        identity = self.post(external_id, "my customer number is 95234").author_identity_id
+        self.match_now()
+        suggestion = identity.suggestion_ids
+        suggestion.with_user(self.agent).action_send_code()
+        mail = self.env["mail.mail"].search(
+            [("email_to", "=", "b.oboema@example.org")], order="id desc", limit=1
+        )
+        return identity, suggestion, re.search(r"\b(\d{6})\b", mail.body_html).group(1)
+
+    def test_one_time_code_round_trip_links_with_the_post_as_evidence(self):
+        identity, suggestion, code = self._suggest_and_send_code()
+        self.assertIn("b*******@example.org", str(identity.message_ids[0].body))
+        self.assertNotIn(code, str(identity.message_ids[0].body), "agents never see the code")
+        wrong = f"{(int(code) + 1) % 10**6:06d}"
+        self.post("c2", f"is it {wrong}?")
+        self.assertFalse(identity.partner_id)
+        self.assertEqual(suggestion.code_attempts, 1)
+        self.post("c3", f"code {code}", handle="impostor", user_id="666")
+        self.assertFalse(identity.partner_id, "the code must come back from this account")
+        reply = self.post("c4", f"Here it is: {code}")
+        self.assertEqual(identity.partner_id, self.oboema)
+        self.assertEqual((suggestion.state, suggestion.decided_by_id), ("confirmed", self.agent))
+        self.assertEqual(reply.partner_id, self.oboema)
+        body = str(self.oboema.message_ids[0].body)
+        self.assertIn("one-time code", body)
+        self.assertIn("Ada Agent", body)
+
+    def test_expired_or_exhausted_codes_do_not_link(self):
+        identity, suggestion, code = self._suggest_and_send_code()
+        suggestion.code_expires_at = fields.Datetime.now() - timedelta(minutes=1)
+        self.post("e1", code)
+        self.assertFalse(identity.partner_id)
+        suggestion.with_user(self.agent).action_send_code()
+        for attempt in range(5):
+            self.post(f"e{attempt + 2}", "000000" if code != "000000" else "111111")
+        self.assertFalse(suggestion.code_expires_at, "five wrong codes end the code")
+        self.post("e9", code)
+        self.assertFalse(identity.partner_id)
+
+    def test_no_code_without_an_email_on_file(self):
+        identity = self.post("n1", "customer number 95234").author_identity_id
+        self.match_now()
+        with self.assertRaisesRegex(UserError, "no valid e-mail"):
+            identity.suggestion_ids.with_user(self.agent).action_send_code()

@@ -25,7 +25,8 @@ py_failed=$(( $(count failed "$py_summary") + $(count error "$py_summary") ))
 echo "== Odoo: social_crm tests on a fresh database '$TEST_DB'"
 dropdb --if-exists "$TEST_DB"
 set +e
-odoo_bin -d "$TEST_DB" -i social_crm --test-enable --test-tags /social_crm \
+# sale_management too, so the customer card's sales and invoice figures are tested
+odoo_bin -d "$TEST_DB" -i social_crm,sale_management --test-enable --test-tags /social_crm \
     --stop-after-init --http-port "${TEST_HTTP_PORT:-8169}" --max-cron-threads 0 \
     2>&1 | tee "$LOGS/odoo-test.log" | grep -E " (ERROR|CRITICAL|WARNING) |odoo\.tests\.|Starting Test|FAIL|tests when loading" 
 odoo_rc=${PIPESTATUS[0]}

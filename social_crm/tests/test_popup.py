@@ -104,3 +104,53 @@ class TestCustomerPopupTour(WebsocketCase):
             }
         )
         self.start_tour("/odoo/social-inbox", "social_crm_customer_popup_tour", login="popup_agent")
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerCard(SocialCrmCommon):
+    def test_card_shows_customer_value_the_reader_may_see(self):
+        if "sale.order" not in self.env:
+            self.skipTest("sale is not installed")  # make test installs it
+        customer = self.env["res.partner"].create({"name": "B. Oboema", "ref": "5234"})
+        product = self.env["product.product"].create(
+            {"name": "Mortgage advice", "list_price": 1000}
+        )
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": customer.id,
+                "order_line": [
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": product.id,
+                            "product_uom_qty": 2,
+                            "price_unit": 1000,
+                            "tax_id": False,
+                        },
+                    )
+                ],
+            }
+        )
+        order.action_confirm()
+        invoice = order._create_invoices()
+        invoice.action_post()
+        self.env["social_crm.identity"].create(
+            {"platform": "x", "user_id": "501", "handle": "yesican", "partner_id": customer.id}
+        )
+        [post] = self.Message._ingest(self.account, [Post("v1", "hi", author=Profile("501"))])
+        conversation = post.conversation_id
+        seller = new_test_user(
+            self.env,
+            login="seller",
+            groups=(
+                "social_crm.group_social_crm_agent,sales_team.group_sale_salesman_all_leads,"
+                "account.group_account_invoice"
+            ),
+        )
+        card = conversation.with_user(seller)
+        self.assertEqual((card.partner_sales_total, card.partner_invoiced_total), (2000, 2000))
+        self.assertEqual(card.partner_ref, "5234")
+        # an agent without sales or invoicing rights sees no figures, and no error
+        plain = conversation.with_user(self.agent)
+        self.assertEqual((plain.partner_sales_total, plain.partner_value_shown), (0, ""))

@@ -54,6 +54,14 @@ def rare_surname(rng):
     return rng.choice(PARTICLE) + rng.choice(ROOTS) + rng.choice(TAILS)
 
 
+def draw_surname(rng, common, listed):
+    """A common surname, a listed one, or one from the long tail."""
+    draw = rng.random()
+    if draw < common:
+        return rng.choice(COMMON)
+    return rng.choice(SURNAMES) if draw < listed else rare_surname(rng)
+
+
 CITIES = (
     (
         "Amsterdam Rotterdam Utrecht Den-Haag Eindhoven Groningen Tilburg Almere Breda Nijmegen "
@@ -92,14 +100,7 @@ def make(n_partners=5000, n_profiles=1000, seed=7, customer_share=0.6):
     partners = []
     for pid in range(1, n_partners + 1):
         first = rng.choice(FIRST)
-        draw = rng.random()
-        surname = (
-            rng.choice(COMMON)
-            if draw < 0.08
-            else rng.choice(SURNAMES)
-            if draw < 0.45
-            else rare_surname(rng)
-        )
+        surname = draw_surname(rng, 0.08, 0.45)
         name = f"{first[0]}. {surname}" if rng.random() < 0.15 else f"{first} {surname}"
         local = f"{plain(first)}.{plain(surname).replace(' ', '')}{rng.randint(1, 99)}"
         partners.append(
@@ -136,14 +137,7 @@ def make(n_partners=5000, n_profiles=1000, seed=7, customer_share=0.6):
         else:
             partner = None
             first = rng.choice(FIRST)
-            draw = rng.random()
-            surname = (
-                rng.choice(COMMON)
-                if draw < 0.15
-                else rng.choice(SURNAMES)
-                if draw < 0.6
-                else rare_surname(rng)
-            )
+            surname = draw_surname(rng, 0.15, 0.6)
         handle = rng.choice(
             [
                 f"{plain(first)}{plain(surname).replace(' ', '')}",

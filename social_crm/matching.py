@@ -263,8 +263,16 @@ REF_RE = re.compile(
 # --------------------------------------------------------------------------
 # Records
 # --------------------------------------------------------------------------
+class _Record:
+    @classmethod
+    def from_dict(cls, data):
+        """Build from a JSON object: unknown keys and nulls are ignored."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names and v is not None})
+
+
 @dataclasses.dataclass
-class Partner:
+class Partner(_Record):
     id: int
     name: str = ""
     email: str = ""
@@ -279,15 +287,9 @@ class Partner:
     is_company: bool = False
     social: list = dataclasses.field(default_factory=list)
 
-    @classmethod
-    def from_dict(cls, data):
-        fields = {f.name for f in dataclasses.fields(cls)}
-        values = {k: v for k, v in data.items() if k in fields and v is not None}
-        return cls(**values)
-
 
 @dataclasses.dataclass
-class Profile:
+class Profile(_Record):
     id: str
     platform: str = ""
     user_id: str = ""
@@ -300,12 +302,8 @@ class Profile:
     verified: bool = False
     texts: list = dataclasses.field(default_factory=list)
 
-    @classmethod
-    def from_dict(cls, data):
-        fields = {f.name for f in dataclasses.fields(cls)}
-        values = {k: v for k, v in data.items() if k in fields and v is not None}
-        values["id"] = str(values.get("id", ""))
-        return cls(**values)
+    def __post_init__(self):
+        self.id = str(self.id)
 
 
 @dataclasses.dataclass

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.osv import expression
 
 from .. import matching
 from ._helpers import count_by, window_action
@@ -95,17 +96,19 @@ class SocialCrmIdentity(models.Model):
         by_user = {identity.user_id: identity for identity in found}
         # handles stored on contacts before their account posted: adopt them
         unknown = {
-            p.handle.lower(): user_id
+            p.handle.lower().lstrip("@"): user_id
             for user_id, p in latest.items()
             if user_id not in by_user and p.handle
         }
         if unknown:
+            domain = expression.OR([[("handle", "=ilike", handle)] for handle in unknown])
             for stored in self.search(
-                [("platform", "=", platform), ("user_id", "=", False), ("handle", "!=", False)]
-            ).filtered(lambda i: i.handle.lower().lstrip("@") in unknown):
-                user_id = unknown[stored.handle.lower().lstrip("@")]
-                stored.user_id = user_id
-                by_user[user_id] = stored
+                expression.AND([[("platform", "=", platform), ("user_id", "=", False)], domain])
+            ):
+                user_id = unknown.get(stored.handle.lower())
+                if user_id and user_id not in by_user:
+                    stored.user_id = user_id
+                    by_user[user_id] = stored
         for user_id, identity in by_user.items():
             vals = {
                 field: getattr(latest[user_id], attr)
@@ -135,9 +138,15 @@ class SocialCrmIdentity(models.Model):
     # ------------------------------------------------------------------
     # Linking and matching
     # ------------------------------------------------------------------
+    @staticmethod
+    def _clean_handle(vals):
+        if vals.get("handle"):
+            vals = dict(vals, handle=vals["handle"].strip().lstrip("@"))
+        return vals
+
     @api.model_create_multi
     def create(self, vals_list):
-        identities = super().create(vals_list)
+        identities = super().create([self._clean_handle(vals) for vals in vals_list])
         for identity in identities.filtered("partner_id"):
             identity._log_link(identity.partner_id, self.env["res.partner"])
         identities.filtered("partner_id").match_state = "done"
@@ -145,6 +154,7 @@ class SocialCrmIdentity(models.Model):
         return identities
 
     def write(self, vals):
+        vals = self._clean_handle(vals)
         before = (
             {identity: identity.partner_id for identity in self} if "partner_id" in vals else {}
         )

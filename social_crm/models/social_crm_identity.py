@@ -1,3 +1,5 @@
+import logging
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
@@ -5,6 +7,8 @@ from odoo.osv import expression
 from .. import matching
 from ._helpers import count_by, window_action
 from .social_crm_account import PLATFORMS
+
+_logger = logging.getLogger(__name__)
 
 #: connector Profile attribute -> identity field
 PROFILE_FIELDS = {
@@ -250,9 +254,14 @@ class SocialCrmIdentity(models.Model):
             [("match_state", "=", "pending"), ("partner_id", "=", False)], limit=batch_size
         )
         for identity in identities:
-            companies = identity._match_companies()
-            if companies:
-                identity._apply_match(identity._run_match(companies))
+            try:
+                with self.env.cr.savepoint():
+                    companies = identity._match_companies()
+                    if companies:
+                        identity._apply_match(identity._run_match(companies))
+            except Exception:  # pylint: disable=broad-except
+                # one odd profile must not block the others, nor fail the cron
+                _logger.exception("social_crm: matching identity %s failed", identity.id)
         identities.match_state = "done"
         remaining = self.search_count([("match_state", "=", "pending"), ("partner_id", "=", False)])
         self.env["ir.cron"]._notify_progress(done=len(identities), remaining=remaining)

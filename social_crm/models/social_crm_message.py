@@ -145,9 +145,15 @@ class SocialCrmMessage(models.Model):
             parent = by_external.get(message.parent_external_id)
             if parent:
                 message.parent_id = parent
-        for message in messages.filtered(
+        unknown = messages.filtered(
             lambda m: m.direction == "in" and m.author_identity_id and not m.partner_id
-        ):
+        )
+        for message in unknown:
             message.author_identity_id.suggestion_ids._check_codes(message)
+        # new posts may carry evidence (a DM with a customer number): match again
+        rematch = unknown.author_identity_id.filtered(lambda i: not i.partner_id)
+        if rematch:
+            rematch.match_state = "pending"
+            rematch._trigger_matching()
         messages.conversation_id._on_new_messages(messages, agent)
         return messages.with_env(self.env)

@@ -1,5 +1,6 @@
 import re
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import UserError
@@ -43,8 +44,12 @@ class TestMatching(SocialCrmCommon):
         self.assertIn("linked", self.oboema.message_ids[0].body)
 
     def test_customer_number_in_a_dm_suggests_and_confirming_links_with_evidence(self):
+        identity = self.post("1", "Where are my savings account papers?").author_identity_id
+        self.match_now()
+        self.assertFalse(identity.suggestion_ids)
+        # a later DM brings the evidence: the identity is matched again
         message = self.post("2", "Hi, my customer number is 95234, where are my papers?")
-        identity = message.author_identity_id
+        self.assertEqual(identity.match_state, "pending")
         self.match_now()
         suggestion = self.Suggestion.search([("identity_id", "=", identity.id)])
         self.assertEqual(suggestion.partner_id, self.oboema)
@@ -54,6 +59,7 @@ class TestMatching(SocialCrmCommon):
         self.assertEqual(identity.partner_id, self.oboema)
         self.assertEqual(message.conversation_id.partner_id, self.oboema)
         self.assertEqual(suggestion.decided_by_id, self.agent)
+        self.assertEqual(identity.match_state, "done")
         for record in (identity, self.oboema):
             body = str(record.message_ids[0].body)
             self.assertIn("Ada Agent", body)
@@ -196,3 +202,22 @@ class TestMatching(SocialCrmCommon):
         self.match_now()
         with self.assertRaisesRegex(UserError, "no valid e-mail"):
             identity.suggestion_ids.with_user(self.agent).action_send_code()
+
+    def test_one_failing_identity_does_not_block_the_others(self):
+        Identity = type(self.Identity)
+        odd = self.post("f1", "customer number 95234", handle="odd", user_id="o1")
+        good = self.post("f2", "customer number 95234", handle="good", user_id="g1")
+        original = Identity._run_match
+
+        def run_match(identity, companies):
+            if identity == odd.author_identity_id:
+                raise ValueError("odd profile")
+            return original(identity, companies)
+
+        with (
+            patch.object(Identity, "_run_match", run_match),
+            self.assertLogs("odoo.addons.social_crm.models.social_crm_identity", "ERROR"),
+        ):
+            self.match_now()
+        self.assertTrue(good.author_identity_id.suggestion_ids)
+        self.assertEqual(odd.author_identity_id.match_state, "done")

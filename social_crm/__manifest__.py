@@ -29,5 +29,4 @@
         "web.assets_tests": ["social_crm/static/tests/tours/*.esm.js"],
     },
     "application": True,
-    "installable": True,
 }

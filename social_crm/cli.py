@@ -37,9 +37,7 @@ def cmd_match(args, stdin, stdout, stderr):
         for _number, data, error in _read_jsonl(handle, args.partners):
             if error or not isinstance(data.get("id"), int):
                 errors += 1
-                print(
-                    error or f"{args.partners}: partner without an integer id: {data}", file=stderr
-                )
+                stderr.write((error or f"{args.partners}: partner without an integer id") + "\n")
                 continue
             partners.append(matching.Partner.from_dict(data))
     index = matching.PartnerIndex(partners)
@@ -48,7 +46,7 @@ def cmd_match(args, stdin, stdout, stderr):
             error = f"stdin line {number}: profile without an id"
         if error:
             errors += 1
-            print(error, file=stderr)
+            stderr.write(error + "\n")
             stdout.write(
                 json.dumps({"id": (data or {}).get("id"), "line": number, "error": error}) + "\n"
             )

@@ -42,9 +42,10 @@ class ResPartner(models.Model):
     # Candidate retrieval for identity matching (SQL, indexed)
     # ------------------------------------------------------------------
     def init(self):
-        super().init()
+        res = super().init()
         for statement in matching_sql.index_statements():
             self.env.cr.execute(statement)
+        return res
 
     @api.model
     def _social_crm_candidates(self, evidence, profile, companies):

@@ -259,7 +259,7 @@ class TestScheduledAction(SocialCrmCommon):
         page1 = self.mentions()
         with self.replay() as session:
             session.add_recording(page1)
-            self.env["social_crm.stream"].with_context(cron.env.context)._cron_sync()
+            self.env["social_crm.stream"].with_context(**cron.env.context)._cron_sync()
         # page 1 had a next_token: the stream is due again, so work remains
         self.assertEqual((progress.done, progress.remaining), (1, 1))
         self.assertTrue(self.stream.cursor["next_token"])

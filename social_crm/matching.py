@@ -363,7 +363,12 @@ def normalize_ref(value):
 
 
 def normalize_handle(value):
-    return (value or "").strip().lstrip("@").lower()
+    """``@YesICan``, ``yesican`` and ``https://x.com/YesICan/`` are one handle."""
+    value = (value or "").strip()
+    if "/" in value:  # a profile URL: its last path segment
+        value = [part for part in value.split("?")[0].split("/") if part][-1:] or [""]
+        value = value[0]
+    return value.lstrip("@").lower()
 
 
 def domain_of(value):

@@ -65,6 +65,14 @@ def test_stored_handle_links():
     assert "handle @zoevdb is stored on the partner" in result.candidates[0].reasons
 
 
+def test_profile_url_stored_on_the_partner_links():
+    index = PartnerIndex(
+        [Partner(1, "B. Oboema", social=[{"platform": "x", "handle": "https://x.com/YesICan/"}])]
+    )
+    result = match(Profile("p", platform="x", handle="yesican"), index)
+    assert (result.decision, result.partner_id) == ("link", 1)
+
+
 def test_stored_user_id_links_even_after_a_handle_change():
     result = run(user_id="777", handle="zoe_new_name")
     assert (result.decision, result.partner_id) == ("link", 10)

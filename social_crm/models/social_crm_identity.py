@@ -144,8 +144,14 @@ class SocialCrmIdentity(models.Model):
     # ------------------------------------------------------------------
     @staticmethod
     def _clean_handle(vals):
+        """Store a handle typed as "@Name" or as a profile URL as "Name"."""
+        handle = (vals.get("handle") or "").strip()
+        if "/" in handle:
+            if not vals.get("profile_url"):
+                vals = dict(vals, profile_url=handle)
+            handle = ([p for p in handle.split("?")[0].split("/") if p] or [""])[-1]
         if vals.get("handle"):
-            vals = dict(vals, handle=vals["handle"].strip().lstrip("@"))
+            vals = dict(vals, handle=handle.lstrip("@"))
         return vals
 
     @api.model_create_multi

@@ -34,9 +34,9 @@ class TestMatching(SocialCrmCommon):
 
     def test_handle_stored_on_the_contact_links_the_first_post(self):
         stored = self.Identity.create(
-            {"platform": "x", "handle": " @YesICan", "partner_id": self.oboema.id}
+            {"platform": "x", "handle": " https://x.com/YesICan", "partner_id": self.oboema.id}
         )
-        self.assertEqual(stored.handle, "YesICan")
+        self.assertEqual((stored.handle, stored.profile_url), ("YesICan", "https://x.com/YesICan"))
         message = self.post("1", "Waar blijven mijn papieren?")
         self.assertEqual(message.author_identity_id, stored, "the stored entry is adopted")
         self.assertEqual(stored.user_id, "501")

@@ -154,3 +154,25 @@ class TestCustomerCard(SocialCrmCommon):
         # an agent without sales or invoicing rights sees no figures, and no error
         plain = conversation.with_user(self.agent)
         self.assertEqual((plain.partner_sales_total, plain.partner_value_shown), (0, ""))
+
+    def test_card_shows_nothing_of_companies_the_agent_may_not_see(self):
+        customer = self.env["res.partner"].create({"name": "Shared Customer", "ref": "77"})
+        self.env["social_crm.identity"].create(
+            {"platform": "x", "user_id": "777", "handle": "shared", "partner_id": customer.id}
+        )
+        company_b = self.env["res.company"].create({"name": "B"})
+        account_b = self.account.copy({"name": "B account", "company_id": company_b.id})
+        author = Profile("777", handle="shared")
+        [in_a] = self.Message._ingest(self.account, [Post("a1", "hi A", author=author)])
+        [in_b] = self.Message._ingest(account_b, [Post("b1", "hi B", author=author)])
+        agent_a = new_test_user(
+            self.env,
+            login="card_agent_a",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+            groups="social_crm.group_social_crm_agent",
+        )
+        admin_view = in_a.conversation_id.partner_other_conversation_ids
+        self.assertIn(in_b.conversation_id, admin_view, "the superuser sees both companies")
+        card = in_a.conversation_id.with_user(agent_a)
+        self.assertFalse(card.partner_other_conversation_ids, "B's conversation stays hidden")

@@ -1,6 +1,7 @@
 """Command line tools that need no database.
 
     python -m social_crm.cli match --partners PARTNERS.jsonl < PROFILES.jsonl > OUT.jsonl
+    python -m social_crm.cli classify < POSTS.jsonl > OUT.jsonl
 
 ``match`` is a dry run of identity matching on exported data: one JSON object
 per input line, one result per output line, in input order. A bad line is
@@ -12,7 +13,7 @@ import argparse
 import json
 import sys
 
-from . import matching
+from . import classify, matching
 
 
 def _read_jsonl(stream, name):
@@ -57,6 +58,23 @@ def cmd_match(args, stdin, stdout, stderr):
     return 1 if errors else 0
 
 
+def cmd_classify(args, stdin, stdout, stderr):
+    errors = 0
+    for number, data, error in _read_jsonl(stdin, "stdin"):
+        if error is None and not isinstance(data.get("text"), str):
+            error = f'stdin line {number}: no "text" string'
+        if error:
+            errors += 1
+            stderr.write(error + "\n")
+            stdout.write(
+                json.dumps({"id": (data or {}).get("id"), "line": number, "error": error}) + "\n"
+            )
+            continue
+        result = {"id": data.get("id"), **classify.classify(data["text"])}
+        stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+    return 1 if errors else 0
+
+
 def main(argv=None, stdin=None, stdout=None, stderr=None):
     stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
     parser = argparse.ArgumentParser(prog="python -m social_crm.cli")
@@ -64,6 +82,10 @@ def main(argv=None, stdin=None, stdout=None, stderr=None):
     match = commands.add_parser("match", help="match social profiles to partners (dry run)")
     match.add_argument("--partners", required=True, help="partners as JSON lines")
     match.set_defaults(func=cmd_match)
+    classify_cmd = commands.add_parser(
+        "classify", help="language, sentiment and intent of posts (JSON lines)"
+    )
+    classify_cmd.set_defaults(func=cmd_classify)
     args = parser.parse_args(argv)
     return args.func(args, stdin, stdout, stderr)
 

@@ -1,0 +1,42 @@
+"""Classifier speed and quality on the development sets, next to baselines
+measured in the same run.
+
+    .venv/bin/python bench/classify.py
+
+- English sentiment (TweetEval validation, 2,000 tweets): macro-recall.
+- Dutch polarity (Dutch political tweets, 899): accuracy.
+  For both: the shipped classifier's trained layer is scored by 5-fold
+  cross-validation only (it was trained on these sets, so scoring it on them
+  directly would be in-sample); the lexicon scorer alone and the baselines
+  (plain VADER; the pattern-nl lexicon alone) are scored on the same folds.
+- Speed: posts per second of the whole classify() (language, sentiment,
+  intent) on one core, as a ratio to plain VADER on the same posts.
+"""
+
+import time
+
+from devdata import C, load
+from train_sentiment import report
+
+
+def main():
+    english, dutch = load()
+    report(english, dutch)
+    posts = [t for t, _g in english + dutch] * 3
+    C.classify("warm up")
+    start = time.perf_counter()
+    for text in posts:
+        C.classify(text)
+    ours = len(posts) / (time.perf_counter() - start)
+    start = time.perf_counter()
+    for text in posts:
+        C._vader().polarity_scores(text)
+    vader = len(posts) / (time.perf_counter() - start)
+    print(
+        f"speed, one core: {ours:,.0f} posts/s for classify() "
+        f"({ours / vader:.2f}x plain VADER's {vader:,.0f} posts/s; target >= 2,000 posts/s)"
+    )
+
+
+if __name__ == "__main__":
+    main()

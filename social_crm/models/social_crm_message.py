@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 
+from .. import classify
 from .social_crm_account import PLATFORMS
 
 
@@ -39,7 +40,21 @@ class SocialCrmMessage(models.Model):
     direction = fields.Selection(
         [("in", "Incoming"), ("out", "Outgoing")], required=True, default="in"
     )
-    lang = fields.Char("Language")
+    lang = fields.Char("Language", help="As detected by social_crm, else as the platform said.")
+    sentiment = fields.Selection(
+        [("negative", "Negative"), ("neutral", "Neutral"), ("positive", "Positive")],
+        index=True,
+    )
+    sentiment_score = fields.Float("Sentiment score", digits=(3, 2))
+    intent = fields.Selection(
+        [
+            ("complaint", "Complaint"),
+            ("question", "Question"),
+            ("praise", "Praise"),
+            ("other", "Other"),
+        ],
+        index=True,
+    )
     user_id = fields.Many2one("res.users", "Sent by", help="The agent who sent this reply.")
 
     _sql_constraints = [
@@ -120,6 +135,8 @@ class SocialCrmMessage(models.Model):
         vals_list = []
         for post in new:
             identity = identities.get(post.author.user_id) if post.author else None
+            found = classify.classify(post.text or "") if direction == "in" else {}
+            detected = found.get("lang")
             vals_list.append(
                 {
                     "conversation_id": conversations[post.external_id].id,
@@ -135,7 +152,10 @@ class SocialCrmMessage(models.Model):
                     "posted_at": post.posted_at or now,
                     "received_at": now,
                     "direction": direction,
-                    "lang": post.lang or False,
+                    "lang": (detected if detected and detected != "und" else post.lang) or False,
+                    "sentiment": found.get("sentiment", False),
+                    "sentiment_score": found.get("scores", {}).get("compound", 0.0),
+                    "intent": found.get("intent", False),
                     "user_id": agent.id if direction == "out" else False,
                 }
             )

@@ -272,3 +272,35 @@ class TestScheduledAction(SocialCrmCommon):
         self.assertIn("server error (503)", self.account.error_message)
         self.assertFalse(self.stream.cursor)
         self.assertGreater(self.stream.next_sync_at, self.stream.write_date)
+
+
+@tagged("post_install", "-at_install")
+class TestClassification(SocialCrmCommon):
+    def test_incoming_posts_are_classified_ours_are_not(self):
+        author = Profile("9", handle="someone")
+        complaint, praise = self.Message._ingest(
+            self.account,
+            [
+                Post(
+                    "k1",
+                    "Mijn koelkast is nog steeds kapot, dit is echt niet normaal 😡",
+                    author=author,
+                    posted_at=datetime(2026, 1, 1),
+                ),
+                Post(
+                    "k2",
+                    "Thanks, love the new store!",
+                    author=author,
+                    posted_at=datetime(2026, 1, 2),
+                ),
+            ],
+        )
+        self.assertEqual(
+            (complaint.lang, complaint.sentiment, complaint.intent), ("nl", "negative", "complaint")
+        )
+        self.assertLess(complaint.sentiment_score, 0)
+        self.assertEqual(
+            (praise.lang, praise.sentiment, praise.intent), ("en", "positive", "praise")
+        )
+        [ours] = self.Message._ingest(self.account, [Post("k3", "Sorry to hear!")], direction="out")
+        self.assertFalse(ours.sentiment)

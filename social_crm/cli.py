@@ -31,6 +31,23 @@ def _read_jsonl(stream, name):
         yield number, data, None
 
 
+def _answer_each(stdin, stdout, stderr, check, answer):
+    """Answer every input line in order: ``answer(data)`` for good lines, an
+    error object (also on stderr) for bad ones. Returns the number of errors."""
+    errors = 0
+    for number, data, error in _read_jsonl(stdin, "stdin"):
+        problem = error or check(data)
+        if problem:
+            message = error or f"stdin line {number}: {problem}"
+            errors += 1
+            stderr.write(message + "\n")
+            result = {"id": (data or {}).get("id"), "line": number, "error": message}
+        else:
+            result = answer(data)
+        stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+    return errors
+
+
 def cmd_match(args, stdin, stdout, stderr):
     errors = 0
     partners = []
@@ -42,36 +59,26 @@ def cmd_match(args, stdin, stdout, stderr):
                 continue
             partners.append(matching.Partner.from_dict(data))
     index = matching.PartnerIndex(partners)
-    for number, data, error in _read_jsonl(stdin, "stdin"):
-        if error is None and "id" not in data:
-            error = f"stdin line {number}: profile without an id"
-        if error:
-            errors += 1
-            stderr.write(error + "\n")
-            stdout.write(
-                json.dumps({"id": (data or {}).get("id"), "line": number, "error": error}) + "\n"
-            )
-            continue
-        profile = matching.Profile.from_dict(data)
-        result = matching.match(profile, index, rejected=data.get("rejected") or ())
-        stdout.write(json.dumps(result.as_dict(), ensure_ascii=False) + "\n")
+    errors += _answer_each(
+        stdin,
+        stdout,
+        stderr,
+        lambda data: None if "id" in data else "profile without an id",
+        lambda data: matching.match(
+            matching.Profile.from_dict(data), index, rejected=data.get("rejected") or ()
+        ).as_dict(),
+    )
     return 1 if errors else 0
 
 
 def cmd_classify(args, stdin, stdout, stderr):
-    errors = 0
-    for number, data, error in _read_jsonl(stdin, "stdin"):
-        if error is None and not isinstance(data.get("text"), str):
-            error = f'stdin line {number}: no "text" string'
-        if error:
-            errors += 1
-            stderr.write(error + "\n")
-            stdout.write(
-                json.dumps({"id": (data or {}).get("id"), "line": number, "error": error}) + "\n"
-            )
-            continue
-        result = {"id": data.get("id"), **classify.classify(data["text"])}
-        stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+    errors = _answer_each(
+        stdin,
+        stdout,
+        stderr,
+        lambda data: None if isinstance(data.get("text"), str) else 'no "text" string',
+        lambda data: {"id": data.get("id"), **classify.classify(data["text"])},
+    )
     return 1 if errors else 0
 
 

@@ -359,12 +359,12 @@ def lexicon_sentiment(text, lang):
     return label, round(compound, 4)
 
 
-def sentiment(text, lang, use_model=True):
+def sentiment(text, lang):
     """(label, compound): the lexicon score, refined by the trained layer of
     the language when one is shipped; sarcasm still turns praise around."""
     post = _post(text)
     label, compound = lexicon_sentiment(post, lang)
-    model = sentiment_model(lang) if use_model else None
+    model = sentiment_model(lang)
     if model:
         probs = apply_model(model, features(post, compound))
         label = webcare_rules(max(probs, key=probs.get), post)

@@ -599,19 +599,12 @@ class PartnerIndex:
             self.by_surname[key.surname].add(partner.id)
             self.by_joined[key.joined].add(partner.id)
 
-    def name_candidates(self, evidence, handle):
+    def name_candidates(self, evidence):
+        """Partners whose stored name keys match the profile's lookup keys:
+        the same keys the addon looks up in SQL (matching_sql)."""
         ids = set()
-        if evidence.name:
-            ids |= self.by_surname.get(evidence.name.surname, set())
-            ids |= self.by_joined.get(evidence.name.joined, set())
-            ids |= self.by_joined.get(evidence.name.full, set())
-        for part in evidence.handle_parts:
-            ids |= self.by_surname.get(part, set())
-            ids |= self.by_joined.get(part, set())
-        # a handle like "jdevries72" or "nielspeters": its tails may be a surname
-        for part in evidence.handle_parts:
-            for start in range(1, len(part) - 3):
-                ids |= self.by_joined.get(part[start:], set())
+        for key in lookup_keys(evidence):
+            ids |= self.by_surname.get(key, set()) | self.by_joined.get(key, set())
         return ids
 
     def commonness(self, key):
@@ -675,7 +668,7 @@ def match(profile, index, rejected=()):
     for domain in evidence.domains:
         add(index.by_domain.get(domain, ()), "domain", f"website domain {domain}")
 
-    name_ids = index.name_candidates(evidence, profile.handle)
+    name_ids = index.name_candidates(evidence)
     common = index.commonness(evidence.name)
     for pid in name_ids:
         key = index.keys.get(pid)

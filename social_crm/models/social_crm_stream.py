@@ -160,17 +160,7 @@ class SocialCrmStream(models.Model):
         """
         stream = self.search(self._due_domain(), order="next_sync_at asc nulls first, id", limit=1)
         if stream:
-            try:
-                with self.env.cr.savepoint():
-                    stream._sync_batch()
-            except ConnectorError as error:
-                _logger.info("social_crm: stream %s: %s", stream.id, error)
-                stream._record_failure(error)
-            except Exception as error:  # pylint: disable=broad-except
-                # A bug must not block the other streams nor lose the cursor
-                # (the savepoint rolled the batch back).
-                _logger.exception("social_crm: stream %s failed", stream.id)
-                stream._record_failure(error)
+            stream._sync_guarded()
         remaining = self.search_count(self._due_domain())
         # a stream whose error was recorded counts as handled too
         self.env["ir.cron"]._notify_progress(done=len(stream), remaining=remaining)
@@ -180,16 +170,35 @@ class SocialCrmStream(models.Model):
         if cron:
             cron.sudo()._trigger(at=at)
 
+    def _sync_guarded(self):
+        """Pull one batch; record any failure on the stream (and, for platform
+        errors, the account) instead of raising. The savepoint rolls a failed
+        batch back, so its cursor stays put.
+
+        :return: (new messages, error or None)
+        """
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                return self._sync_batch()[0], None
+        except ConnectorError as error:
+            _logger.info("social_crm: stream %s: %s", self.id, error)
+            self._record_failure(error)
+            return self.env["social_crm.message"], error
+        except Exception as error:  # pylint: disable=broad-except
+            # a bug must not block the other streams nor lose the cursor
+            _logger.exception("social_crm: stream %s failed", self.id)
+            self._record_failure(error)
+            return self.env["social_crm.message"], error
+
     def action_sync_now(self):
         """Pull one page of each stream now, and tell the user what happened."""
         created = self.env["social_crm.message"]
         errors = []
         for stream in self:
-            try:
-                with self.env.cr.savepoint():
-                    created |= stream._sync_batch()[0]
-            except ConnectorError as error:
-                stream._record_failure(error)
+            messages, error = stream._sync_guarded()
+            created |= messages
+            if error:
                 errors.append(f"{stream.name}: {error}")
         if errors:
             message, kind = "\n".join(errors), "danger"

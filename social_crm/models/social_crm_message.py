@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .. import classify
+from .. import classify, triage
 from .social_crm_account import PLATFORMS
 
 
@@ -54,6 +54,13 @@ class SocialCrmMessage(models.Model):
             ("other", "Other"),
         ],
         index=True,
+    )
+    priority_score = fields.Float(
+        "Priority score",
+        digits=(5, 1),
+        aggregator="max",
+        help="0 to 100 when the post came in, from its intent and sentiment, the "
+        "author's reach and whether they are a known contact. The inbox adds waiting time.",
     )
     user_id = fields.Many2one("res.users", "Sent by", help="The agent who sent this reply.")
 
@@ -156,6 +163,15 @@ class SocialCrmMessage(models.Model):
                     "sentiment": found.get("sentiment", False),
                     "sentiment_score": found.get("scores", {}).get("compound", 0.0),
                     "intent": found.get("intent", False),
+                    "priority_score": triage.priority_score(
+                        found.get("intent"),
+                        found.get("sentiment"),
+                        identity.followers_count if identity else 0,
+                        identity.verified if identity else False,
+                        bool(identity and identity.partner_id),
+                    )[0]
+                    if direction == "in"
+                    else 0.0,
                     "user_id": agent.id if direction == "out" else False,
                 }
             )

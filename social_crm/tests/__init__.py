@@ -4,3 +4,6 @@ from . import test_popup
 from . import test_reply
 from . import test_security
 from . import test_tour
+from . import test_triage
+from . import test_assignment
+from . import test_alerts

@@ -39,6 +39,24 @@ class TestTours(HttpCase):
         self.assertEqual(reply.user_id, self.agent)
         self.assertEqual(conversation.state, "replied")
 
+    def test_agent_triages_by_priority_with_a_canned_reply(self):
+        # only this test's posts are waiting for an answer
+        self.env["social_crm.conversation"].search([]).state = "closed"
+        author = Profile("demo-angry", handle="angry_customer", followers=1200)
+        [complaint] = self.env["social_crm.message"]._ingest(
+            self.account,
+            [Post("tour-c", "My order is still not delivered. Terrible service!", author=author)],
+        )
+        self.ingest("q", "Are you open on Boxing Day?")
+        self.ingest("p", "Thanks, great service today!")
+        conversation = complaint.conversation_id
+        self.assertEqual(conversation.sla_state, "running")
+        self.start_tour("/odoo/social-inbox", "social_crm_triage_tour", login="tour_agent")
+        self.assertEqual(conversation.sla_state, "met")
+        reply = conversation.post_ids.filtered(lambda m: m.direction == "out")
+        self.assertTrue(reply.text.startswith("Sorry to hear that, @angry_customer."))
+        self.assertTrue(reply.text.endswith("^Tess"))
+
     def test_long_script_post_shows_as_text(self):
         text = EVIL + "x" * (2000 - len(EVIL) - len(" end-of-evil")) + " end-of-evil"
         self.assertEqual(len(text), 2000)

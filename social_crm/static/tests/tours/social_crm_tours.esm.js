@@ -113,3 +113,70 @@ registry.category("web_tour.tours").add("social_crm_customer_popup_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("social_crm_triage_tour", {
+    url: "/odoo/social-inbox",
+    steps: () => [
+        {
+            content: "Show the inbox as a list",
+            trigger: ".o_switch_view.o_list",
+            run: "click",
+        },
+        {
+            content: "Sort by priority score",
+            trigger: "th[data-name=priority_score]",
+            run: "click",
+        },
+        {
+            content: "Lowest first; click again for the most urgent first",
+            trigger: "th[data-name=priority_score] .fa-angle-up",
+            run: "click",
+        },
+        {
+            content: "The complaint comes first, the praise last",
+            trigger: "th[data-name=priority_score] .fa-angle-down",
+        },
+        {
+            trigger: ".o_data_row:first:contains('still not delivered')",
+        },
+        {
+            trigger: ".o_data_row:last:contains('great service')",
+        },
+        {
+            content: "Open the most urgent conversation",
+            trigger: ".o_data_row:first td[name=name]",
+            run: "click",
+        },
+        {
+            content: "Its SLA is running",
+            trigger: ".o_field_widget[name=sla_state] .o_social_crm_sla[data-state=running]",
+        },
+        {
+            content: "Pick a canned reply",
+            trigger: ".o_field_widget[name=reply_template_id] input",
+            run: "edit Please DM",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item:contains('Please DM us (English)')",
+            run: "click",
+        },
+        {
+            content: "The placeholders are filled in",
+            trigger:
+                ".o_field_widget[name=reply_draft] textarea:value(Sorry to hear that, @angry_customer)",
+        },
+        {
+            content: "Send it",
+            trigger: "button[name=action_send_reply]",
+            run: "click",
+        },
+        {
+            content: "The reply went out in time: the SLA badge turns green",
+            trigger:
+                ".o_field_widget[name=sla_state] .o_social_crm_sla.text-bg-success[data-state=met]",
+        },
+        {
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Replied')",
+        },
+    ],
+});

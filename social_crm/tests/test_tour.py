@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..connectors import Post, Profile
@@ -32,7 +34,18 @@ class TestTours(HttpCase):
 
     def test_agent_replies_from_the_inbox(self):
         post = self.ingest("1", "Is the tour store open on Sunday?")
-        self.start_tour("/odoo/social-inbox", "social_crm_reply_tour", login="tour_agent")
+        Conversation = type(self.env["social_crm.conversation"])
+        lock = Conversation.action_lock_reply
+        holders = []
+
+        def record_lock(records):
+            holders.append(records.env.user.login)
+            return lock(records)
+
+        # typing in the reply box tells the server who is replying
+        with patch.object(Conversation, "action_lock_reply", record_lock):
+            self.start_tour("/odoo/social-inbox", "social_crm_reply_tour", login="tour_agent")
+        self.assertEqual(holders, ["tour_agent"])
         conversation = post.conversation_id
         reply = conversation.post_ids.filtered(lambda m: m.direction == "out")
         self.assertEqual(reply.text, "Yes, we are open from 12:00 to 17:00!")

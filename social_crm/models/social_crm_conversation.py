@@ -385,6 +385,26 @@ class SocialCrmConversation(models.Model):
             vals["reply_lock_user_id"] = vals["reply_lock_until"] = False
         return vals
 
+    def _backfill_triage(self):
+        """Intent, sentiment and waiting time from the stored posts (for
+        conversations stored before triage), then priority and SLA."""
+        self.post_ids.filtered(lambda m: m.direction == "in" and not m.intent)._classify()
+        for conversation in self:
+            posts = conversation.post_ids.sorted(lambda m: (m.posted_at, m.id))
+            if not posts:
+                continue
+            vals = conversation._workflow_values(posts)
+            vals.pop("state", None)
+            last_out = posts.filtered(lambda m: m.direction == "out")[-1:]
+            waiting = posts.filtered(
+                lambda m, o=last_out: m.direction == "in" and (not o or m.posted_at > o.posted_at)
+            )
+            vals["awaiting_since"] = (
+                waiting[0].posted_at if waiting and conversation.state != "closed" else False
+            )
+            conversation.write(vals)
+        self._triage_refresh()
+
     # ------------------------------------------------------------------
     # Triage: priority score and service level
     # ------------------------------------------------------------------

@@ -73,6 +73,19 @@ class SocialCrmMessage(models.Model):
         ),
     ]
 
+    def _classify(self):
+        """Classify stored posts again (e.g. after the classifier changed)."""
+        for message in self:
+            found = classify.classify(message.text or "")
+            message.write(
+                {
+                    "sentiment": found["sentiment"],
+                    "sentiment_score": found["scores"]["compound"],
+                    "intent": found["intent"],
+                    "lang": found["lang"] if found["lang"] != "und" else message.lang,
+                }
+            )
+
     @api.depends("text")
     def _compute_summary(self):
         for message in self:

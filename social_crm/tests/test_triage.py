@@ -97,6 +97,17 @@ class TestPriority(TriageCommon):
         self.assertGreater(plain.priority_score, before)
         self.assertIn("waiting", plain.priority_reasons)
 
+    def test_backfill_of_conversations_stored_before_triage(self):
+        messages = self.ingest(post("bf1", COMPLAINT, "614"), post("bf2", QUESTION, "615"))
+        conversations = messages.conversation_id
+        expected = [(c.intent, c.awaiting_since, c.priority_score) for c in conversations]
+        conversations.write({"intent": False, "awaiting_since": False, "priority_score": 0})
+        conversations._backfill_triage()
+        self.assertEqual(
+            [(c.intent, c.awaiting_since, c.priority_score > 0) for c in conversations],
+            [(intent, since, True) for intent, since, _score in expected],
+        )
+
 
 class TestSla(TriageCommon):
     def test_countdown_runs_in_business_hours_only(self):

@@ -41,7 +41,8 @@ export class SlaBadge extends Component {
         }
         const abs = Math.abs(minutes);
         const hours = Math.floor(abs / 60);
-        const text = hours ? `${hours} h ${abs % 60} min` : `${abs} min`;
+        const rest = abs % 60;
+        const text = hours ? `${hours} h${rest ? ` ${rest} min` : ""}` : `${abs} min`;
         return minutes > 0 ? _t("%s left", text) : _t("%s late", text);
     }
 }

@@ -499,14 +499,26 @@ class SocialCrmConversation(models.Model):
                 state = "warning"
             else:
                 state = "running"
+        resolution_due = vals.get("sla_resolution_deadline", self.sla_resolution_deadline)
+        if self.state != "closed" and resolution_due and now > resolution_due:
+            state = "breached"  # not resolved in time, answered or not
         vals.update(sla_deadline=due, sla_state=state)
         return vals
 
     def _sla_notify(self):
         """Warn the assignee when a response is at risk, and the assignee
         and the team lead when it is breached: once per deadline."""
+        now = fields.Datetime.now()
         for conversation in self:
             due = conversation.sla_deadline
+            resolution_due = conversation.sla_resolution_deadline
+            if (
+                not due
+                and conversation.state != "closed"
+                and resolution_due
+                and now > resolution_due
+            ):
+                due = resolution_due
             if not due:
                 continue
             assignee = conversation.user_id.partner_id
@@ -514,14 +526,14 @@ class SocialCrmConversation(models.Model):
                 recipients = assignee | conversation.team_id.user_id.partner_id
                 body = self.env._(
                     "SLA breached: the response was due %(due)s and is late.",
-                    due=conversation._format_due(),
+                    due=conversation._format_due(due),
                 )
                 conversation.sla_breach_notified_for = due
             elif conversation.sla_state == "warning" and conversation.sla_warned_for != due:
                 recipients = assignee
                 body = self.env._(
                     "SLA at risk: the response is due %(due)s (%(minutes)s business minutes left).",
-                    due=conversation._format_due(),
+                    due=conversation._format_due(due),
                     minutes=conversation.sla_remaining_minutes,
                 )
                 conversation.sla_warned_for = due
@@ -534,15 +546,23 @@ class SocialCrmConversation(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
 
-    def _format_due(self):
+    def _format_due(self, due):
         tz = self.user_id.tz or self.team_id.user_id.tz or self.env.user.tz or "UTC"
-        return fields.Datetime.context_timestamp(
-            self.with_context(tz=tz), self.sla_deadline
-        ).strftime("%Y-%m-%d %H:%M")
+        return fields.Datetime.context_timestamp(self.with_context(tz=tz), due).strftime(
+            "%Y-%m-%d %H:%M"
+        )
 
     @api.model
     def _open_domain(self):
-        return [("state", "in", ("new", "open")), ("awaiting_since", "!=", False)]
+        """Conversations whose priority or SLA can still change with time."""
+        return [
+            ("state", "!=", "closed"),
+            "|",
+            ("awaiting_since", "!=", False),
+            "&",
+            ("sla_resolution_deadline", "<", fields.Datetime.now()),
+            ("sla_state", "!=", "breached"),
+        ]
 
     @api.model
     def _cron_triage(self, batch_size=200):

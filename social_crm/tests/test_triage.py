@@ -189,6 +189,28 @@ class TestSla(TriageCommon):
         self.assertEqual(conversation.sla_deadline, datetime(2026, 11, 23, 10, 0))
         self.assertEqual(conversation.sla_state, "running")
 
+    def test_unresolved_conversation_breaches_its_resolution_target(self):
+        with freeze_time(FRIDAY_4PM):
+            [message] = self.ingest(post("s5", QUESTION, "625", at=FRIDAY_4PM))
+        conversation = message.conversation_id
+        conversation.user_id = self.agent
+        reply = Post("s5-r", "Yes.", author=Profile("783214"), parent_external_id="s5")
+        with freeze_time(FRIDAY_4PM + timedelta(minutes=10)):
+            self.Message._ingest(self.account, [reply], direction="out")
+        self.assertEqual(conversation.sla_state, "met")
+        # eight business hours later (Monday 16:00) it is still not closed
+        with freeze_time(datetime(2026, 11, 23, 16, 30)):
+            self.Conversation._cron_triage()
+            self.Conversation._cron_triage()
+        self.assertEqual(conversation.sla_state, "breached")
+        breach = conversation.message_ids.filtered(lambda m: self.lead.partner_id in m.partner_ids)
+        self.assertEqual(len(breach), 1)
+        # closed conversations are left alone
+        conversation.action_close()
+        with freeze_time(datetime(2026, 11, 24, 16, 30)):
+            self.Conversation._cron_triage()
+        self.assertEqual(len(conversation.message_ids.filtered(lambda m: "SLA" in m.body)), 1)
+
     def test_most_specific_policy_applies(self):
         team_policy = self.env["social_crm.sla.policy"].create(
             {"name": "Team", "team_id": self.team.id, "calendar_id": self.calendar.id}

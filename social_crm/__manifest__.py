@@ -20,6 +20,8 @@
         "views/social_crm_alert_views.xml",
         "views/social_crm_response_report_views.xml",
         "views/crm_team_views.xml",
+        "views/crm_lead_views.xml",
+        "views/social_crm_funnel_report_views.xml",
         "views/social_crm_message_views.xml",
         "views/social_crm_identity_views.xml",
         "views/social_crm_suggestion_views.xml",

@@ -13,3 +13,6 @@ from . import social_crm_alert
 from . import social_crm_response_report
 from . import crm_team
 from . import crm_team_member
+from . import social_crm_funnel_event
+from . import social_crm_funnel_report
+from . import crm_lead

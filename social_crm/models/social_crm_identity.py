@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
 
-from .. import matching
+from .. import funnel, matching
 from ._helpers import count_by, window_action
 from .social_crm_account import PLATFORMS
 
@@ -58,6 +58,20 @@ class SocialCrmIdentity(models.Model):
     )
     suggestion_ids = fields.One2many("social_crm.suggestion", "identity_id", "Suggestions")
     post_count = fields.Integer("Posts count", compute="_compute_post_count")
+    funnel_stage = fields.Selection(
+        funnel.STAGES,
+        "Funnel stage",
+        default="anonymous",
+        required=True,
+        index=True,
+        readonly=True,
+        tracking=True,
+        help="The furthest stage reached; see the funnel history for when and why.",
+    )
+    funnel_event_ids = fields.One2many(
+        "social_crm.funnel.event", "identity_id", "Funnel history", readonly=True
+    )
+    lead_ids = fields.One2many("crm.lead", "social_crm_identity_id", "Leads")
 
     _sql_constraints = [
         (
@@ -135,6 +149,39 @@ class SocialCrmIdentity(models.Model):
         )
         by_user.update({identity.user_id: identity for identity in created})
         return by_user
+
+    # ------------------------------------------------------------------
+    # Funnel
+    # ------------------------------------------------------------------
+    def _funnel_advance(self, stage, source, message=None, lead=None, when=None):
+        """Move to ``stage`` if it lies further on, and log the move with its
+        date and cause. Earlier stages passed over are not invented."""
+        Event = self.env["social_crm.funnel.event"].sudo()
+        vals_list = []
+        for identity in self:
+            if not funnel.is_further(identity.funnel_stage, stage):
+                continue
+            vals_list.append(
+                {
+                    "identity_id": identity.id,
+                    "partner_id": identity.partner_id.id,
+                    "stage": stage,
+                    "previous_stage": identity.funnel_stage,
+                    "source": source,
+                    "event_date": when or fields.Datetime.now(),
+                    "message_id": message.id if message else False,
+                    "lead_id": lead.id if lead else False,
+                    "company_id": (message or lead).company_id.id if message or lead else False,
+                }
+            )
+            identity.sudo().funnel_stage = stage
+        return Event.create(vals_list)
+
+    def action_create_lead(self):
+        """Create a lead for this person (or open the one they already have)."""
+        self.ensure_one()
+        latest = self.post_ids.filtered(lambda m: m.direction == "in")[:1]
+        return self.env["crm.lead"]._social_crm_from_identity(self, latest)._social_crm_open()
 
     def action_view_posts(self):
         return window_action(self, "social_crm.action_social_crm_message", "author_identity_id")

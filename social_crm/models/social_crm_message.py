@@ -73,6 +73,12 @@ class SocialCrmMessage(models.Model):
         ),
     ]
 
+    def action_create_lead(self):
+        """Create a lead for this post's author (or open their open lead)."""
+        self.ensure_one()
+        lead = self.env["crm.lead"]._social_crm_from_identity(self.author_identity_id, self)
+        return lead._social_crm_open()
+
     def _classify(self):
         """Classify stored posts again (e.g. after the classifier changed)."""
         for message in self:
@@ -85,6 +91,19 @@ class SocialCrmMessage(models.Model):
                     "lang": found["lang"] if found["lang"] != "und" else message.lang,
                 }
             )
+
+    def _advance_funnel(self, by_external):
+        """We replied to them, or they replied to one of our posts: engaged."""
+        for message in self:
+            if message.direction == "out":
+                started_by = message.conversation_id.identity_id
+                started_by._funnel_advance("engaged", "reply_sent", message=message)
+                continue
+            parent = by_external.get(message.parent_external_id)
+            if parent and parent.direction == "out" and message.author_identity_id:
+                message.author_identity_id._funnel_advance(
+                    "engaged", "reply_received", message=message
+                )
 
     @api.depends("text")
     def _compute_summary(self):
@@ -194,6 +213,7 @@ class SocialCrmMessage(models.Model):
             parent = by_external.get(message.parent_external_id)
             if parent:
                 message.parent_id = parent
+        messages._advance_funnel(by_external)
         unknown = messages.filtered(
             lambda m: m.direction == "in" and m.author_identity_id and not m.partner_id
         )

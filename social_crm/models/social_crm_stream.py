@@ -25,6 +25,11 @@ class SocialCrmStream(models.Model):
     )
     platform = fields.Selection(related="account_id.platform", store=True)
     company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
+    campaign_id = fields.Many2one(
+        "utm.campaign",
+        "Campaign",
+        help="Leads created from this stream's posts get this marketing campaign.",
+    )
     kind = fields.Selection(
         [("mention", "Mentions of us"), ("keyword", "Keyword"), ("hashtag", "Hashtag")],
         required=True,

@@ -7,3 +7,4 @@ from . import test_tour
 from . import test_triage
 from . import test_assignment
 from . import test_alerts
+from . import test_funnel

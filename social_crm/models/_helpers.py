@@ -1,5 +1,7 @@
 """Small helpers shared by the models (not a model)."""
 
+from odoo.tools import html2plaintext
+
 
 def count_by(records, model, field):
     """``{record: n}``: how many ``model`` rows point to each of ``records``
@@ -12,3 +14,34 @@ def window_action(records, xmlid, field):
     action = records.env["ir.actions.act_window"]._for_xml_id(xmlid)
     action["domain"] = [(field, "in", records.ids)]
     return action
+
+
+ERASED = "[erased]"
+
+
+def contains_any(text, needles):
+    """Does ``text`` contain one of ``needles`` (case-insensitive)?"""
+    text = (text or "").casefold()
+    return any(needle.casefold() in text for needle in needles if needle)
+
+
+def scrub_mail_messages(env, domain, needles):
+    """Blank what mentions a needle in the chatter messages in ``domain``:
+    body (with its tracking values), sender, subject, record name, reply-to.
+
+    :return: how many messages had a body blanked
+    """
+    messages = env["mail.message"].sudo().search(domain)
+    hits = messages.filtered(
+        lambda m: (
+            contains_any(html2plaintext(m.body or ""), needles)
+            or contains_any(m.email_from, needles)
+            or contains_any(m.subject, needles)
+        )
+    )
+    if hits:
+        hits.tracking_value_ids.unlink()
+        hits.write({"body": ERASED, "email_from": False, "subject": False})
+    messages.filtered(lambda m: contains_any(m.record_name, needles)).record_name = ERASED
+    messages.filtered(lambda m: contains_any(m.reply_to, needles)).reply_to = False
+    return len(hits)

@@ -10,6 +10,12 @@ class ResCompany(models.Model):
         help="Propose contacts for new social identities in the background. "
         "Agents still confirm every suggestion.",
     )
+    social_crm_retention_days = fields.Integer(
+        "Keep posts of unknown people (days)",
+        default=0,
+        help="Posts by identities not linked to a contact are anonymised after this many "
+        "days (text and author removed; the counts stay). 0 keeps them.",
+    )
     social_crm_spike_factor = fields.Float(
         "Spike factor",
         default=3.0,

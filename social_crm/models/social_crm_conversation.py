@@ -714,7 +714,7 @@ class SocialCrmConversation(models.Model):
             platform = dict(PLATFORMS).get(post.platform, post.platform)
             who = identity.name if identity else self.env._("Unknown author")
             author = {"author_id": False, "email_from": f"{who} on {platform}"}
-        self.with_context(mail_create_nosubscribe=True).message_post(
+        post.chatter_message_id = self.with_context(mail_create_nosubscribe=True).message_post(
             body=post.text or "",
             message_type="comment",
             subtype_xmlid="mail.mt_note",

@@ -8,3 +8,4 @@ from . import test_triage
 from . import test_assignment
 from . import test_alerts
 from . import test_funnel
+from . import test_privacy

@@ -84,4 +84,3 @@ def test_negative_share_spike():
     assert not negative_spike(12, 120, 10, 100)
     # too few negatives to matter
     assert not negative_spike(3, 4, 0, 100)
-

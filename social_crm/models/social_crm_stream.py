@@ -27,7 +27,6 @@ class SocialCrmStream(models.Model):
     company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
     campaign_id = fields.Many2one(
         "utm.campaign",
-        "Campaign",
         help="Leads created from this stream's posts get this marketing campaign.",
     )
     kind = fields.Selection(

@@ -23,7 +23,7 @@ class SocialCrmFunnelEvent(models.Model):
     source = fields.Selection(funnel.SOURCES, required=True, readonly=True)
     event_date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
     message_id = fields.Many2one("social_crm.message", "Post", ondelete="set null", readonly=True)
-    lead_id = fields.Many2one("crm.lead", "Lead", ondelete="set null", readonly=True)
+    lead_id = fields.Many2one("crm.lead", ondelete="set null", readonly=True)
     user_id = fields.Many2one("res.users", "By", readonly=True, default=lambda self: self.env.user)
     company_id = fields.Many2one("res.company", readonly=True, index=True)
 

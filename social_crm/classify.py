@@ -129,6 +129,40 @@ PRAISE_WORDS = re.compile(
     re.I,
 )
 
+# Intent only (sentiment does not use these): how webcare reads a post.
+# Matched against the lower-cased text: much faster than re.I on long alternations.
+SERVICE_PROBLEM = re.compile(
+    r"\b(kwijt|lost|lekt|leaks?|geschrapt|vertraging|delay(ed)?|declined|"
+    r"geweigerd|downgraded|deleted|verwijderd|scratch|kras|koud|cold|niemand|nobody|no one|"
+    r"geen (warm water|reactie|antwoord|excuses|uitleg)|no (option|answer|reply|explanation|"
+    r"compensation|apolog\w*)|without (any|an?) \w+|zonder (uitleg|excuses)|charged|"
+    r"extra kosten|on hold|in de wacht|spam|wrong|verkeerd|different sizes|te laat|waited|"
+    r"gewacht|not happy|niet (blij|tevreden|oké|ok|goed)|zonde|money back|geld terug|"
+    r"sorry voor het ongemak|marked as delivered|delivery attempted|over het hek|nooit meer|"
+    r"never again|ver te zoeken|probleem|problem|issue|fout|mistake|dicht|closed|"
+    r"overbooked|vol|full|gemist|missed|kwaliteit|quality)\b",
+)
+RHETORICAL = re.compile(
+    r"(\breally\?|\bseriously\b|\bserieus\b|\bwhich is it\b|\bwat nu\b|"
+    r"\bhow does that even\b|\bhoe kan (het|dat)\b|\bwhy do i (keep|have)\b|"
+    r"\bis (het|dit) normaal\b|\bis this normal\b|\bhoe moet ik\b)",
+)
+WHY = re.compile(r"^(w+h+y+|wa+a*ro+m|how come|hoezo)\b")
+SPAM = re.compile(
+    r"(klik (hier|nu)|click here|claim (here|now|your)|you'?ve won|\bwin (een|a|an)\b|"
+    r"gewonnen|giveaway|winactie|te koop|for sale|\bselling\b|\bvacature\b|"
+    r"we'?re hiring|\bsale\b.*%|korting.*%|\bdm me\b)",
+)
+ACKNOWLEDGEMENT = re.compile(
+    r"^(dm (sent|verstuurd|gestuurd)|zie dm|see dm|got it|done|gedaan|will (check|do)|"
+    r"ok(é|ay)?|prima|noted|check)\b",
+)
+ADDRESSED = re.compile(r"[@#]\w")
+RESOLVED = re.compile(
+    r"\b(opgelost|fixed|solved|sorted|geholpen|helped|geregeld|catching|caught|netjes|"
+    r"vriendelijke?|friendly|kind|lief|lieve)\b",
+)
+
 
 # --------------------------------------------------------------------------
 # Lexicons (loaded once, lazily)
@@ -386,6 +420,7 @@ def webcare_rules(label, text):
 # Intent
 # --------------------------------------------------------------------------
 def intent(text, label):
+    """complaint, question, praise or other, the way a webcare agent reads it."""
     post = _post(text)
     clean = post.clean
     sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", clean) if s.strip()]
@@ -393,15 +428,28 @@ def intent(text, label):
         QUESTION_WORDS.match(s) and not s.endswith("!") and not EXCLAMATIVE.match(s)
         for s in sentences
     )
-    complaint_words = bool(post.failures)
-    sarcastic = post.sarcastic
-    if label == "negative" and (complaint_words or sarcastic or not question):
+    lower = clean.lower()
+    words = len(clean.split())
+    problem = bool(post.failures or SERVICE_PROBLEM.search(lower))
+    praise = bool(PRAISE_WORDS.search(clean) or RESOLVED.search(lower))
+    addressed = bool(ADDRESSED.search(post.text))
+    if SPAM.search(lower) or (words <= 6 and ACKNOWLEDGEMENT.match(lower) and not problem):
+        return "other"
+    if post.sarcastic:
         return "complaint"
-    if complaint_words and label != "positive":
+    if question and (
+        WHY.match(lower) or RHETORICAL.search(lower) or problem and label != "positive"
+    ):
+        return "complaint"  # "Why is my parcel still not here??"
+    if label == "negative" and (problem or addressed or not question):
+        return "complaint" if problem or addressed else "other"
+    if problem and label != "positive":
         return "complaint"
+    if problem and label == "positive" and not praise:
+        return "complaint"  # "Goed geregeld hoor" over a closed till: sarcasm without a marker
     if question:
         return "question"
-    if label == "positive" or PRAISE_WORDS.search(clean) and label != "negative":
+    if (label == "positive" or praise) and label != "negative" and (addressed or praise):
         return "praise"
     return "other"
 

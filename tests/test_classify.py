@@ -59,6 +59,29 @@ def test_sentiment_and_intent(text, sentiment, intent):
     assert (result["sentiment"], result["intent"]) == (sentiment, intent), result
 
 
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        # a complaint asked as a question is a complaint
+        ("Waarom is mijn pakket na twee weken nog steeds niet bezorgd?", "complaint"),
+        ("Why does my card keep getting declined at your terminals?", "complaint"),
+        ("Seriously @airline? Downgraded without any explanation.", "complaint"),
+        # a plain question is a question
+        ("Hoe kan ik mijn abonnement overzetten naar mijn nieuwe adres?", "question"),
+        # spam, giveaways and thread acknowledgements are not praise
+        ("WIN een iPhone!! Klik hier en vul je gegevens in", "other"),
+        ("DM verstuurd 👍", "other"),
+        ("Got it, thanks", "other"),
+        # a problem solved is praise
+        ("Probleem binnen 10 minuten opgelost door @Ziggo, top!", "praise"),
+        # negative, but not about a company: other
+        ("Het regent alweer, wat een rotweer vandaag", "other"),
+    ],
+)
+def test_intent_reads_like_webcare(text, intent):
+    assert classify(text)["intent"] == intent, classify(text)
+
+
 def test_cli_classify_reports_bad_lines_and_loses_none():
     stdin = io.StringIO('{"id": "1", "text": "Top service!"}\n{oops\n{"id": "3"}\n')
     out, err = io.StringIO(), io.StringIO()

@@ -1,3 +1,4 @@
+from . import social_crm_consent_mixin
 from . import social_crm_account
 from . import social_crm_stream
 from . import social_crm_identity
@@ -16,3 +17,5 @@ from . import crm_team_member
 from . import social_crm_funnel_event
 from . import social_crm_funnel_report
 from . import crm_lead
+from . import social_crm_consent_request
+from . import social_crm_consent

@@ -68,13 +68,15 @@ class CrmLead(models.Model):
         return lead
 
     def _social_crm_sync_marketing(self):
-        """Contactable for marketing follows the partner's consent for
-        commercial messages."""
-        Consent = self.env.get("social_crm.consent")
-        partners = self.partner_id.commercial_partner_id | self.partner_id
-        status = Consent._current_status(partners, "commercial") if Consent is not None else {}
+        """Contactable for marketing follows the consent for commercial
+        messages of the lead's contact, else of its social identity."""
+        Consent = self.env["social_crm.consent"]
+        by_partner = Consent._status("commercial", partners=self.partner_id)
+        by_identity = Consent._status("commercial", identities=self.social_crm_identity_id)
         for lead in self:
-            ok = status.get(lead.partner_id.id) == "granted"
+            person = lead.partner_id or lead.social_crm_identity_id
+            status = (by_partner if lead.partner_id else by_identity).get(person)
+            ok = status == "granted"
             if lead.social_crm_marketing_ok != ok:
                 lead.social_crm_marketing_ok = ok
 

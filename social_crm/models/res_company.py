@@ -10,6 +10,11 @@ class ResCompany(models.Model):
         help="Propose contacts for new social identities in the background. "
         "Agents still confirm every suggestion.",
     )
+    social_crm_match_consented_only = fields.Boolean(
+        "Match only contacts who consented",
+        help="Propose only contacts who consented to profile enrichment (or posters who "
+        "consented themselves). Without that consent nobody is matched.",
+    )
     social_crm_retention_days = fields.Integer(
         "Keep posts of unknown people (days)",
         default=0,

@@ -7,6 +7,9 @@ class ResConfigSettings(models.TransientModel):
     social_crm_auto_match = fields.Boolean(
         related="company_id.social_crm_auto_match", readonly=False
     )
+    social_crm_match_consented_only = fields.Boolean(
+        related="company_id.social_crm_match_consented_only", readonly=False
+    )
     social_crm_retention_days = fields.Integer(
         related="company_id.social_crm_retention_days", readonly=False
     )

@@ -5,7 +5,8 @@ from ._helpers import count_by, window_action
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "social_crm.consent.mixin"]
 
     social_identity_ids = fields.One2many("social_crm.identity", "partner_id", "Social identities")
     # name keys for identity matching (exact, btree-indexed lookups)
@@ -20,6 +21,13 @@ class ResPartner(models.Model):
         compute="_compute_social_conversation_count",
         groups="social_crm.group_social_crm_agent",
     )
+
+    social_crm_consent_ids = fields.One2many(
+        "social_crm.consent", "partner_id", "Consent history", readonly=True
+    )
+
+    def _consent_key(self):
+        return "partners"
 
     @api.depends("name", "is_company")
     def _compute_social_crm_keys(self):

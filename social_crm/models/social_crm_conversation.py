@@ -112,6 +112,12 @@ class SocialCrmConversation(models.Model):
     )
     reply_template_id = fields.Many2one("social_crm.reply.template", "Reply template", store=False)
     reply_draft = fields.Text("Reply")
+    identity_consent = fields.Selection(
+        related="identity_id.social_crm_consent_commercial", string="Consent for offers"
+    )
+    consent_request_ids = fields.One2many(
+        "social_crm.consent.request", "conversation_id", "Consent requests", readonly=True
+    )
     # collision guard: who is writing a reply, until when
     reply_lock_user_id = fields.Many2one("res.users", "Being answered by", readonly=True)
     reply_lock_until = fields.Datetime("Being answered until", readonly=True)
@@ -667,6 +673,20 @@ class SocialCrmConversation(models.Model):
                     agent=holder.name,
                 )
             )
+
+    def action_ask_consent(self):
+        """Put a reply with a personal opt-in link in the draft. The X and
+        demo connectors send no direct messages, so it goes as a reply."""
+        self.ensure_one()
+        consent_request = self.env["social_crm.consent.request"]._ask(self)
+        template = self.env.ref(f"social_crm.reply_template_ask_consent_{consent_request.lang}")
+        self.reply_draft = template._render_for(self)
+        return True
+
+    def action_create_lead(self):
+        """Create a lead for the poster (or open their open lead)."""
+        self.ensure_one()
+        return self._reply_target().action_create_lead()
 
     def action_send_reply_anyway(self):
         return self.with_context(social_crm_override=True).action_send_reply()

@@ -27,7 +27,7 @@ PROFILE_FIELDS = {
 class SocialCrmIdentity(models.Model):
     _name = "social_crm.identity"
     _description = "Social identity"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "social_crm.consent.mixin"]
     _order = "handle, id"
 
     name = fields.Char(compute="_compute_name", store=True)
@@ -73,6 +73,9 @@ class SocialCrmIdentity(models.Model):
         "social_crm.funnel.event", "identity_id", "Funnel history", readonly=True
     )
     lead_ids = fields.One2many("crm.lead", "social_crm_identity_id", "Leads")
+    consent_ids = fields.One2many(
+        "social_crm.consent", "identity_id", "Consent history", readonly=True
+    )
 
     _sql_constraints = [
         (
@@ -81,6 +84,9 @@ class SocialCrmIdentity(models.Model):
             "This platform user already has an identity.",
         ),
     ]
+
+    def _consent_key(self):
+        return "identities"
 
     @api.constrains("user_id", "handle")
     def _check_user_or_handle(self):
@@ -219,6 +225,26 @@ class SocialCrmIdentity(models.Model):
                 }
                 for event in identity.funnel_event_ids.sorted(lambda e: (e.event_date, e.id))
             ]
+            profile["consents"] = [
+                {
+                    "date": fields.Datetime.to_string(consent.event_date),
+                    "purpose": consent.purpose,
+                    "event": consent.event,
+                    "expires": fields.Datetime.to_string(consent.expires_at) or None,
+                    "channel": consent.channel,
+                    "wording_version": consent.wording_version or None,
+                    "wording": consent.wording or None,
+                    "page": consent.source_url or None,
+                    "ip_address": consent.ip_address or None,
+                    "email": consent.email or None,
+                    "phone": consent.phone or None,
+                    "post": consent.message_id.external_id or None,
+                }
+                for consent in (identity.consent_ids | identity.partner_id.social_crm_consent_ids)
+                .filtered(lambda c, i=identity: not c.identity_id or c.identity_id == i)
+                .sorted(lambda c: (c.event_date, c.id))
+            ]
+            profile["contactable_for_marketing"] = identity.social_crm_contactable
             profile["leads"] = [
                 {"name": lead.name, "contactable_for_marketing": lead.social_crm_marketing_ok}
                 for lead in identity.lead_ids
@@ -295,6 +321,10 @@ class SocialCrmIdentity(models.Model):
         )
         self.suggestion_ids.unlink()
         erasing = self.with_context(social_crm_erasure=True)
+        # consent kept for a contact stays as evidence, without this identity
+        consents = erasing.consent_ids
+        consents.filtered("partner_id").write({"identity_id": False, "message_id": False})
+        consents.filtered(lambda c: not c.partner_id).unlink()
         erasing.funnel_event_ids.unlink()
         erasing.unlink()
 
@@ -439,9 +469,23 @@ class SocialCrmIdentity(models.Model):
         profile = self._match_profile()
         evidence = matching.extract(profile)
         partners = self.env["res.partner"]._social_crm_candidates(evidence, profile, companies)
+        if any(companies.mapped("social_crm_match_consented_only")):
+            partners = self._consented_candidates(partners)
         index = matching.PartnerIndex(partners)
         rejected = self.suggestion_ids.filtered(lambda s: s.state == "rejected").partner_id.ids
         return matching.match(profile, index, rejected=rejected)
+
+    def _consented_candidates(self, partners):
+        """Only the candidates who consented to profile enrichment, unless the
+        poster consented to it themselves."""
+        Consent = self.env["social_crm.consent"]
+        if Consent._status("profile_enrichment", identities=self).get(self) == "granted":
+            return partners
+        status = Consent._status(
+            "profile_enrichment", partners=self.env["res.partner"].browse([p.id for p in partners])
+        )
+        granted = {partner.id for partner, state in status.items() if state == "granted"}
+        return [p for p in partners if p.id in granted]
 
     def _apply_match(self, result):
         self.ensure_one()

@@ -9,3 +9,5 @@ from . import test_assignment
 from . import test_alerts
 from . import test_funnel
 from . import test_privacy
+from . import test_consent
+from . import test_consent_page

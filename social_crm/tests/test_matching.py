@@ -94,6 +94,26 @@ class TestMatching(SocialCrmCommon):
         self.assertFalse(identity.suggestion_ids)
         self.assertEqual(identity.match_state, "done")
 
+    def test_setting_limits_matching_to_enrichment_consent(self):
+        self.company.social_crm_match_consented_only = True
+        identity = self.post("7", "customer number 95234").author_identity_id
+        self.match_now()
+        self.assertFalse(identity.suggestion_ids, "no consent, no match")
+        wording = {"wording_version": "profile_enrichment-en-v1", "wording": "Yes, link me."}
+        self.env["social_crm.consent"].sudo().create(
+            {
+                "partner_id": self.oboema.id,
+                "purpose": "profile_enrichment",
+                "event": "grant",
+                "channel": "email",
+                "note": "Asked us by e-mail to link his X account",
+                **wording,
+            }
+        )
+        identity.write({"bio": "customer 95234"})
+        self.match_now()
+        self.assertEqual(identity.suggestion_ids.partner_id, self.oboema)
+
     def test_contacts_of_another_company_are_never_proposed(self):
         company_b = self.env["res.company"].create({"name": "B"})
         secret = self.env["res.partner"].create(
@@ -141,7 +161,23 @@ class TestMatching(SocialCrmCommon):
                 {"identity_id": stranger.id, "partner_id": second.id, "state": "rejected"},
             ]
         )
+        Consent = self.env["social_crm.consent"].sudo()
+        evidence = {"channel": "web_page", "source_url": "https://example.com/c"}
+        evidence.update(wording_version="commercial-en-v1", wording="Yes, offers.")
+        consents = Consent.create(
+            [
+                dict(evidence, partner_id=first.id, identity_id=ids_first[0].id, event="grant")
+                | {"purpose": "commercial"},
+                dict(evidence, partner_id=second.id, identity_id=ids_second.id, event="grant")
+                | {"purpose": "commercial"},
+                {"partner_id": second.id, "purpose": "commercial", "event": "withdraw"}
+                | {"channel": "phone", "note": "Called: no offers"},
+            ]
+        )
         self.env["base.partner.merge.automatic.wizard"]._merge([first.id, second.id], second)
+        self.assertEqual(consents.exists(), consents, "no consent event was deleted")
+        self.assertEqual(consents.partner_id, second)
+        self.assertEqual(second.social_crm_consent_commercial, "withdrawn")
         self.assertFalse(first.exists())
         self.assertEqual(second.social_identity_ids, ids_first | ids_second)
         self.assertEqual(rejections.exists(), rejections, "no rejection was deleted")

@@ -1,3 +1,4 @@
+import re
 from unittest.mock import patch
 
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -104,3 +105,43 @@ class TestRpc(HttpCase):
             call("search_read", [[("id", "=", account.id)]], {"fields": ["x_bearer_token"]})
         self.assertIn("AccessError", str(caught.exception))
         self.assertNotIn("AAAA-top-secret", str(caught.exception))
+
+
+@tagged("post_install", "-at_install")
+class TestConsentTour(HttpCase):
+    def test_agent_asks_poster_confirms_agent_creates_lead(self):
+        new_test_user(
+            self.env,
+            login="consent_tour_agent",
+            name="Cas Consent",
+            groups="social_crm.group_social_crm_agent,sales_team.group_sale_salesman",
+        )
+        account = self.env["social_crm.account"].create(
+            {"name": "Consent tour store", "platform": "demo", "external_user_id": "demo-ct"}
+        )
+        author = Profile("demo-hanna", handle="hanna_happy", display_name="Hanna Happy")
+        [post] = self.env["social_crm.message"]._ingest(
+            account, [Post("tour-consent", "Thanks for the quick help!", author=author, lang="en")]
+        )
+        conversation = post.conversation_id
+        self.start_tour(
+            "/odoo/social-inbox", "social_crm_ask_consent_tour", login="consent_tour_agent"
+        )
+        request = conversation.consent_request_ids
+        reply = conversation.post_ids.filtered(lambda m: m.direction == "out")
+        self.assertIn(request.url, reply.text)
+        # the poster, not logged in, opens the link from the reply
+        self.start_tour(
+            f"/social_crm/consent/{request.sudo().token}", "social_crm_consent_page_tour"
+        )
+        mail = self.env["mail.mail"].sudo().search([("email_to", "=", "hanna@example.com")])
+        confirm = re.search(r"/social_crm/consent/confirm/[\w-]+", mail.body_html).group(0)
+        self.assertEqual(self.url_open(confirm).status_code, 200)  # the click in the e-mail
+        self.assertEqual(post.author_identity_id.social_crm_consent_commercial, "granted")
+        self.start_tour(
+            f"/odoo/social-inbox/{conversation.id}",
+            "social_crm_consent_lead_tour",
+            login="consent_tour_agent",
+        )
+        lead = post.author_identity_id.lead_ids
+        self.assertTrue(lead.social_crm_marketing_ok)

@@ -180,3 +180,81 @@ registry.category("web_tour.tours").add("social_crm_triage_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("social_crm_ask_consent_tour", {
+    url: "/odoo/social-inbox",
+    steps: () => [
+        {
+            content: "Open the happy poster's conversation",
+            trigger: ".o_kanban_record:contains('Thanks for the quick help')",
+            run: "click",
+        },
+        {
+            content: "Ask for consent",
+            trigger: "button[name=action_ask_consent]",
+            run: "click",
+        },
+        {
+            content: "The reply holds the personal opt-in link",
+            trigger: ".o_field_widget[name=reply_draft] textarea:value(/social_crm/consent/)",
+        },
+        {
+            content: "Send it",
+            trigger: "button[name=action_send_reply]",
+            run: "click",
+        },
+        {
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Replied')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("social_crm_consent_page_tour", {
+    steps: () => [
+        {
+            content: "The page says what the poster agrees to",
+            trigger: ".o_social_crm_wording:contains('may send me offers and news by e-mail')",
+        },
+        {
+            content: "Leave an e-mail address",
+            trigger: "input[name=email]",
+            run: "edit hanna@example.com",
+        },
+        {
+            content: "Agree",
+            trigger: "input[name=agree]",
+            run: "click",
+        },
+        {
+            content: "Confirm",
+            trigger: "button[type=submit]",
+            run: "click",
+        },
+        {
+            content: "A confirmation e-mail is on its way (double opt-in)",
+            trigger: ".o_social_crm_consent_done[data-step=check]:contains('hanna@example.com')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("social_crm_consent_lead_tour", {
+    steps: () => [
+        {
+            content: "The agent sees the consent",
+            trigger: ".o_field_widget[name=identity_consent]:contains('Granted')",
+        },
+        {
+            content: "No need to ask again",
+            trigger: ".o_form_view:not(:has(button[name=action_ask_consent]))",
+        },
+        {
+            content: "Create a lead",
+            trigger: "button[name=action_create_lead]",
+            run: "click",
+        },
+        {
+            content: "The lead may be contacted for marketing",
+            trigger: ".o_field_widget[name=social_crm_marketing_ok] input:checked",
+        },
+    ],
+});

@@ -1,0 +1,248 @@
+import secrets
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import email_normalize
+
+from .. import consent_wording
+
+REQUEST_VALIDITY = timedelta(days=7)
+CONFIRM_VALIDITY = timedelta(days=2)
+#: a consent for commercial messages is asked again after two years
+CONSENT_VALIDITY = timedelta(days=730)
+
+
+class SocialCrmConsentRequest(models.Model):
+    """A personal opt-in link sent to a poster, and its double opt-in.
+
+    The link's token is long, random and single-use; it expires. The page
+    asks for an e-mail address; consent is granted only once the person
+    clicks the confirmation link sent there. The page never links the
+    identity to a contact: it proposes the contact for an agent to confirm.
+    """
+
+    _name = "social_crm.consent.request"
+    _description = "Social CRM consent request"
+    _order = "id desc"
+    _rec_name = "identity_id"
+
+    identity_id = fields.Many2one(
+        "social_crm.identity", required=True, ondelete="cascade", readonly=True, index=True
+    )
+    conversation_id = fields.Many2one("social_crm.conversation", ondelete="set null", readonly=True)
+    message_id = fields.Many2one(
+        "social_crm.message", "Asked in reply to", ondelete="set null", readonly=True
+    )
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    user_id = fields.Many2one("res.users", "Asked by", readonly=True)
+    purpose = fields.Selection([("commercial", "Commercial messages")], default="commercial")
+    lang = fields.Selection([("en", "English"), ("nl", "Dutch")], default="en", required=True)
+    token = fields.Char(readonly=True, copy=False, index=True, groups="base.group_system")
+    url = fields.Char("Opt-in link", compute="_compute_url")
+    expires_at = fields.Datetime(readonly=True)
+    state = fields.Selection(
+        [
+            ("sent", "Link sent"),
+            ("submitted", "Waiting for e-mail confirmation"),
+            ("confirmed", "Confirmed"),
+            ("expired", "Expired"),
+        ],
+        default="sent",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    email = fields.Char(readonly=True)
+    phone = fields.Char(readonly=True)
+    ip_address = fields.Char("IP address", readonly=True)
+    submitted_at = fields.Datetime(readonly=True)
+    confirm_token = fields.Char(readonly=True, copy=False, index=True, groups="base.group_system")
+    confirm_expires_at = fields.Datetime(readonly=True)
+    confirmed_at = fields.Datetime(readonly=True)
+    partner_id = fields.Many2one("res.partner", "Contact", readonly=True)
+    consent_id = fields.Many2one("social_crm.consent", readonly=True)
+    withdraw_token = fields.Char(
+        readonly=True, copy=False, index="btree_not_null", groups="base.group_system"
+    )
+    withdrawn_at = fields.Datetime(readonly=True)
+
+    _sql_constraints = [
+        ("token_unique", "UNIQUE(token)", "Token collision."),
+        ("confirm_token_unique", "UNIQUE(confirm_token)", "Token collision."),
+        ("withdraw_token_unique", "UNIQUE(withdraw_token)", "Token collision."),
+    ]
+
+    @api.depends_context("uid")
+    def _compute_url(self):
+        base = self._base_url()
+        for request in self:
+            token = request.sudo().token
+            request.url = f"{base}/social_crm/consent/{token}" if token else False
+
+    @api.model
+    def _ask(self, conversation):
+        """A new request for the person who started ``conversation``."""
+        identity = conversation.identity_id
+        if not identity:
+            raise UserError(self.env._("This conversation has no poster to ask."))
+        target = conversation._reply_target()
+        return self.sudo().create(
+            {
+                "identity_id": identity.id,
+                "conversation_id": conversation.id,
+                "message_id": target.id,
+                "company_id": conversation.company_id.id,
+                "user_id": self.env.uid,
+                "lang": consent_wording.language(target.lang),
+                "token": secrets.token_urlsafe(32),
+                "expires_at": fields.Datetime.now() + REQUEST_VALIDITY,
+            }
+        )
+
+    # ------------------------------------------------------------------
+    # Public page (called as superuser by the controller)
+    # ------------------------------------------------------------------
+    @api.model
+    def _from_token(self, token, field="token", states=("sent",)):
+        """The live request for ``token``, else an empty recordset: unknown,
+        used, or expired tokens all look the same from outside."""
+        if not token or len(token) < 32:
+            return self.browse()
+        request = self.sudo().search([(field, "=", token)], limit=1)
+        if not request or request.state not in states:
+            return self.browse()
+        expiry = {"token": request.expires_at, "confirm_token": request.confirm_expires_at}.get(
+            field
+        )
+        if expiry and expiry < fields.Datetime.now():
+            request.state = "expired"
+            return self.browse()
+        return request
+
+    def _texts(self):
+        company = self.company_id.name
+        version, wording = consent_wording.WORDING[(self.purpose, self.lang)]
+        platform = dict(self.identity_id._fields["platform"].selection).get(
+            self.identity_id.platform
+        )
+        page = {
+            key: text.format(company=company, platform=platform, email=self.email, link="{link}")
+            for key, text in consent_wording.PAGE[self.lang].items()
+        }
+        return version, wording.format(company=company), page
+
+    def _submit(self, email, phone, ip_address):
+        """The person left an address: send the confirmation link there."""
+        self.ensure_one()
+        normalized = email_normalize(email or "")
+        if not normalized:
+            raise ValueError("bad_email")
+        self.write(
+            {
+                "state": "submitted",
+                "email": normalized,
+                "phone": (phone or "").strip()[:32] or False,
+                "ip_address": ip_address,
+                "submitted_at": fields.Datetime.now(),
+                "confirm_token": secrets.token_urlsafe(32),
+                "confirm_expires_at": fields.Datetime.now() + CONFIRM_VALIDITY,
+            }
+        )
+        self._send_mail("mail_subject", "mail_body", f"confirm/{self.confirm_token}")
+
+    def _send_mail(self, subject_key, body_key, path):
+        """E-mail the address given on the page, with a personal link."""
+        _version, _wording, page = self._texts()
+        link = f"{self._base_url()}/social_crm/consent/{path}"
+        self.env["mail.mail"].sudo().create(
+            {
+                "email_to": self.email,
+                "subject": page[subject_key],
+                "body_html": "<p>%s</p>" % page[body_key].replace("{link}", link),
+                "auto_delete": True,
+            }
+        )
+
+    def _base_url(self):
+        return self.env["ir.config_parameter"].sudo().get_param("web.base.url")
+
+    def _confirm(self):
+        """Double opt-in done: record the grant with its evidence (which
+        moves the funnel on), propose the contact, and mail a personal link
+        to withdraw."""
+        self.ensure_one()
+        identity = self.identity_id
+        partner = identity.partner_id or self._find_or_create_partner()
+        self.write(
+            {
+                "state": "confirmed",
+                "confirmed_at": fields.Datetime.now(),
+                "partner_id": partner.id,
+                "withdraw_token": secrets.token_urlsafe(32),
+            }
+        )
+        self.consent_id = self._record("grant", self.ip_address)
+        if not identity.partner_id and partner not in identity.suggestion_ids.partner_id:
+            # a suggestion, never a link: an agent confirms who this is
+            self.env["social_crm.suggestion"].sudo().create(
+                {
+                    "identity_id": identity.id,
+                    "partner_id": partner.id,
+                    "score": 0.9,
+                    "reasons": self.env._(
+                        "Gave and confirmed %(email)s on the consent page.", email=self.email
+                    ),
+                }
+            )
+        self._send_mail("done_subject", "done_body", f"withdraw/{self.withdraw_token}")
+        return self.consent_id
+
+    def _withdraw(self, ip_address):
+        """The person used their withdrawal link."""
+        self.ensure_one()
+        self.withdrawn_at = fields.Datetime.now()
+        return self._record("withdraw", ip_address)
+
+    def _record(self, event, ip_address):
+        version, wording, _page = self._texts()
+        return (
+            self.env["social_crm.consent"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.partner_id.id,
+                    "identity_id": self.identity_id.id,
+                    "purpose": self.purpose,
+                    "event": event,
+                    "expires_at": fields.Datetime.now() + CONSENT_VALIDITY
+                    if event == "grant"
+                    else False,
+                    "channel": "web_page",
+                    "message_id": self.message_id.id,
+                    "source_url": f"{self._base_url()}/social_crm/consent/{self.token}",
+                    "wording_version": version,
+                    "wording": wording,
+                    "ip_address": ip_address,
+                    "email": self.email,
+                    "phone": self.phone,
+                    "user_id": self.user_id.id,
+                    "company_id": self.company_id.id,
+                }
+            )
+        )
+
+    def _find_or_create_partner(self):
+        Partner = self.env["res.partner"].sudo()
+        found = Partner.search([("email_normalized", "=", self.email)])
+        if len(found) == 1:
+            return found
+        identity = self.identity_id
+        return Partner.create(
+            {
+                "name": identity.profile_name or identity.handle or self.email,
+                "email": self.email,
+                "phone": self.phone or False,
+                "company_id": False,
+            }
+        )

@@ -1,8 +1,10 @@
 """Platform connectors: plain Python, no Odoo imports.
 
 Every connector implements :class:`~.base.Connector`: ``fetch(stream,
-cursor)``, ``reply(text, in_reply_to)``, ``get_profile(...)`` and
-``test_connection()``, and sends HTTP only through its injected session.
+cursor)``, ``reply(text, in_reply_to)``, ``get_profile(...)``,
+``test_connection()`` and, where ``supports_followers``,
+``fetch_followers(cursor, account_user_id="", page_size=100)``; it sends HTTP
+only through its injected session.
 """
 
 from .base import (  # noqa: F401
@@ -11,6 +13,7 @@ from .base import (  # noqa: F401
     Connector,
     ConnectorError,
     FetchResult,
+    FollowersResult,
     MalformedResponse,
     PlatformUnavailable,
     Post,
@@ -20,12 +23,16 @@ from .base import (  # noqa: F401
     StreamSpec,
     TimeoutSession,
 )
+from .bluesky import BlueskyConnector
 from .demo import DemoConnector
+from .mastodon import MastodonConnector
 from .x import XConnector
 
 CONNECTORS = {
     DemoConnector.platform: DemoConnector,
     XConnector.platform: XConnector,
+    MastodonConnector.platform: MastodonConnector,
+    BlueskyConnector.platform: BlueskyConnector,
 }
 
 

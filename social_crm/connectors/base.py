@@ -7,7 +7,7 @@ person who configured the account.
 """
 
 import dataclasses
-from datetime import datetime
+from datetime import datetime, timezone
 
 import requests
 
@@ -30,6 +30,44 @@ class TimeoutSession(requests.Session):
         if kwargs.get("timeout") is None:
             kwargs["timeout"] = self.default_timeout
         return super().request(method, url, *args, **kwargs)
+
+
+# --------------------------------------------------------------------------
+# Time and body helpers shared by the connectors
+# --------------------------------------------------------------------------
+def utcnow():
+    """Now, as a naive UTC datetime."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def from_epoch(value):
+    """Epoch seconds (int or str) as a naive UTC datetime; None if unreadable."""
+    try:
+        return datetime.fromtimestamp(int(value), timezone.utc).replace(tzinfo=None)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def parse_time(value):
+    """An ISO 8601 timestamp as a naive UTC datetime; None if unreadable."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo:
+        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+    return parsed
+
+
+def json_object(response):
+    """The JSON object of ``response``, or None when it is not one."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
 
 
 # --------------------------------------------------------------------------
@@ -154,10 +192,45 @@ class FetchResult:
     has_more: bool = False
 
 
+def run_cursor(
+    cursor, newest, next_page, page_key, since_key="since_id", pending_key="pending_newest_id"
+):
+    """The cursor after one page of a run that pages back from the newest post.
+
+    ``cursor[since_key]`` marks where the previous complete run began. While
+    pages remain (``next_page``), it keeps its value and the newest mark of
+    this run (the ``newest`` of its first page) waits under ``pending_key``;
+    after the last page, ``since_key`` moves to it. A crash or a rate limit in
+    the middle of the pages therefore never skips a post.
+    Returns ``(new_cursor, has_more)``.
+    """
+    since = cursor.get(since_key)
+    pending = (cursor.get(pending_key) if cursor.get(page_key) else None) or newest
+    if next_page:
+        return {since_key: since, pending_key: pending, page_key: next_page}, True
+    return {since_key: pending or since, pending_key: None, page_key: None}, False
+
+
+@dataclasses.dataclass
+class FollowersResult:
+    """A page of our account's followers plus the cursor of the next page.
+
+    A sweep starts with cursor None and goes on with the returned cursor
+    while ``has_more``; once ``has_more`` is False the sweep has seen every
+    follower, so whoever it did not see no longer follows the account.
+    """
+
+    profiles: list
+    cursor: dict
+    has_more: bool = False
+
+
 class Connector:
     """The one interface every platform implements."""
 
     platform = None
+    #: whether :meth:`fetch_followers` can list the account's followers
+    supports_followers = False
 
     def __init__(self, credentials=None, session=None):
         self.credentials = dict(credentials or {})
@@ -180,3 +253,9 @@ class Connector:
     def test_connection(self):
         """Check the credentials; return the :class:`Profile` of our account."""
         raise NotImplementedError
+
+    def fetch_followers(self, cursor, account_user_id="", page_size=100):
+        """Return a :class:`FollowersResult`: one page of the followers of our
+        account (``account_user_id``, or the account of the credentials when
+        empty), starting at ``cursor`` (None to start a sweep)."""
+        raise AccessLevelError("This platform gives no list of followers.")

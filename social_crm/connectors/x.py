@@ -8,10 +8,13 @@ while a run pages back through new posts (``next_token``), ``since_id`` keeps
 its old value and the newest id seen is parked in ``pending_newest_id``; only
 after the last page does ``since_id`` move. A crash or a 429 in the middle of
 the pages therefore never skips a post.
+
+Followers come from ``GET /2/users/:id/followers``, cursor ``{"next_token"}``;
+a 403 there means the plan does not include the followers lookup.
 """
 
 import calendar
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import requests
 import tweepy
@@ -22,12 +25,18 @@ from .base import (
     Connector,
     ConnectorError,
     FetchResult,
+    FollowersResult,
     MalformedResponse,
     PlatformUnavailable,
     Post,
     Profile,
     RateLimitError,
     RequestRefused,
+    from_epoch,
+    json_object,
+    parse_time,
+    run_cursor,
+    utcnow,
 )
 
 TWEET_FIELDS = [
@@ -53,44 +62,14 @@ MEDIA_FIELDS = ["url", "preview_image_url"]
 WEB = "https://x.com"
 
 
-def _utcnow():
-    return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
-def _from_epoch(value):
-    try:
-        return datetime.fromtimestamp(int(value), timezone.utc).replace(tzinfo=None)
-    except (TypeError, ValueError, OverflowError):
-        return None
-
-
-def _parse_time(value):
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if parsed.tzinfo:
-        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
-    return parsed
-
-
 def _next_month(now):
     days = calendar.monthrange(now.year, now.month)[1]
     return now.replace(day=1, hour=0, minute=0, second=0, microsecond=0) + timedelta(days=days)
 
 
-def _body(response):
-    try:
-        body = response.json()
-    except ValueError:
-        return None
-    return body if isinstance(body, dict) else None
-
-
 class XConnector(Connector):
     platform = "x"
+    supports_followers = True
 
     def __init__(self, credentials=None, session=None):
         super().__init__(credentials, session)
@@ -156,7 +135,7 @@ class XConnector(Connector):
             ) from exc
         except requests.RequestException as exc:
             raise PlatformUnavailable(f"Could not reach X: {exc}") from exc
-        body = _body(response)
+        body = json_object(response)
         if body is None:
             raise MalformedResponse(
                 f"X answered HTTP {response.status_code} with a body that is "
@@ -168,8 +147,8 @@ class XConnector(Connector):
 
     def _rate_limit_error(self, response):
         headers = response.headers
-        body = _body(response) or {}
-        now = _utcnow()
+        body = json_object(response) or {}
+        now = utcnow()
         problem = f"{body.get('type', '')} {body.get('title', '')}".lower()
         if "usage-capped" in problem or "usagecap" in problem:
             return RateLimitError(
@@ -181,14 +160,14 @@ class XConnector(Connector):
             )
         for prefix in ("x-user-limit-24hour", "x-app-limit-24hour"):
             if headers.get(f"{prefix}-remaining") == "0":
-                retry_at = _from_epoch(headers.get(f"{prefix}-reset"))
+                retry_at = from_epoch(headers.get(f"{prefix}-reset"))
                 return RateLimitError(
                     "The daily limit of this X API plan is reached; it is "
                     "tried again when the limit resets.",
                     retry_at=retry_at or now + timedelta(hours=24),
                     scope="daily",
                 )
-        retry_at = _from_epoch(headers.get("x-rate-limit-reset"))
+        retry_at = from_epoch(headers.get("x-rate-limit-reset"))
         if not retry_at or retry_at < now:
             retry_at = now + timedelta(minutes=15)
         return RateLimitError(
@@ -199,7 +178,7 @@ class XConnector(Connector):
         )
 
     def _forbidden_error(self, response):
-        body = _body(response) or {}
+        body = json_object(response) or {}
         reason = str(body.get("reason", ""))
         detail = body.get("detail") or "; ".join(
             str(e.get("message", "")) for e in body.get("errors", []) if isinstance(e, dict)
@@ -282,7 +261,7 @@ class XConnector(Connector):
                 Post(
                     external_id=tweet_id,
                     text=tweet["text"],
-                    posted_at=_parse_time(tweet.get("created_at")),
+                    posted_at=parse_time(tweet.get("created_at")),
                     url=(
                         f"{WEB}/{author.handle}/status/{tweet_id}"
                         if author and author.handle
@@ -300,14 +279,18 @@ class XConnector(Connector):
     # ------------------------------------------------------------------
     # Interface
     # ------------------------------------------------------------------
-    def _account_user_id(self, stream):
-        if stream.account_user_id:
-            return stream.account_user_id
-        if not stream.account_handle:
-            raise ConnectorError(
-                "Set the account's handle (or test the connection) so that mentions can be read."
-            )
-        return self.get_profile(handle=stream.account_handle).user_id
+    def _own_user_id(self, user_id="", handle="", purpose="mentions"):
+        """Our account's user id: as given, else by its handle, else from /users/me."""
+        if user_id:
+            return user_id
+        handle = handle or self.credentials.get("handle")
+        if handle:
+            return self.get_profile(handle=handle).user_id
+        if self._has_user_context():
+            return self._me().user_id
+        raise ConnectorError(
+            f"Set the account's handle (or test the connection) so that {purpose} can be read."
+        )
 
     def fetch(self, stream, cursor):
         cursor = dict(cursor or {})
@@ -326,7 +309,9 @@ class XConnector(Connector):
             if next_token:
                 params["pagination_token"] = next_token
             body = self._call(
-                self.client.get_users_mentions, self._account_user_id(stream), **params
+                self.client.get_users_mentions,
+                self._own_user_id(stream.account_user_id, stream.account_handle),
+                **params,
             )
         elif stream.kind in ("keyword", "hashtag"):
             query = (stream.query or "").strip()
@@ -341,22 +326,9 @@ class XConnector(Connector):
             raise ConnectorError(f"X streams cannot listen for '{stream.kind}'.")
         posts = self._posts(body)
         meta = body.get("meta") or {}
-        # The newest id of a run is the newest id of its first page.
-        pending = cursor.get("pending_newest_id") if next_token else None
-        pending = pending or meta.get("newest_id") or (posts[0].external_id if posts else None)
-        if meta.get("next_token"):
-            new_cursor = {
-                "since_id": since_id,
-                "pending_newest_id": pending,
-                "next_token": meta["next_token"],
-            }
-            return FetchResult(posts, new_cursor, has_more=True)
-        new_cursor = {
-            "since_id": pending or since_id,
-            "pending_newest_id": None,
-            "next_token": None,
-        }
-        return FetchResult(posts, new_cursor, has_more=False)
+        newest = meta.get("newest_id") or (posts[0].external_id if posts else None)
+        new_cursor, has_more = run_cursor(cursor, newest, meta.get("next_token"), "next_token")
+        return FetchResult(posts, new_cursor, has_more=has_more)
 
     def reply(self, text, in_reply_to):
         body = self._call(
@@ -369,7 +341,7 @@ class XConnector(Connector):
         return Post(
             external_id=tweet_id,
             text=data.get("text", text),
-            posted_at=_utcnow(),
+            posted_at=utcnow(),
             url=f"{WEB}/i/web/status/{tweet_id}",
             parent_external_id=str(in_reply_to or ""),
         )
@@ -387,13 +359,16 @@ class XConnector(Connector):
             raise RequestRefused("X found no such user.")
         return self._profile(body["data"])
 
+    def _me(self):
+        body = self._call(self.client.get_me, user_fields=USER_FIELDS, user_auth=True)
+        if not isinstance(body.get("data"), dict):
+            raise MalformedResponse("X answered /users/me without a user.")
+        return self._profile(body["data"])
+
     def test_connection(self):
         """Check the keys and the plan: who are we, and may we read mentions?"""
         if self._has_user_context():
-            body = self._call(self.client.get_me, user_fields=USER_FIELDS, user_auth=True)
-            if not isinstance(body.get("data"), dict):
-                raise MalformedResponse("X answered /users/me without a user.")
-            profile = self._profile(body["data"])
+            profile = self._me()
         elif self.credentials.get("handle"):
             profile = self.get_profile(handle=self.credentials["handle"])
         else:
@@ -404,3 +379,35 @@ class XConnector(Connector):
             # Reading is what the plan may forbid (403 on the free tier).
             self._call(self.client.get_users_mentions, profile.user_id, max_results=5)
         return profile
+
+    def fetch_followers(self, cursor, account_user_id="", page_size=100):
+        """One page of ``GET /2/users/:id/followers``; cursor ``{"next_token"}``."""
+        user_id = self._own_user_id(account_user_id, purpose="followers")
+        params = {
+            "max_results": min(max(int(page_size or 100), 1), 1000),
+            "user_fields": USER_FIELDS,
+        }
+        next_token = (cursor or {}).get("next_token")
+        if next_token:
+            params["pagination_token"] = next_token
+        try:
+            body = self._call(self.client.get_users_followers, user_id, **params)
+        except (AccessLevelError, RequestRefused) as exc:
+            if exc.status != 403:
+                raise
+            raise AccessLevelError(
+                "Your X API plan does not permit reading followers (403 Forbidden). "
+                "Follower sync needs a plan that includes the followers lookup: "
+                "check the plan in the X developer portal, or turn follower sync "
+                "off for this account.",
+                status=403,
+            ) from exc
+        users = body.get("data") or []
+        if not isinstance(users, list):
+            raise MalformedResponse("X answered the followers list with an unexpected structure.")
+        next_token = (body.get("meta") or {}).get("next_token")
+        return FollowersResult(
+            [self._profile(user) for user in users],
+            {"next_token": next_token},
+            has_more=bool(next_token),
+        )

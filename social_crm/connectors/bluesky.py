@@ -1,0 +1,358 @@
+"""Bluesky connector: AT Protocol XRPC through ``requests``.
+
+Credentials: ``{"handle": "name.bsky.social", "app_password": ...,
+"service": "https://bsky.social"}`` (an app password from Settings > Privacy
+and security > App passwords; ``service`` is the account's PDS). The
+connector logs in with ``com.atproto.server.createSession`` and sends the
+``accessJwt`` as bearer; an expired token is renewed once by logging in again.
+
+A post's external id is its ``at://`` uri. Streams: ``mention`` reads
+``app.bsky.notification.listNotifications`` (reasons mention and reply);
+``keyword`` and ``hashtag`` read ``app.bsky.feed.searchPosts`` (latest first).
+Both list newest first and page back with a server cursor; the stream cursor
+is ``{"newest", "pending_newest", "cursor"}``: ``newest`` marks (time and
+uri) the newest post of the previous complete run, a run stops paging when
+it reaches it, and ``newest`` moves only after the last page, so a crash or a
+429 in between never skips a post.
+"""
+
+import re
+
+from ._http import JsonHttpConnector, page_limit
+from .base import (
+    AuthenticationError,
+    ConnectorError,
+    FetchResult,
+    FollowersResult,
+    MalformedResponse,
+    Post,
+    Profile,
+    RequestRefused,
+    json_object,
+    parse_time,
+    run_cursor,
+    utcnow,
+)
+
+DEFAULT_SERVICE = "https://bsky.social"
+WEB = "https://bsky.app"
+#: where the app view serves the image blobs of a post record
+IMAGE_CDN = "https://cdn.bsky.app/img/feed_fullsize/plain"
+PAGE_LIMIT = 100
+MENTION_REASONS = ("mention", "reply")
+
+# atproto handle syntax: https://atproto.com/specs/handle
+_HANDLE = re.compile(
+    r"([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
+)
+_URL = re.compile(r"https?://[^\s<>\"]+")
+
+
+def is_valid_handle(value):
+    """Whether ``value`` is a handle by the atproto syntax (exactly, no
+    white space, no ``@``)."""
+    return isinstance(value, str) and len(value) <= 253 and bool(_HANDLE.fullmatch(value))
+
+
+def normalize_handle(value):
+    """A handle as typed (``@Name.bsky.social ``) in its normal form
+    (``name.bsky.social``); ValueError when it is no valid handle."""
+    handle = str(value or "").strip()
+    handle = handle[1:] if handle.startswith("@") else handle
+    if not is_valid_handle(handle):
+        raise ValueError(f"'{value}' is not a valid Bluesky handle (such as name.bsky.social).")
+    return handle.lower()
+
+
+def _rkey(uri):
+    return uri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _images(embed):
+    """The images of an embed (record or view), also inside recordWithMedia."""
+    if not isinstance(embed, dict):
+        return []
+    if isinstance(embed.get("media"), dict):
+        embed = embed["media"]
+    return [image for image in embed.get("images") or [] if isinstance(image, dict)]
+
+
+def _media_urls(view_embed, record_embed, did):
+    """Full-size image URLs: from the view when the answer has one, else
+    built from the blob references of the record (notifications)."""
+    if view_embed:
+        return [image["fullsize"] for image in _images(view_embed) if image.get("fullsize")]
+    links = [((image.get("image") or {}).get("ref") or {}) for image in _images(record_embed)]
+    return [f"{IMAGE_CDN}/{did}/{link['$link']}@jpeg" for link in links if link.get("$link")]
+
+
+def _link_facets(text):
+    """Link facets for the URLs in ``text`` (byte offsets in UTF-8), so that
+    links in a reply can be clicked."""
+    facets = []
+    for match in _URL.finditer(text):
+        url = match.group().rstrip(".,;:!?)'")
+        start = len(text[: match.start()].encode())
+        facets.append(
+            {
+                "index": {"byteStart": start, "byteEnd": start + len(url.encode())},
+                "features": [{"$type": "app.bsky.richtext.facet#link", "uri": url}],
+            }
+        )
+    return facets
+
+
+def _mark(item):
+    """Where an item stands in a newest-first list: its sort time (the
+    earlier of indexedAt and the record's createdAt, as Bluesky sorts) and uri."""
+    times = [
+        parse_time(item.get("indexedAt")),
+        parse_time((item.get("record") or {}).get("createdAt")),
+    ]
+    times = [t for t in times if t]
+    at = min(times).isoformat(timespec="microseconds") if times else ""
+    return {"at": at, "uri": item["uri"]}
+
+
+def _reached(mark, newest):
+    """Whether ``mark`` is at or behind ``newest`` (the previous run's newest)."""
+    if mark["uri"] == newest.get("uri"):
+        return True
+    at, seen_at = parse_time(mark["at"]), parse_time(newest.get("at"))
+    return bool(at and seen_at and at < seen_at)  # unknown times: keep the post
+
+
+class BlueskyConnector(JsonHttpConnector):
+    platform = "bluesky"
+    label = "Bluesky"
+    supports_followers = True
+    url_credential = "service"
+    default_url = DEFAULT_SERVICE
+    advice = {
+        401: "Check the handle and the app password on the account (in Bluesky: "
+        "Settings > Privacy and security > App passwords).",
+        403: "This account or its app password may not do this; a suspended account "
+        "gives this answer too.",
+    }
+    #: the createSession answer, once logged in
+    auth = None
+
+    # ------------------------------------------------------------------
+    # Calling the API
+    # ------------------------------------------------------------------
+    def _url(self, nsid):
+        return f"{self.base_url}/xrpc/{nsid}"
+
+    def _login(self):
+        identifier = (self.credentials.get("handle") or "").strip().lstrip("@")
+        password = self.credentials.get("app_password")
+        if not identifier or not password:
+            raise AuthenticationError(
+                "Enter the account's handle and an app password to connect to Bluesky."
+            )
+        response = self._send(
+            "POST",
+            self._url("com.atproto.server.createSession"),
+            json={"identifier": identifier, "password": password},
+        )
+        body = self._read(response)
+        if not body.get("accessJwt") or not body.get("did"):
+            raise MalformedResponse("Bluesky accepted the login but sent no session.")
+        self.auth = body
+        return body
+
+    def _xrpc(self, method, nsid, *, params=None, json=None):
+        """One authenticated XRPC call; returns the decoded body."""
+        if self.auth is None:
+            self._login()
+        for attempt in (1, 2):
+            response = self._send(
+                method,
+                self._url(nsid),
+                params=params,
+                json=json,
+                headers={"Authorization": f"Bearer {self.auth['accessJwt']}"},
+            )
+            if (
+                attempt == 1
+                and response.status_code in (400, 401)
+                and (json_object(response) or {}).get("error") == "ExpiredToken"
+            ):
+                self._login()
+                continue
+            return self._read(response)
+
+    # ------------------------------------------------------------------
+    # Mapping
+    # ------------------------------------------------------------------
+    @staticmethod
+    def _profile(actor):
+        if not isinstance(actor, dict) or not actor.get("did"):
+            raise MalformedResponse("Bluesky sent a profile without a DID.")
+        handle = actor.get("handle") or ""
+        if handle == "handle.invalid":  # the handle no longer resolves to the DID
+            handle = ""
+        return Profile(
+            user_id=actor["did"],
+            handle=handle,
+            display_name=actor.get("displayName") or "",
+            profile_url=f"{WEB}/profile/{handle or actor['did']}",
+            avatar_url=actor.get("avatar") or "",
+            bio=actor.get("description") or "",
+            followers=int(actor.get("followersCount") or 0),
+        )
+
+    def _post(self, item):
+        """A post view (search, thread) or a notification (uri, author,
+        record, indexedAt) as a :class:`Post`."""
+        if not isinstance(item, dict) or not item.get("uri"):
+            raise MalformedResponse("Bluesky sent a post without a uri.")
+        record = item.get("record") if isinstance(item.get("record"), dict) else {}
+        author = self._profile(item.get("author"))
+        reply = record.get("reply") or {}
+        parent = (reply.get("parent") or {}).get("uri") or ""
+        root = (reply.get("root") or {}).get("uri") or parent
+        uri = item["uri"]
+        return Post(
+            external_id=uri,
+            text=record.get("text") or "",
+            posted_at=parse_time(record.get("createdAt")) or parse_time(item.get("indexedAt")),
+            url=f"{WEB}/profile/{author.handle or author.user_id}/post/{_rkey(uri)}",
+            author=author,
+            conversation_key=root or uri,
+            parent_external_id=parent,
+            media_urls=_media_urls(item.get("embed"), record.get("embed"), author.user_id),
+            lang=(record.get("langs") or [""])[0],
+        )
+
+    @staticmethod
+    def _list(body, key):
+        items = body.get(key)
+        if not isinstance(items, list):
+            raise MalformedResponse(f"Bluesky answered without a list of {key}.")
+        return items
+
+    # ------------------------------------------------------------------
+    # Interface
+    # ------------------------------------------------------------------
+    def _stream_query(self, stream):
+        """``(nsid, params, key of the list)`` of a stream."""
+        limit = page_limit(stream.page_size, PAGE_LIMIT)
+        if stream.kind == "mention":
+            params = {"reasons": list(MENTION_REASONS), "limit": limit}
+            return "app.bsky.notification.listNotifications", params, "notifications"
+        if stream.kind not in ("keyword", "hashtag"):
+            raise ConnectorError(f"Bluesky streams cannot listen for '{stream.kind}'.")
+        query = (stream.query or "").strip()
+        if not query.lstrip("#"):
+            raise ConnectorError("This stream has no keyword or hashtag to search for.")
+        if stream.kind == "hashtag":
+            query = f"#{query.lstrip('#')}"
+        params = {"q": query, "sort": "latest", "limit": limit}
+        return "app.bsky.feed.searchPosts", params, "posts"
+
+    def fetch(self, stream, cursor):
+        cursor = dict(cursor or {})
+        nsid, params, key = self._stream_query(stream)
+        if cursor.get("cursor"):
+            params["cursor"] = cursor["cursor"]
+        body = self._xrpc("GET", nsid, params=params)
+        newest_before = cursor.get("newest") or {}
+        posts, marks, reached = [], [], False
+        for item in self._list(body, key):
+            if not isinstance(item, dict) or not item.get("uri"):
+                raise MalformedResponse("Bluesky sent an entry without a uri.")
+            mark = _mark(item)
+            if newest_before and _reached(mark, newest_before):
+                reached = True
+                break
+            marks.append(mark)
+            if key == "posts" or item.get("reason") in MENTION_REASONS:
+                posts.append(self._post(item))
+        newest = max(marks, key=lambda m: m["at"]) if marks else None
+        next_page = None if reached or not marks else body.get("cursor")
+        new_cursor, has_more = run_cursor(
+            cursor, newest, next_page, "cursor", since_key="newest", pending_key="pending_newest"
+        )
+        return FetchResult(posts, new_cursor, has_more=has_more)
+
+    def reply(self, text, in_reply_to):
+        """Reply to the post with uri ``in_reply_to``: its uri and cid are the
+        parent, and the root of its thread (or itself) the root."""
+        thread = self._xrpc(
+            "GET",
+            "app.bsky.feed.getPostThread",
+            params={"uri": in_reply_to, "depth": 0, "parentHeight": 0},
+        )
+        parent = (thread.get("thread") or {}).get("post")
+        if not isinstance(parent, dict) or not parent.get("cid"):
+            raise RequestRefused(
+                "Bluesky cannot show the post to reply to; it may have been deleted or blocked."
+            )
+        parent_ref = {"uri": parent["uri"], "cid": parent["cid"]}
+        root = ((parent.get("record") or {}).get("reply") or {}).get("root") or parent_ref
+        root_ref = {"uri": root["uri"], "cid": root["cid"]}
+        now = utcnow()
+        record = {
+            "$type": "app.bsky.feed.post",
+            "text": text,
+            "createdAt": now.isoformat(timespec="milliseconds") + "Z",
+            "reply": {"root": root_ref, "parent": parent_ref},
+        }
+        facets = _link_facets(text)
+        if facets:
+            record["facets"] = facets
+        body = self._xrpc(
+            "POST",
+            "com.atproto.repo.createRecord",
+            json={"repo": self.auth["did"], "collection": "app.bsky.feed.post", "record": record},
+        )
+        if not body.get("uri"):
+            raise MalformedResponse("Bluesky accepted the reply but sent back no uri.")
+        author = self._profile({"did": self.auth["did"], "handle": self.auth.get("handle")})
+        return Post(
+            external_id=body["uri"],
+            text=text,
+            posted_at=now,
+            url=f"{author.profile_url}/post/{_rkey(body['uri'])}",
+            author=author,
+            conversation_key=root_ref["uri"],
+            parent_external_id=parent_ref["uri"],
+        )
+
+    def get_profile(self, user_id=None, handle=None):
+        if user_id:
+            actor = user_id
+        elif handle:
+            try:
+                actor = normalize_handle(handle)
+            except ValueError as exc:
+                raise RequestRefused(str(exc)) from exc
+        else:
+            raise ValueError("get_profile needs a user_id or a handle")
+        return self._profile(
+            self._xrpc("GET", "app.bsky.actor.getProfile", params={"actor": actor})
+        )
+
+    def test_connection(self):
+        self._login()
+        return self.get_profile(user_id=self.auth["did"])
+
+    def fetch_followers(self, cursor, account_user_id="", page_size=100):
+        """One page of ``app.bsky.graph.getFollowers``; cursor ``{"cursor"}``."""
+        if not account_user_id and self.auth is None:
+            self._login()
+        params = {
+            "actor": account_user_id or self.auth["did"],
+            "limit": page_limit(page_size, PAGE_LIMIT),
+        }
+        if (cursor or {}).get("cursor"):
+            params["cursor"] = cursor["cursor"]
+        body = self._xrpc("GET", "app.bsky.graph.getFollowers", params=params)
+        followers = self._list(body, "followers")
+        next_page = body.get("cursor") if followers else None
+        return FollowersResult(
+            [self._profile(actor) for actor in followers],
+            {"cursor": next_page},
+            has_more=bool(next_page),
+        )

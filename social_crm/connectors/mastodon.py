@@ -1,0 +1,227 @@
+"""Mastodon connector: the REST API of one instance, through ``requests``.
+
+Credentials: ``{"instance_url": "https://mastodon.social", "access_token": ...}``
+(an application's token from Preferences > Development, scopes read and write).
+
+Streams: ``mention`` reads ``/api/v1/notifications?types[]=mention``,
+``hashtag`` the tag timeline and ``keyword`` ``/api/v2/search``. The cursor is
+``{"since_id", "pending_newest_id", "max_id"}``, the same discipline as X: a run
+pages back (``max_id`` from the Link header) while ``since_id`` keeps its old
+value, and ``since_id`` moves only after the last page. Ids of notifications
+and statuses are those of our instance, so replies thread correctly.
+
+Post text arrives as HTML and is returned as plain text; handles are full
+``user@host`` accts (local accounts get our instance's host).
+"""
+
+import hashlib
+import re
+from urllib.parse import quote, urlsplit
+
+from ._http import JsonHttpConnector, html_to_text, id_order, link_param, page_limit
+from .base import (
+    AuthenticationError,
+    ConnectorError,
+    FetchResult,
+    FollowersResult,
+    MalformedResponse,
+    Post,
+    Profile,
+    parse_time,
+    run_cursor,
+)
+
+#: Mastodon's own page size limits
+STATUS_LIMIT = 40
+NOTIFICATION_LIMIT = 80
+ACCOUNT_LIMIT = 80
+
+
+class MastodonConnector(JsonHttpConnector):
+    platform = "mastodon"
+    label = "Mastodon"
+    supports_followers = True
+    url_credential = "instance_url"
+    advice = {
+        401: "Check the access token on the account: on the Mastodon instance, "
+        "Preferences > Development, open the application and copy its access token.",
+        403: "The access token lacks a permission this needs: give the application "
+        "the scopes read and write (Preferences > Development) and copy its new token.",
+    }
+
+    @property
+    def host(self):
+        """Our instance's host, which completes the acct of local accounts."""
+        return urlsplit(self.base_url).netloc
+
+    # ------------------------------------------------------------------
+    # Calling the API
+    # ------------------------------------------------------------------
+    def _call(self, method, path, *, expect=dict, headers=None, **kwargs):
+        """One API call; returns ``(body, response)``."""
+        if not self.base_url:
+            raise AuthenticationError(
+                "Enter the address of the Mastodon instance (such as https://mastodon.social)."
+            )
+        token = self.credentials.get("access_token")
+        if not token:
+            raise AuthenticationError("No access token is set for this Mastodon account.")
+        headers = {"Authorization": f"Bearer {token}", **(headers or {})}
+        response = self._send(method, self.base_url + path, headers=headers, **kwargs)
+        return self._read(response, expect), response
+
+    # ------------------------------------------------------------------
+    # Mapping
+    # ------------------------------------------------------------------
+    def _profile(self, account):
+        if not isinstance(account, dict) or not account.get("id"):
+            raise MalformedResponse("Mastodon sent an account without an id.")
+        acct = account.get("acct") or account.get("username") or ""
+        if acct and "@" not in acct and self.host:
+            acct = f"{acct}@{self.host}"
+        return Profile(
+            user_id=str(account["id"]),
+            handle=acct,
+            display_name=account.get("display_name") or "",
+            profile_url=account.get("url") or "",
+            avatar_url=account.get("avatar") or "",
+            bio=html_to_text(account.get("note")),
+            followers=int(account.get("followers_count") or 0),
+        )
+
+    def _post(self, status):
+        if not isinstance(status, dict) or not status.get("id"):
+            raise MalformedResponse("Mastodon sent a post without an id.")
+        text = html_to_text(status.get("content"))
+        warning = (status.get("spoiler_text") or "").strip()
+        if warning:
+            text = f"{warning}\n\n{text}".strip()
+        account = status.get("account")
+        return Post(
+            external_id=str(status["id"]),
+            text=text,
+            posted_at=parse_time(status.get("created_at")),
+            url=status.get("url") or status.get("uri") or "",
+            author=self._profile(account) if account else None,
+            parent_external_id=str(status.get("in_reply_to_id") or ""),
+            media_urls=[
+                media["url"]
+                for media in status.get("media_attachments") or []
+                if isinstance(media, dict) and media.get("url")
+            ],
+            lang=status.get("language") or "",
+        )
+
+    # ------------------------------------------------------------------
+    # Interface
+    # ------------------------------------------------------------------
+    def _endpoint(self, stream):
+        """``(path, params, the parameter meaning "newer than")`` of a stream."""
+        query = (stream.query or "").strip()
+        if stream.kind == "mention":
+            limit = page_limit(stream.page_size, NOTIFICATION_LIMIT)
+            return "/api/v1/notifications", {"types[]": "mention", "limit": limit}, "since_id"
+        if stream.kind not in ("hashtag", "keyword"):
+            raise ConnectorError(f"Mastodon streams cannot listen for '{stream.kind}'.")
+        if not query.lstrip("#"):
+            raise ConnectorError("This stream has no keyword or hashtag to search for.")
+        limit = page_limit(stream.page_size, STATUS_LIMIT)
+        if stream.kind == "hashtag":
+            tag = quote(query.lstrip("#"), safe="")
+            return f"/api/v1/timelines/tag/{tag}", {"limit": limit}, "since_id"
+        # search knows no since_id; its min_id filters the same way
+        params = {"q": query, "type": "statuses", "resolve": "false", "limit": limit}
+        return "/api/v2/search", params, "min_id"
+
+    def fetch(self, stream, cursor):
+        cursor = dict(cursor or {})
+        path, params, since_param = self._endpoint(stream)
+        if cursor.get("since_id"):
+            params[since_param] = cursor["since_id"]
+        if cursor.get("max_id"):
+            params["max_id"] = cursor["max_id"]
+        if stream.kind == "keyword":
+            body, response = self._call("GET", path, params=params)
+            entries = body.get("statuses")
+            if not isinstance(entries, list):
+                raise MalformedResponse("Mastodon answered the search without statuses.")
+        else:
+            entries, response = self._call("GET", path, params=params, expect=list)
+        ids = [str(e["id"]) for e in entries if isinstance(e, dict) and e.get("id")]
+        if len(ids) != len(entries):
+            raise MalformedResponse("Mastodon sent an entry without an id.")
+        if stream.kind == "mention":
+            # a notification whose post was deleted has "status": null
+            posts = [self._post(e["status"]) for e in entries if e.get("status")]
+        else:
+            posts = [self._post(e) for e in entries]
+        # the Link header names the next (older) page; search sends none
+        next_page = link_param(response, "next", "max_id") if ids else None
+        if stream.kind == "keyword":
+            next_page = min(ids, key=id_order) if len(ids) >= params["limit"] else None
+        newest = max(ids, key=id_order) if ids else None
+        new_cursor, has_more = run_cursor(cursor, newest, next_page, "max_id")
+        return FetchResult(posts, new_cursor, has_more=has_more)
+
+    def reply(self, text, in_reply_to):
+        """Reply in the thread of ``in_reply_to``: mention its author (Mastodon
+        notifies only people mentioned) and keep its visibility, so a reply
+        to a direct message stays direct."""
+        parent, _response = self._call("GET", f"/api/v1/statuses/{quote(str(in_reply_to))}")
+        acct = (parent.get("account") or {}).get("acct") or ""
+        mentioned = {word.rstrip(".-").lower() for word in re.findall(r"@[\w.@-]+", text)}
+        if acct and not {f"@{acct}".lower(), f"@{acct}@{self.host}".lower()} & mentioned:
+            text = f"@{acct} {text}"
+        data = {
+            "status": text,
+            "in_reply_to_id": str(in_reply_to),
+            "visibility": parent.get("visibility") or "public",
+        }
+        # the same reply retried after a timeout is posted only once
+        key = hashlib.sha256(f"{in_reply_to}\n{text}".encode()).hexdigest()
+        body, _response = self._call(
+            "POST", "/api/v1/statuses", data=data, headers={"Idempotency-Key": key}
+        )
+        post = self._post(body)
+        post.parent_external_id = post.parent_external_id or str(in_reply_to)
+        return post
+
+    def get_profile(self, user_id=None, handle=None):
+        if user_id:
+            body, _response = self._call("GET", f"/api/v1/accounts/{quote(str(user_id))}")
+        elif handle:
+            body, _response = self._call(
+                "GET", "/api/v1/accounts/lookup", params={"acct": handle.strip().lstrip("@")}
+            )
+        else:
+            raise ValueError("get_profile needs a user_id or a handle")
+        return self._profile(body)
+
+    def _me(self):
+        body, _response = self._call("GET", "/api/v1/accounts/verify_credentials")
+        return self._profile(body)
+
+    def test_connection(self):
+        """Who are we, and may the token read our mentions (scope read)?"""
+        profile = self._me()
+        self._call(
+            "GET", "/api/v1/notifications", params={"types[]": "mention", "limit": 1}, expect=list
+        )
+        return profile
+
+    def fetch_followers(self, cursor, account_user_id="", page_size=100):
+        """One page of ``/api/v1/accounts/:id/followers``; cursor ``{"max_id"}``
+        from the Link header (a follow's id, not an account's)."""
+        user_id = account_user_id or self._me().user_id
+        params = {"limit": page_limit(page_size, ACCOUNT_LIMIT)}
+        if (cursor or {}).get("max_id"):
+            params["max_id"] = cursor["max_id"]
+        accounts, response = self._call(
+            "GET", f"/api/v1/accounts/{quote(str(user_id))}/followers", params=params, expect=list
+        )
+        next_page = link_param(response, "next", "max_id") if accounts else None
+        return FollowersResult(
+            [self._profile(account) for account in accounts],
+            {"max_id": next_page},
+            has_more=bool(next_page),
+        )

@@ -24,6 +24,7 @@
         "views/social_crm_funnel_report_views.xml",
         "views/consent_templates.xml",
         "views/social_crm_consent_views.xml",
+        "views/social_crm_follower_views.xml",
         "views/social_crm_message_views.xml",
         "views/social_crm_identity_views.xml",
         "views/social_crm_suggestion_views.xml",

@@ -8,6 +8,7 @@ import pytest
 from social_crm.connectors import (
     CONNECTORS,
     AccessLevelError,
+    Connector,
     FollowersResult,
     RateLimitError,
     get_connector,
@@ -26,13 +27,21 @@ def test_which_connectors_list_followers():
         "x",
         "mastodon",
         "bluesky",
+        "demo",
     }
 
 
 def test_default_is_a_plain_refusal(session):
-    demo = get_connector("demo", session=session)
+    plain = Connector(session=session)
     with pytest.raises(AccessLevelError, match="This platform gives no list of followers."):
-        demo.fetch_followers(None)
+        plain.fetch_followers(None)
+    assert session.calls == []
+
+
+def test_demo_followers_are_the_sample_authors(session):
+    result = get_connector("demo", session=session).fetch_followers(None)
+    assert not result.has_more
+    assert "yesican" in {p.handle for p in result.profiles}
     assert session.calls == []
 
 

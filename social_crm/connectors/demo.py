@@ -12,7 +12,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from .base import Connector, FetchResult, Post, Profile, RequestRefused
+from .base import Connector, FetchResult, FollowersResult, Post, Profile, RequestRefused
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "demo_stream.json"
 
@@ -24,6 +24,7 @@ def load_sample(path=SAMPLE):
 
 class DemoConnector(Connector):
     platform = "demo"
+    supports_followers = True
 
     def __init__(self, credentials=None, session=None, sample=None, now=None):
         super().__init__(credentials, session)
@@ -71,6 +72,11 @@ class DemoConnector(Connector):
                 )
             )
         return FetchResult(result, {"offset": offset + len(batch)}, has_more=False)
+
+    def fetch_followers(self, cursor, account_user_id="", page_size=100):
+        """Every author of the sample follows the demo store, one page."""
+        profiles = [self._profile(handle) for handle in self.sample["authors"]]
+        return FollowersResult(profiles, {}, has_more=False)
 
     def reply(self, text, in_reply_to):
         if not text.strip():

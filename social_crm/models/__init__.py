@@ -19,3 +19,5 @@ from . import social_crm_funnel_report
 from . import crm_lead
 from . import social_crm_consent_request
 from . import social_crm_consent
+from . import social_crm_follower
+from . import social_crm_follower_report

@@ -1,6 +1,39 @@
 """Small helpers shared by the models (not a model)."""
 
+import logging
+
 from odoo.tools import html2plaintext
+
+from ..connectors import ConnectorError
+
+_logger = logging.getLogger(__name__)
+
+
+def retry_time(error, now, transient_wait, error_wait):
+    """When to try again after ``error``: when the platform said so, soon for
+    passing trouble (``transient_wait``), later for what a person must fix."""
+    if getattr(error, "retry_at", None):
+        return max(error.retry_at, now)
+    return now + (transient_wait if getattr(error, "transient", False) else error_wait)
+
+
+def run_guarded(env, what, work, on_failure, logger=_logger):
+    """Run ``work()`` under a savepoint and return ``(result, None)``. On any
+    error, roll the work back (a cursor written with it stays put), log it,
+    hand it to ``on_failure`` and return ``(None, error)``: a scheduled
+    action must not be deactivated by a platform's trouble or one bad batch.
+    """
+    try:
+        with env.cr.savepoint():
+            return work(), None
+    except ConnectorError as exc:
+        error = exc
+        logger.info("social_crm: %s: %s", what, error)
+    except Exception as exc:  # pylint: disable=broad-except
+        error = exc
+        logger.exception("social_crm: %s failed", what)
+    on_failure(error)
+    return None, error
 
 
 def count_by(records, model, field):

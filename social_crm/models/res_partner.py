@@ -26,8 +26,53 @@ class ResPartner(models.Model):
         "social_crm.consent", "partner_id", "Consent history", readonly=True
     )
 
+    social_crm_follows_us = fields.Boolean(
+        "Follows us",
+        compute="_compute_social_crm_follows_us",
+        search="_search_social_crm_follows_us",
+        help="One of this contact's social identities follows one of our accounts.",
+    )
+
     def _consent_key(self):
         return "partners"
+
+    @api.model
+    def _social_crm_customer_domain(self):
+        """Who counts as a customer: someone invoiced or sold to (when
+        invoicing is installed), else someone with a won opportunity."""
+        if "customer_rank" in self._fields:
+            return [("customer_rank", ">", 0)]
+        return [("opportunity_ids.stage_id.is_won", "=", True)]
+
+    @api.model
+    def _social_crm_action_not_following(self):
+        """Customers none of whose social identities follows one of our accounts."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Customers who do not follow us yet"),
+            "res_model": "res.partner",
+            "views": [(False, "list"), (False, "form")],
+            "domain": self._social_crm_customer_domain() + [("social_crm_follows_us", "=", False)],
+        }
+
+    def _compute_social_crm_follows_us(self):
+        following = self.search([("id", "in", self.ids), ("social_crm_follows_us", "=", True)])
+        for partner in self:
+            partner.social_crm_follows_us = partner in following
+
+    def _search_social_crm_follows_us(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(self.env._("Unsupported search on 'Follows us'."))
+        self.env["social_crm.follower"].flush_model(["partner_id", "active"])
+        # a contact person following counts for their company too
+        self.env.cr.execute(
+            "SELECT p.id FROM social_crm_follower f JOIN res_partner p ON p.id = f.partner_id"
+            " WHERE f.active UNION"
+            " SELECT p.commercial_partner_id FROM social_crm_follower f"
+            " JOIN res_partner p ON p.id = f.partner_id WHERE f.active"
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        return [("id", "in" if (operator == "=") == value else "not in", ids)]
 
     @api.depends("name", "is_company")
     def _compute_social_crm_keys(self):

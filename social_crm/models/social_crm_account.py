@@ -7,16 +7,27 @@ from ._helpers import count_by, window_action
 
 _logger = logging.getLogger(__name__)
 
-PLATFORMS = [("x", "X (Twitter)"), ("demo", "Demo")]
+PLATFORMS = [
+    ("x", "X (Twitter)"),
+    ("mastodon", "Mastodon"),
+    ("bluesky", "Bluesky"),
+    ("demo", "Demo"),
+]
 
-#: account field -> connector credential name; readable by admins only
+#: per platform: account field -> connector credential name. Secret fields
+#: are readable by administrators only (``groups=``).
 CREDENTIAL_FIELDS = {
-    "x_bearer_token": "bearer_token",
-    "x_api_key": "consumer_key",
-    "x_api_secret": "consumer_secret",
-    "x_access_token": "access_token",
-    "x_access_token_secret": "access_token_secret",
+    "x": {
+        "x_bearer_token": "bearer_token",
+        "x_api_key": "consumer_key",
+        "x_api_secret": "consumer_secret",
+        "x_access_token": "access_token",
+        "x_access_token_secret": "access_token_secret",
+    },
+    "mastodon": {"server_url": "instance_url", "mastodon_access_token": "access_token"},
+    "bluesky": {"server_url": "service", "bluesky_app_password": "app_password"},
 }
+ALL_CREDENTIAL_FIELDS = {field for fields_ in CREDENTIAL_FIELDS.values() for field in fields_}
 
 
 class SocialCrmAccount(models.Model):
@@ -60,6 +71,39 @@ class SocialCrmAccount(models.Model):
     x_access_token_secret = fields.Char(
         "Access token secret", groups="base.group_system", copy=False
     )
+    server_url = fields.Char(
+        "Server",
+        help="Mastodon: your instance, such as https://mastodon.social. "
+        "Bluesky: leave empty for https://bsky.social.",
+    )
+    mastodon_access_token = fields.Char(
+        "Mastodon access token", groups="base.group_system", copy=False
+    )
+    bluesky_app_password = fields.Char(
+        "App password",
+        groups="base.group_system",
+        copy=False,
+        help="Bluesky: Settings, Privacy and security, App passwords. Never your own password.",
+    )
+    # followers: one sweep over all pages, then a pause
+    follower_sync = fields.Boolean(
+        "Sync followers",
+        default=True,
+        help="Pull the list of this account's followers once a day and match them to contacts "
+        "(Mastodon, Bluesky, and X on a plan that allows it).",
+    )
+    follower_ids = fields.One2many("social_crm.follower", "account_id", "Followers")
+    follower_count = fields.Integer(compute="_compute_follower_count")
+    follower_cursor = fields.Json(copy=False, readonly=True)
+    follower_sweep = fields.Integer(copy=False, readonly=True)
+    follower_next_sync_at = fields.Datetime("Next follower sync", copy=False, index=True)
+    follower_last_sweep_at = fields.Datetime("Followers complete at", copy=False, readonly=True)
+    follower_error = fields.Text(copy=False, readonly=True)
+
+    def _compute_follower_count(self):
+        counts = count_by(self, "social_crm.follower", "account_id")
+        for account in self:
+            account.follower_count = counts.get(account, 0)
 
     def _compute_conversation_count(self):
         counts = count_by(self, "social_crm.conversation", "account_id")
@@ -77,7 +121,9 @@ class SocialCrmAccount(models.Model):
     def _get_connector(self):
         self.ensure_one()
         sudo = self.sudo()
-        credentials = {name: sudo[field] for field, name in CREDENTIAL_FIELDS.items()}
+        credentials = {
+            name: sudo[field] for field, name in CREDENTIAL_FIELDS.get(self.platform, {}).items()
+        }
         credentials["handle"] = self.handle
         return get_connector(self.platform, credentials, self._connector_session())
 
@@ -130,13 +176,13 @@ class SocialCrmAccount(models.Model):
             },
         }
 
+    def action_view_followers(self):
+        return window_action(self, "social_crm.action_social_crm_follower", "account_id")
+
     def action_view_conversations(self):
         return window_action(self, "social_crm.action_social_crm_conversation", "account_id")
 
     def write(self, vals):
-        if (
-            vals.keys() & (CREDENTIAL_FIELDS.keys() | {"platform", "handle"})
-            and "state" not in vals
-        ):
+        if vals.keys() & (ALL_CREDENTIAL_FIELDS | {"platform", "handle"}) and "state" not in vals:
             vals = dict(vals, state="draft")
         return super().write(vals)

@@ -160,10 +160,12 @@ class SocialCrmIdentity(models.Model):
     # ------------------------------------------------------------------
     # Funnel
     # ------------------------------------------------------------------
-    def _funnel_advance(self, stage, source, message=None, lead=None, when=None):
+    def _funnel_advance(self, stage, source, message=None, lead=None, when=None, company=None):
         """Move to ``stage`` if it lies further on, and log the move with its
         date and cause. Earlier stages passed over are not invented."""
         Event = self.env["social_crm.funnel.event"].sudo()
+        if company is None:
+            company = (message or lead).company_id if message or lead else self.env["res.company"]
         vals_list = []
         for identity in self:
             if not funnel.is_further(identity.funnel_stage, stage):
@@ -178,7 +180,7 @@ class SocialCrmIdentity(models.Model):
                     "event_date": when or fields.Datetime.now(),
                     "message_id": message.id if message else False,
                     "lead_id": lead.id if lead else False,
-                    "company_id": (message or lead).company_id.id if message or lead else False,
+                    "company_id": company.id,
                 }
             )
             identity.sudo().funnel_stage = stage
@@ -439,9 +441,11 @@ class SocialCrmIdentity(models.Model):
 
     def _match_companies(self):
         """Companies whose contacts this identity may be matched with: those of
-        the accounts that caught its posts, where automatic matching is on."""
+        the accounts that caught its posts or that it follows, where automatic
+        matching is on."""
         companies = (
             self.env["social_crm.message"].search([("author_identity_id", "=", self.id)]).company_id
+            | self.env["social_crm.follower"].search([("identity_id", "=", self.id)]).company_id
         )
         return companies.filtered("social_crm_auto_match")
 

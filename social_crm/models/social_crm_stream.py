@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..connectors import ConnectorError, RateLimitError, StreamSpec
-from ._helpers import count_by, window_action
+from ._helpers import count_by, retry_time, run_guarded, window_action
 
 _logger = logging.getLogger(__name__)
 
@@ -128,12 +128,7 @@ class SocialCrmStream(models.Model):
         """Remember why a pull failed and when to try again; never touch the cursor."""
         self.ensure_one()
         now = fields.Datetime.now()
-        if getattr(error, "retry_at", None):
-            retry_at = max(error.retry_at, now)
-        elif getattr(error, "transient", False):
-            retry_at = now + timedelta(minutes=self.interval_minutes)
-        else:
-            retry_at = now + ERROR_BACKOFF
+        retry_at = retry_time(error, now, timedelta(minutes=self.interval_minutes), ERROR_BACKOFF)
         streams = self
         if isinstance(error, RateLimitError) and error.scope in ("daily", "monthly"):
             streams = self.account_id.stream_ids  # a plan cap stops the whole account
@@ -182,18 +177,10 @@ class SocialCrmStream(models.Model):
         :return: (new messages, error or None)
         """
         self.ensure_one()
-        try:
-            with self.env.cr.savepoint():
-                return self._sync_batch()[0], None
-        except ConnectorError as error:
-            _logger.info("social_crm: stream %s: %s", self.id, error)
-            self._record_failure(error)
-            return self.env["social_crm.message"], error
-        except Exception as error:  # pylint: disable=broad-except
-            # a bug must not block the other streams nor lose the cursor
-            _logger.exception("social_crm: stream %s failed", self.id)
-            self._record_failure(error)
-            return self.env["social_crm.message"], error
+        result, error = run_guarded(
+            self.env, f"stream {self.id}", self._sync_batch, self._record_failure, _logger
+        )
+        return (result[0] if result else self.env["social_crm.message"]), error
 
     def action_sync_now(self):
         """Pull one page of each stream now, and tell the user what happened."""

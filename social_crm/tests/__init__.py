@@ -11,3 +11,4 @@ from . import test_funnel
 from . import test_privacy
 from . import test_consent
 from . import test_consent_page
+from . import test_followers

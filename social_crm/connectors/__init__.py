@@ -5,6 +5,10 @@ cursor)``, ``reply(text, in_reply_to)``, ``get_profile(...)``,
 ``test_connection()`` and, where ``supports_followers``,
 ``fetch_followers(cursor, account_user_id="", page_size=100)``; it sends HTTP
 only through its injected session.
+
+Facebook Pages and Instagram deliver their posts by webhook:
+:mod:`.meta` also holds ``verify_signature``, ``verify_subscription``,
+``parse_webhook`` and the ``Reaction`` / ``WebhookBatch`` they return.
 """
 
 from .base import (  # noqa: F401
@@ -26,6 +30,7 @@ from .base import (  # noqa: F401
 from .bluesky import BlueskyConnector
 from .demo import DemoConnector
 from .mastodon import MastodonConnector
+from .meta import InstagramConnector, MetaConnector
 from .x import XConnector
 
 CONNECTORS = {
@@ -33,6 +38,8 @@ CONNECTORS = {
     XConnector.platform: XConnector,
     MastodonConnector.platform: MastodonConnector,
     BlueskyConnector.platform: BlueskyConnector,
+    MetaConnector.platform: MetaConnector,
+    InstagramConnector.platform: InstagramConnector,
 }
 
 

@@ -1,0 +1,851 @@
+"""Facebook Pages and Instagram: Meta's webhooks in, the Graph API out.
+
+Meta gives no stream of mentions to poll: comments, posts by visitors,
+mentions, reviews, reactions and Messenger messages reach us as signed
+webhook deliveries. This module therefore has two halves:
+
+- **Webhooks**, plain functions: :func:`verify_signature` checks the
+  ``X-Hub-Signature-256`` header over the raw body, :func:`verify_subscription`
+  answers the GET handshake, and :func:`parse_webhook` turns a delivery into
+  one :class:`WebhookBatch` per entry (posts, reactions, and what was skipped
+  and why). Parsing never raises on an odd change or event; it is skipped with
+  a plain reason (ids, never names or texts, as the reasons are stored).
+- **The Graph API** (:data:`GRAPH_URL`): :class:`MetaConnector` (Facebook) and
+  :class:`InstagramConnector` reply, look up profiles and test the connection.
+
+Credentials: ``{"page_id", "page_access_token", "app_secret"}``. For
+Instagram, ``page_id`` holds the Instagram business account id (the ``id`` of
+its webhook entries) and the token is the access token of the Facebook Page
+linked to it. Every call sends ``access_token`` and, when ``app_secret`` is
+set, ``appsecret_proof`` (apps that require it refuse calls without it).
+
+Conversation keys: a Facebook comment or post belongs to its post
+(``post_id``), an Instagram comment to its media, a private message to
+``"dm:<sender id>"``. Replying to ``"dm:<id>"`` sends a private message.
+"""
+
+import dataclasses
+import hashlib
+import hmac
+import json
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from urllib.parse import quote
+
+from ._http import DEFAULT_RETRY, JsonHttpConnector
+from .base import (
+    AccessLevelError,
+    AuthenticationError,
+    FetchResult,
+    MalformedResponse,
+    PlatformUnavailable,
+    Post,
+    Profile,
+    RateLimitError,
+    RequestRefused,
+    from_epoch,
+    json_object,
+    parse_time,
+    utcnow,
+)
+
+#: the Graph API version every call uses
+GRAPH_VERSION = "v21.0"
+GRAPH_URL = f"https://graph.facebook.com/{GRAPH_VERSION}"
+#: the header Meta signs its webhook deliveries in
+SIGNATURE_HEADER = "X-Hub-Signature-256"
+#: the conversation key prefix of private (Messenger / Instagram) messages
+DM_PREFIX = "dm:"
+
+#: webhook ``object`` -> our platform
+PLATFORMS = {"page": "facebook", "instagram": "instagram"}
+#: feed items that are a post on the page's timeline
+POST_ITEMS = ("post", "status", "photo", "video", "share")
+
+#: Graph error codes (developers.facebook.com/docs/graph-api/guides/error-handling)
+TOKEN_EXPIRED = 190
+#: app, user, page and custom limits, and the business use case limits (800xx)
+RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, *range(80000, 80015)})
+PERMISSION_CODES = frozenset({10, *range(200, 300)})
+#: the service is down for a moment: wait and retry
+TRANSIENT_CODES = frozenset({2})
+#: code 10 / 551 subcodes: a private reply outside Meta's 24-hour window
+OUTSIDE_WINDOW_SUBCODES = frozenset({2018278, 2534022})
+#: headers in which Meta tells how many minutes until calls are accepted again
+USAGE_HEADERS = ("x-business-use-case-usage", "x-page-usage", "x-app-usage")
+
+
+# --------------------------------------------------------------------------
+# Signatures and the subscription handshake
+# --------------------------------------------------------------------------
+def _hmac_hex(secret, message):
+    return hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
+
+
+def verify_signature(app_secret: str, raw_body: bytes, header_value: str | None) -> bool:
+    """Whether ``header_value`` (the ``X-Hub-Signature-256`` header) is
+    ``"sha256="`` + the hex HMAC-SHA256 of ``raw_body`` under ``app_secret``.
+
+    Check the raw request bytes, never a re-serialised JSON: Meta signs the
+    body as sent, with non-ASCII characters escaped as ``\\uXXXX``. A missing
+    or malformed header, an empty secret or a body that is not bytes gives
+    False, never an exception.
+    """
+    if not app_secret or not isinstance(app_secret, str):
+        return False
+    if not isinstance(header_value, str) or not isinstance(
+        raw_body, (bytes, bytearray, memoryview)
+    ):
+        return False
+    expected = "sha256=" + _hmac_hex(app_secret, bytes(raw_body))
+    given = header_value.strip().lower().encode("utf-8", errors="replace")
+    return hmac.compare_digest(expected.encode("ascii"), given)
+
+
+def verify_subscription(params: dict, verify_token: str) -> str | None:
+    """The GET handshake of a webhook subscription: ``hub.challenge`` (to be
+    answered as the plain body) when ``hub.mode`` is ``subscribe`` and
+    ``hub.verify_token`` is ours, else None. An empty token of ours matches
+    nothing."""
+    if not verify_token or not isinstance(verify_token, str) or not isinstance(params, Mapping):
+        return None
+    token, challenge = params.get("hub.verify_token"), params.get("hub.challenge")
+    if params.get("hub.mode") != "subscribe" or not isinstance(token, str) or challenge is None:
+        return None
+    if not hmac.compare_digest(token.encode("utf-8"), verify_token.encode("utf-8")):
+        return None
+    return str(challenge)
+
+
+def appsecret_proof(app_secret: str, access_token: str) -> str:
+    """Meta's ``appsecret_proof``: the hex HMAC-SHA256 of the token under the
+    app secret."""
+    return _hmac_hex(app_secret, access_token.encode("utf-8"))
+
+
+# --------------------------------------------------------------------------
+# Webhook deliveries
+# --------------------------------------------------------------------------
+@dataclasses.dataclass
+class Reaction:
+    """A like or reaction on a post, comment, review or private message.
+
+    ``external_id`` is the same for the same person, object and kind, so a
+    removal (``removed``) finds what the addition stored. ``at`` is a naive
+    UTC datetime.
+    """
+
+    external_id: str
+    kind: str
+    author: Profile
+    object_id: str
+    removed: bool = False
+    at: datetime | None = None
+
+
+@dataclasses.dataclass
+class WebhookBatch:
+    """What one webhook entry held, for one account (``account_ref``: the
+    page id or Instagram business account id). ``skipped`` says in plain
+    words what was not kept, and why."""
+
+    object: str
+    account_ref: str
+    platform: str
+    posts: list = dataclasses.field(default_factory=list)
+    reactions: list = dataclasses.field(default_factory=list)
+    skipped: list = dataclasses.field(default_factory=list)
+
+
+def _id(value):
+    """An id as a string ('' when absent); Meta sends some ids as numbers."""
+    if value is None or isinstance(value, (bool, dict, list)):
+        return ""
+    return str(value).strip()
+
+
+def _text(value):
+    return value if isinstance(value, str) else ""
+
+
+def _dict(value):
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value):
+    return value if isinstance(value, list) else []
+
+
+def _time(value):
+    """Epoch seconds, epoch milliseconds (Messenger) or ISO 8601 (Instagram)
+    as a naive UTC datetime; None if unreadable."""
+    if isinstance(value, bool) or value in (None, ""):
+        return None
+    if isinstance(value, str) and not value.strip().isdigit():
+        return parse_time(value.strip().replace("+0000", "+00:00"))
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    if number > 10**11:  # milliseconds
+        seconds = from_epoch(number // 1000)
+        return seconds + timedelta(milliseconds=number % 1000) if seconds else None
+    return from_epoch(number)
+
+
+def _fb_author(value):
+    """The person behind a Page change: ``from`` or the older sender,
+    reviewer and user fields."""
+    sender = _dict(value.get("from"))
+    user_id, name = _id(sender.get("id")), _text(sender.get("name"))
+    for id_key, name_key in (
+        ("sender_id", "sender_name"),
+        ("reviewer_id", "reviewer_name"),
+        ("user_id", ""),
+    ):
+        if user_id:
+            break
+        user_id, name = _id(value.get(id_key)), _text(value.get(name_key))
+    return Profile(user_id=user_id, display_name=name) if user_id else None
+
+
+def _ig_author(value):
+    sender = _dict(value.get("from"))
+    user_id = _id(sender.get("id"))
+    return Profile(user_id=user_id, handle=_text(sender.get("username"))) if user_id else None
+
+
+def _fb_media(value):
+    urls = [value.get("photo"), value.get("video"), *_list(value.get("photos"))]
+    if value.get("item") in ("photo", "video"):
+        urls.append(value.get("link"))
+    return [url for url in urls if isinstance(url, str) and url.startswith("http")]
+
+
+def _media_words(media_urls, value):
+    """A plain stand-in for a comment or post that is only a photo or video."""
+    words = [f"[{kind}]" for kind in ("photo", "video") if value.get(kind)]
+    if not words and media_urls:
+        words = ["[photo]" if value.get("item") != "video" else "[video]"]
+    return " ".join(words)
+
+
+class _Entry:
+    """Reads one webhook entry into a :class:`WebhookBatch`."""
+
+    def __init__(self, obj, platform, entry):
+        self.entry = entry
+        self.at = _time(entry.get("time"))
+        self.batch = WebhookBatch(obj, _id(entry.get("id")), platform)
+
+    @property
+    def page(self):
+        return self.batch.account_ref
+
+    def skip(self, what, ref, why):
+        self.batch.skipped.append(f"{what} ({ref}): {why}." if ref else f"{what}: {why}.")
+
+    # ------------------------------------------------------------------
+    def parse(self):
+        batch, entry = self.batch, self.entry
+        if not batch.platform:
+            self.skip(
+                f"Entry {batch.account_ref or '?'}",
+                "",
+                f"deliveries about '{batch.object}' are not for a Facebook Page or "
+                "Instagram account",
+            )
+            return batch
+        changes, events = entry.get("changes"), entry.get("messaging")
+        for change in _list(changes):
+            field = _text(_dict(change).get("field")) or "?"
+            self.guarded(f"A '{field}' change", self.change, change)
+        for event in _list(events):
+            self.guarded("A message event", self.message_event, event)
+        if entry.get("standby"):
+            self.skip(
+                "Standby events",
+                "",
+                "another app handles these Messenger conversations now (handover protocol)",
+            )
+        if not _list(changes) and not _list(events) and not entry.get("standby"):
+            self.skip(f"Entry {batch.account_ref or '?'}", "", "it holds no changes or messages")
+        return batch
+
+    def guarded(self, what, handler, item):
+        """Run ``handler(item)``; an odd item is skipped, never raised, so the
+        rest of the delivery is still read."""
+        if not isinstance(item, dict):
+            self.skip(what, "", "it is not an object")
+            return
+        try:
+            handler(item)
+        except Exception as exc:  # noqa: BLE001 - one odd change must not lose the others
+            self.skip(what, "", f"it could not be read ({type(exc).__name__})")
+
+    # ------------------------------------------------------------------
+    # Page and Instagram changes
+    # ------------------------------------------------------------------
+    def change(self, change):
+        field = _text(change.get("field")) or "?"
+        handler = {
+            "facebook": {"feed": self.feed, "mention": self.mention, "ratings": self.ratings},
+            "instagram": {
+                "comments": self.ig_comment,
+                "live_comments": self.ig_comment,
+                "mentions": self.ig_mention,
+            },
+        }[self.batch.platform].get(field)
+        if handler is None:
+            self.skip(f"A '{field}' change", "", "social_crm does not read this field")
+            return
+        value = change.get("value")
+        if not isinstance(value, dict):
+            self.skip(f"A '{field}' change", "", "it has no value")
+            return
+        handler(value)
+
+    def unchanged(self, what, ref, verb):
+        """Skip an edit, hide or removal, or an unknown verb."""
+        why = {
+            "edited": "an edit; the copy stored when it was added is kept",
+            "edit": "an edit; the copy stored when it was added is kept",
+            "hide": "hidden on the page; the stored copy is kept",
+            "unhide": "shown again on the page; the stored copy is kept",
+            "remove": "removed on the platform; the stored copy is kept",
+        }.get(verb, f"'{verb or '?'}' is not an addition")
+        self.skip(what, ref, why)
+
+    def added(self, what, verb, external_id):
+        """Whether this is an addition with an id; else it is skipped."""
+        if verb != "add":
+            self.unchanged(what, external_id, verb)
+        elif not external_id:
+            self.skip(what, "", "it has no id")
+        return verb == "add" and bool(external_id)
+
+    def add_post(
+        self, external_id, text, posted_at, author, conversation_key="", parent="", **more
+    ):
+        """Keep a post (``posted_at`` defaults to the entry's time; a post is
+        never its own parent)."""
+        self.batch.posts.append(
+            Post(
+                external_id=external_id,
+                text=text,
+                posted_at=posted_at or self.at,
+                author=author,
+                conversation_key=conversation_key,
+                parent_external_id=parent if parent != external_id else "",
+                **more,
+            )
+        )
+
+    def add_reaction(self, what, kind, author, object_id, removed, at):
+        """Keep a reaction, unless it names no one or is the page's own."""
+        user_id = author.user_id if author else ""
+        if not user_id or not object_id:
+            self.skip(what, object_id, "it names no person or no object")
+        elif user_id == self.page:
+            self.skip(what, object_id, "a reaction by the page itself")
+        else:
+            self.batch.reactions.append(
+                Reaction(
+                    external_id=f"{object_id}:{user_id}:{kind}",
+                    kind=kind,
+                    author=author,
+                    object_id=object_id,
+                    removed=removed,
+                    at=at or self.at,
+                )
+            )
+
+    def feed(self, value):
+        item, verb = _text(value.get("item")), _text(value.get("verb"))
+        comment_id, post_id = _id(value.get("comment_id")), _id(value.get("post_id"))
+        if item in ("reaction", "like"):
+            # a like with neither post nor comment is a like of the page itself
+            target = comment_id or post_id or (self.page if item == "like" else "")
+            self.reaction(f"Feed {item}", value, target)
+            return
+        if item != "comment" and item not in POST_ITEMS:
+            self.skip(f"Feed {item or 'item'}", post_id, "not a post, comment or reaction")
+            return
+        external_id = comment_id if item == "comment" else post_id
+        what = f"Feed {item} {verb or '?'}"
+        author = _fb_author(value)
+        if verb == "add" and item != "comment" and author and author.user_id == self.page:
+            self.skip(what, external_id, "posted by the page itself")
+        elif self.added(what, verb, external_id):
+            media = _fb_media(value)
+            self.add_post(
+                external_id,
+                _text(value.get("message")) or _media_words(media, value),
+                _time(value.get("created_time")),
+                author,
+                post_id,
+                (_id(value.get("parent_id")) or post_id) if item == "comment" else "",
+                url=_text(value.get("permalink_url")),
+                media_urls=media,
+            )
+
+    def reaction(self, what, value, object_id):
+        """A like or reaction on a Page object (``verb`` edit: still there)."""
+        verb = _text(value.get("verb"))
+        if verb not in ("add", "edit", "edited", "remove"):
+            self.skip(what, object_id, f"'{verb or '?'}' is not an addition or removal")
+            return
+        kind = "like"
+        if value.get("item") == "reaction":
+            kind = f"reaction:{_text(value.get('reaction_type'))}"
+        at = _time(value.get("created_time"))
+        self.add_reaction(what, kind, _fb_author(value), object_id, verb == "remove", at)
+
+    def mention(self, value):
+        item, verb = _text(value.get("item")), _text(value.get("verb"))
+        comment_id, post_id = _id(value.get("comment_id")), _id(value.get("post_id"))
+        external_id = comment_id if item == "comment" else post_id
+        what = f"Mention in a {item or 'post'}"
+        if item not in ("post", "comment"):
+            self.skip(what, external_id or post_id, "not a post or comment")
+        elif self.added(what, verb, external_id):
+            when = _time(value.get("created_time"))
+            text = _text(value.get("message"))
+            self.add_post(external_id, text, when, _fb_author(value), post_id, post_id)
+
+    def ratings(self, value):
+        """Reviews of the page, and comments and reactions on them. A review's
+        id is its ``review_id`` or ``open_graph_story_id``."""
+        item, verb = _text(value.get("item")), _text(value.get("verb"))
+        post_id = _id(value.get("post_id"))
+        review_id = _id(value.get("review_id")) or _id(value.get("open_graph_story_id"))
+        if item in ("like", "reaction"):
+            self.reaction(f"Review {item}", value, review_id or post_id)
+            return
+        external_id = review_id if item == "rating" else _id(value.get("comment_id"))
+        what = "Review" if item == "rating" else f"Review {item or 'item'}"
+        when, author = _time(value.get("created_time")), _fb_author(value)
+        if item not in ("rating", "comment"):
+            self.skip(what, external_id or post_id, "not a review, comment or reaction")
+        elif not self.added(what, verb, external_id):
+            return
+        elif item == "rating":
+            self.add_post(external_id, _review_text(value), when, author)
+        else:
+            # a comment on a review joins the review's conversation
+            parent = review_id or _id(value.get("parent_id")) or post_id
+            text = _text(value.get("message"))
+            self.add_post(external_id, text, when, author, review_id or post_id, parent)
+
+    def ig_comment(self, value):
+        comment_id = _id(value.get("id"))
+        media_id = _id(_dict(value.get("media")).get("id"))
+        if self.added("Instagram comment", "add", comment_id):
+            self.add_post(
+                comment_id,
+                _text(value.get("text")),
+                _time(value.get("timestamp")),
+                _ig_author(value),
+                media_id,
+                _id(value.get("parent_id")) or media_id,
+            )
+
+    def ig_mention(self, value):
+        """A mention of our account in a comment or a caption. Meta sends only
+        the ids; the text is empty until looked up."""
+        media_id = _id(value.get("media_id"))
+        external_id = _id(value.get("comment_id")) or media_id
+        if self.added("Instagram mention", "add", external_id):
+            self.add_post(
+                external_id,
+                _text(value.get("text")) or _text(value.get("caption")),
+                _time(value.get("timestamp")),
+                _ig_author(value),
+                media_id,
+                media_id,
+            )
+
+    # ------------------------------------------------------------------
+    # Messenger and Instagram private messages
+    # ------------------------------------------------------------------
+    def message_event(self, event):
+        sender = _id(_dict(event.get("sender")).get("id"))
+        author = Profile(user_id=sender) if sender else None
+        at = _time(event.get("timestamp"))
+        message, reaction = event.get("message"), event.get("reaction")
+        if isinstance(message, dict):
+            self.message(message, author, at)
+        elif isinstance(reaction, dict):
+            name = _text(reaction.get("reaction"))
+            kind = f"dm_reaction:{name}" if name else "dm_reaction"
+            removed = reaction.get("action") == "unreact"
+            mid = _id(reaction.get("mid"))
+            self.add_reaction("Message reaction", kind, author, mid, removed, at)
+        else:
+            kinds = sorted(set(event) - {"sender", "recipient", "timestamp"}) or ["empty"]
+            why = (
+                "an edited message; the copy stored when it was sent is kept"
+                if "message_edit" in kinds
+                else "nothing to store"
+            )
+            self.skip(f"Message event '{', '.join(kinds)}'", "", why)
+
+    def message(self, message, author, at):
+        mid = _id(message.get("mid"))
+        if message.get("is_echo"):
+            self.skip("Message", mid, "an echo of a message the page sent")
+        elif message.get("is_deleted"):
+            self.skip("Message", mid, "deleted by the sender; the stored copy is kept")
+        elif not mid or not author:
+            self.skip("Message", mid, "it has no id or no sender")
+        else:
+            attachments = [a for a in _list(message.get("attachments")) if isinstance(a, dict)]
+            text = _text(message.get("text")) or _attachment_words(attachments, message)
+            urls = [_dict(a.get("payload")).get("url") for a in attachments]
+            self.add_post(
+                mid,
+                text or "[message without text]",
+                at,
+                author,
+                f"{DM_PREFIX}{author.user_id}",
+                _id(_dict(message.get("reply_to")).get("mid")),
+                media_urls=[u for u in urls if isinstance(u, str) and u.startswith("http")],
+            )
+
+
+def _review_text(value):
+    """A review's text led by its stars and recommendation: '★4 Recommends: ...'."""
+    parts = []
+    rating = _id(value.get("rating"))
+    if rating:
+        parts.append(f"★{rating}")
+    recommendation = _text(value.get("recommendation_type")).upper()
+    if recommendation in ("POSITIVE", "NEGATIVE"):
+        parts.append("Recommends:" if recommendation == "POSITIVE" else "Does not recommend:")
+    review = _text(value.get("review_text"))
+    return " ".join([*parts, review] if review else parts)
+
+
+def _attachment_words(attachments, message):
+    """A plain description of a message that has only attachments."""
+    words = []
+    for attachment in attachments:
+        kind = _text(attachment.get("type")) or "attachment"
+        if message.get("sticker_id") or _dict(attachment.get("payload")).get("sticker_id"):
+            kind = "sticker"
+        title = _text(attachment.get("title"))
+        words.append(f"[link: {title}]" if kind == "fallback" and title else f"[{kind}]")
+    if not words and message.get("is_unsupported"):
+        words.append("[a message Meta cannot show here]")
+    return " ".join(words)
+
+
+def parse_webhook(payload: dict) -> list:
+    """The :class:`WebhookBatch` of each entry of a decoded delivery.
+
+    Raises :class:`MalformedResponse` only when ``payload`` is not a dict
+    with an ``entry`` list; anything odd inside goes to ``skipped``.
+    Entries of other objects (``user``, ``permissions``) come back with an
+    empty ``platform`` and everything skipped.
+    """
+    if not isinstance(payload, dict) or not isinstance(payload.get("entry"), list):
+        raise MalformedResponse("This is not a Meta webhook delivery: it has no list of entries.")
+    obj = _text(payload.get("object"))
+    platform = PLATFORMS.get(obj, "")
+    batches = []
+    for entry in payload["entry"]:
+        if isinstance(entry, dict):
+            batches.append(_Entry(obj, platform, entry).parse())
+        else:
+            batches.append(
+                WebhookBatch(
+                    obj, "", platform, skipped=["An entry that is not an object: skipped."]
+                )
+            )
+    return batches
+
+
+# --------------------------------------------------------------------------
+# The Graph API
+# --------------------------------------------------------------------------
+def _graph_error(response):
+    """Meta's error object: ``{"error": {...}}``, or the older OAuth shape
+    with ``error_type`` and ``error_message`` at the top."""
+    body = json_object(response) or {}
+    error = body.get("error")
+    return error if isinstance(error, dict) else body
+
+
+def _code(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _regain_minutes(headers):
+    """Meta's ``estimated_time_to_regain_access`` (minutes) in its usage
+    headers, the largest one; None when absent."""
+    minutes = []
+    for name in USAGE_HEADERS:
+        try:
+            usage = json.loads(headers.get(name) or "{}")
+        except ValueError:
+            continue
+        stack = [usage]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                wait = _code(item.get("estimated_time_to_regain_access"))
+                if wait:
+                    minutes.append(wait)
+                stack.extend(item.values())
+            elif isinstance(item, list):
+                stack.extend(item)
+    return max(minutes) if minutes else None
+
+
+class MetaConnector(JsonHttpConnector):
+    """A Facebook Page on the Graph API.
+
+    ``fetch`` returns nothing: Meta has no search or mention stream for
+    Pages; the posts arrive through webhooks (:func:`parse_webhook`).
+    """
+
+    platform = "facebook"
+    label = "Facebook"
+    default_url = GRAPH_URL
+    #: the edge a reply is posted to
+    reply_edge = "comments"
+    #: the fields of a person's profile
+    profile_fields = "id,name"
+    advice = {
+        401: "Reconnect the page: in the account, paste a new page access token.",
+        403: "The Meta app lacks a permission this needs (such as pages_manage_engagement "
+        "or pages_messaging): grant it in the app and paste a new page access token.",
+    }
+
+    # ------------------------------------------------------------------
+    # Calling the API
+    # ------------------------------------------------------------------
+    def _auth_params(self):
+        token = (self.credentials.get("page_access_token") or "").strip()
+        if not token:
+            raise AuthenticationError(
+                f"No page access token is set for this {self.label} account: paste the "
+                "access token of the page in the account."
+            )
+        params = {"access_token": token}
+        secret = (self.credentials.get("app_secret") or "").strip()
+        if secret:
+            params["appsecret_proof"] = appsecret_proof(secret, token)
+        return params
+
+    def _call(self, method, path, *, params=None, **kwargs):
+        """One Graph call on ``path`` (ids quoted); returns the decoded body."""
+        auth = self._auth_params()
+        url = f"{self.base_url}/{path}"
+        response = self._send(method, url, params={**(params or {}), **auth}, **kwargs)
+        return self._read(response)
+
+    def _send(self, method, url, **kwargs):
+        """As the shared one, but the token never shows in the message of a
+        network error (requests names the URL, query string included)."""
+        try:
+            return super()._send(method, url, **kwargs)
+        except PlatformUnavailable as exc:
+            message = str(exc)
+            params = kwargs.get("params") or {}
+            for key in ("access_token", "appsecret_proof"):
+                if params.get(key):
+                    message = message.replace(params[key], "***")
+            raise PlatformUnavailable(message) from None
+
+    def _account_path(self):
+        """Our account's node: the page id (or ``me``, which a page token
+        resolves to its page)."""
+        page_id = _id(self.credentials.get("page_id"))
+        return quote(page_id, safe="") if page_id else "me"
+
+    def _messages_path(self):
+        return f"{self._account_path()}/messages"
+
+    # ------------------------------------------------------------------
+    # Errors
+    # ------------------------------------------------------------------
+    def _detail(self, response):
+        """Meta's own words: its message, the text meant for people, and the
+        trace id its support asks for."""
+        error = _graph_error(response)
+        words = []
+        for key in ("message", "error_message", "error_user_title", "error_user_msg"):
+            word = _text(error.get(key)).strip()
+            if word and word not in words:
+                words.append(word)
+        detail = ": ".join(words)
+        trace = _text(error.get("fbtrace_id"))
+        return f"{detail} (trace id {trace})" if trace else detail
+
+    def _error(self, response):
+        """Graph errors by Meta's code first (Meta answers most of them with
+        HTTP 400), then by HTTP status."""
+        error = _graph_error(response)
+        code, subcode = _code(error.get("code")), _code(error.get("error_subcode"))
+        status = response.status_code
+        detail = self._detail(response)
+        said = f" (Meta says: {detail})" if detail else ""
+        if code == TOKEN_EXPIRED:
+            return AuthenticationError(
+                f"{self.label} no longer accepts the page's access token: it has expired or "
+                f"was revoked{said}. Reconnect the page: paste a new page access token in "
+                "the account.",
+                status=status,
+            )
+        if code in RATE_LIMIT_CODES or status == 429:
+            return self._rate_limit_error(response)
+        if subcode in OUTSIDE_WINDOW_SUBCODES:
+            return AccessLevelError(
+                f"{self.label} accepts a private reply only within 24 hours of the person's "
+                f"last message{said}. Answer in a public comment, or wait until they write "
+                "again.",
+                status=status,
+            )
+        if code in PERMISSION_CODES:
+            return AccessLevelError(
+                f"{self.label} does not allow this{said}. {self.advice[403]}", status=status
+            )
+        if status >= 500 or code in TRANSIENT_CODES or error.get("is_transient") is True:
+            return PlatformUnavailable(
+                f"{self.label} had a temporary problem ({status}){said}; it will be tried "
+                "again later.",
+                status=status,
+            )
+        return super()._error(response)
+
+    def _rate_limit_error(self, response):
+        """Meta's limits: the wait is its ``estimated_time_to_regain_access``
+        (minutes, in the usage headers), else five minutes."""
+        minutes = _regain_minutes(response.headers)
+        retry_at = utcnow() + (timedelta(minutes=minutes) if minutes else DEFAULT_RETRY)
+        detail = self._detail(response)
+        said = f" (Meta says: {detail})" if detail else ""
+        return RateLimitError(
+            f"{self.label}'s rate limit is reached{said}; the call is tried again after "
+            f"{retry_at:%Y-%m-%d %H:%M} UTC.",
+            retry_at=retry_at,
+            status=response.status_code,
+        )
+
+    # ------------------------------------------------------------------
+    # Mapping
+    # ------------------------------------------------------------------
+    def _profile_url(self, username):
+        return f"https://www.facebook.com/{username}"
+
+    def _profile(self, body):
+        user_id = _id(body.get("id"))
+        if not user_id:
+            raise MalformedResponse(f"{self.label} sent a profile without an id.")
+        username = _text(body.get("username"))
+        return Profile(
+            user_id=user_id,
+            handle=username,
+            display_name=_text(body.get("name")),
+            profile_url=self._profile_url(username) if username else "",
+        )
+
+    # ------------------------------------------------------------------
+    # Interface
+    # ------------------------------------------------------------------
+    def test_connection(self):
+        """Our page (or Instagram account) as the token sees it."""
+        body = self._call("GET", self._account_path(), params={"fields": "id,name,username"})
+        return self._profile(body)
+
+    def fetch(self, stream, cursor):
+        """Nothing to poll: Meta delivers posts by webhook only."""
+        return FetchResult([], dict(cursor or {}), False)
+
+    def get_profile(self, user_id=None, handle=None):
+        if not user_id:
+            if handle:
+                raise RequestRefused(
+                    f"{self.label} profiles can be looked up by id only, not by name."
+                )
+            raise ValueError("get_profile needs a user_id or a handle")
+        body = self._call(
+            "GET", quote(str(user_id), safe=""), params={"fields": self.profile_fields}
+        )
+        return self._profile(body)
+
+    def reply(self, text, in_reply_to):
+        """A public reply under the comment or post ``in_reply_to``; for a
+        conversation key ``"dm:<id>"``, a private message to that person
+        (Send API, ``messaging_type`` RESPONSE: within 24 hours of their last
+        message)."""
+        target = _id(in_reply_to)
+        if not target or target == DM_PREFIX:
+            raise RequestRefused(f"There is no {self.label} post or person to reply to.")
+        if target.startswith(DM_PREFIX):
+            return self._send_message(text, target)
+        body = self._call(
+            "POST", f"{quote(target, safe='')}/{self.reply_edge}", data={"message": text}
+        )
+        new_id = _id(body.get("id"))
+        if not new_id:
+            raise MalformedResponse(f"{self.label} accepted the reply but sent no id for it.")
+        return Post(external_id=new_id, text=text, posted_at=utcnow(), parent_external_id=target)
+
+    def _send_message(self, text, conversation_key):
+        recipient = conversation_key[len(DM_PREFIX) :]
+        body = self._call(
+            "POST",
+            self._messages_path(),
+            json={
+                "recipient": {"id": recipient},
+                "messaging_type": "RESPONSE",
+                "message": {"text": text},
+            },
+        )
+        message_id = _id(body.get("message_id"))
+        if not message_id:
+            raise MalformedResponse(f"{self.label} accepted the message but sent no id for it.")
+        return Post(
+            external_id=message_id,
+            text=text,
+            posted_at=utcnow(),
+            conversation_key=conversation_key,
+        )
+
+
+class InstagramConnector(MetaConnector):
+    """An Instagram business account, through the Facebook Page linked to it.
+
+    ``page_id`` is the Instagram account id; private replies go through the
+    page token's ``me/messages``.
+    """
+
+    platform = "instagram"
+    label = "Instagram"
+    reply_edge = "replies"
+    profile_fields = "id,username,name"
+    advice = {
+        401: "Reconnect the account: paste a new access token of the Facebook Page "
+        "linked to the Instagram account.",
+        403: "The Meta app lacks a permission this needs (such as instagram_manage_comments "
+        "or instagram_manage_messages): grant it in the app and paste a new page access token.",
+    }
+
+    def _account_path(self):
+        page_id = _id(self.credentials.get("page_id"))
+        if not page_id:
+            raise AuthenticationError(
+                "Enter the id of the Instagram business account (page_id) in the account."
+            )
+        return quote(page_id, safe="")
+
+    def _messages_path(self):
+        return "me/messages"
+
+    def _profile_url(self, username):
+        return f"https://www.instagram.com/{username}"

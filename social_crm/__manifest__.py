@@ -25,6 +25,7 @@
         "views/consent_templates.xml",
         "views/social_crm_consent_views.xml",
         "views/social_crm_follower_views.xml",
+        "views/social_crm_webhook_event_views.xml",
         "views/social_crm_message_views.xml",
         "views/social_crm_identity_views.xml",
         "views/social_crm_suggestion_views.xml",

@@ -21,3 +21,4 @@ from . import social_crm_consent_request
 from . import social_crm_consent
 from . import social_crm_follower
 from . import social_crm_follower_report
+from . import social_crm_webhook_event

@@ -1,4 +1,5 @@
 import logging
+import secrets
 
 from odoo import fields, models
 
@@ -9,10 +10,19 @@ _logger = logging.getLogger(__name__)
 
 PLATFORMS = [
     ("x", "X (Twitter)"),
+    ("facebook", "Facebook"),
+    ("instagram", "Instagram"),
     ("mastodon", "Mastodon"),
     ("bluesky", "Bluesky"),
     ("demo", "Demo"),
 ]
+#: platforms that deliver posts by webhook (Meta), not by polling
+WEBHOOK_PLATFORMS = ("facebook", "instagram")
+META_CREDENTIALS = {
+    "external_user_id": "page_id",
+    "meta_page_access_token": "page_access_token",
+    "meta_app_secret": "app_secret",
+}
 
 #: per platform: account field -> connector credential name. Secret fields
 #: are readable by administrators only (``groups=``).
@@ -26,6 +36,8 @@ CREDENTIAL_FIELDS = {
     },
     "mastodon": {"server_url": "instance_url", "mastodon_access_token": "access_token"},
     "bluesky": {"server_url": "service", "bluesky_app_password": "app_password"},
+    "facebook": META_CREDENTIALS,
+    "instagram": META_CREDENTIALS,
 }
 ALL_CREDENTIAL_FIELDS = {field for fields_ in CREDENTIAL_FIELDS.values() for field in fields_}
 
@@ -85,6 +97,23 @@ class SocialCrmAccount(models.Model):
         copy=False,
         help="Bluesky: Settings, Privacy and security, App passwords. Never your own password.",
     )
+    meta_page_access_token = fields.Char(
+        "Page access token", groups="base.group_system", copy=False
+    )
+    meta_app_secret = fields.Char(
+        "App secret",
+        groups="base.group_system",
+        copy=False,
+        help="Meta signs every webhook delivery with it; badly signed ones are refused.",
+    )
+    meta_verify_token = fields.Char(
+        "Webhook verify token",
+        groups="base.group_system",
+        copy=False,
+        default=lambda self: secrets.token_urlsafe(24),
+        help="Paste it into the Meta app's webhook settings with the callback URL.",
+    )
+    webhook_url = fields.Char("Webhook callback URL", compute="_compute_webhook_url")
     # followers: one sweep over all pages, then a pause
     follower_sync = fields.Boolean(
         "Sync followers",
@@ -99,6 +128,12 @@ class SocialCrmAccount(models.Model):
     follower_next_sync_at = fields.Datetime("Next follower sync", copy=False, index=True)
     follower_last_sweep_at = fields.Datetime("Followers complete at", copy=False, readonly=True)
     follower_error = fields.Text(copy=False, readonly=True)
+
+    def _compute_webhook_url(self):
+        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url")
+        for account in self:
+            meta = account.platform in WEBHOOK_PLATFORMS
+            account.webhook_url = f"{base}/social_crm/webhook/meta" if meta else False
 
     def _compute_follower_count(self):
         counts = count_by(self, "social_crm.follower", "account_id")

@@ -766,7 +766,10 @@ class SocialCrmConversation(models.Model):
             raise UserError(self.env._("This conversation has no post to reply to."))
         account = self.account_id
         try:
-            post = account._get_connector().reply(text, in_reply_to=target.external_id)
+            # a private conversation is answered as a whole (Messenger: "dm:<sender>")
+            private = self.conversation_key.startswith("dm:")
+            in_reply_to = self.conversation_key if private else target.external_id
+            post = account._get_connector().reply(text, in_reply_to=in_reply_to)
         except ConnectorError as error:
             raise UserError(
                 self.env._("The reply was not posted: %(error)s\nYour draft is kept.", error=error)

@@ -297,6 +297,7 @@ class SocialCrmIdentity(models.Model):
         leads.write({"description": ERASED})
         leads.filtered(lambda lead: contains_any(lead.contact_name, needles)).contact_name = False
         leads.filtered(lambda lead: contains_any(lead.name, needles)).name = ERASED
+        self.env["social_crm.webhook.event"].sudo()._erase(needles)
         scrubbed = sum(
             scrub_mail_messages(self.env, [("model", "=", model), ("res_id", "in", ids)], needles)
             for model, ids in (

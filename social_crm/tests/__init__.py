@@ -12,3 +12,4 @@ from . import test_privacy
 from . import test_consent
 from . import test_consent_page
 from . import test_followers
+from . import test_webhook

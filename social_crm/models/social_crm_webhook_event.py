@@ -1,0 +1,191 @@
+import json
+import logging
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+from ..connectors import meta
+from ._helpers import ERASED, contains_any, run_guarded
+
+_logger = logging.getLogger(__name__)
+
+#: a delivery that keeps failing is retried this many times, then left for a person
+MAX_ATTEMPTS = 5
+RETRY_WAIT = timedelta(minutes=10)
+
+
+class SocialCrmWebhookEvent(models.Model):
+    """One signed webhook delivery, stored before anything else happens.
+
+    The controller only checks the signature and stores the raw body, so
+    the platform gets its quick 200 and nothing is lost if processing
+    fails: the scheduled action processes deliveries batch by batch, and a
+    failed one keeps its body and is tried again. Once processed, the body
+    (personal data) is dropped; the posts it carried live on as messages.
+    """
+
+    _name = "social_crm.webhook.event"
+    _description = "Social CRM webhook delivery"
+    _order = "id desc"
+    _rec_name = "received_at"
+
+    received_at = fields.Datetime(required=True, default=fields.Datetime.now, readonly=True)
+    source = fields.Selection([("meta", "Meta (Facebook, Instagram)")], required=True)
+    body = fields.Text(readonly=True, help="The raw delivery, until it is processed.")
+    account_ids = fields.Many2many(
+        "social_crm.account",
+        string="Accounts",
+        readonly=True,
+        help="The accounts whose app secret signed this delivery.",
+    )
+    state = fields.Selection(
+        [
+            ("pending", "To process"),
+            ("done", "Processed"),
+            ("failed", "Failed"),
+        ],
+        default="pending",
+        required=True,
+        index=True,
+        readonly=True,
+    )
+    attempts = fields.Integer(readonly=True)
+    next_attempt_at = fields.Datetime(readonly=True, index=True)
+    error = fields.Text(readonly=True)
+    summary = fields.Text(readonly=True, help="What the delivery held, and what was skipped.")
+    message_count = fields.Integer("Posts stored", readonly=True)
+    reaction_count = fields.Integer("Reactions", readonly=True)
+
+    # ------------------------------------------------------------------
+    # Receiving (controller, as superuser)
+    # ------------------------------------------------------------------
+    @api.model
+    def _meta_accounts_for(self, raw_body, signature):
+        """The Meta accounts whose app secret signed ``raw_body``."""
+        accounts = (
+            self.env["social_crm.account"]
+            .sudo()
+            .search([("platform", "in", ("facebook", "instagram")), ("active", "=", True)])
+        )
+        return accounts.filtered(
+            lambda a: (
+                a.meta_app_secret and meta.verify_signature(a.meta_app_secret, raw_body, signature)
+            )
+        )
+
+    @api.model
+    def _receive_meta(self, raw_body, signature):
+        """Store a signed delivery; return it, or None when no account's
+        secret signed it (nothing is stored then)."""
+        accounts = self._meta_accounts_for(raw_body, signature)
+        if not accounts:
+            return None
+        event = self.sudo().create(
+            {
+                "source": "meta",
+                "body": raw_body.decode("utf-8", errors="replace"),
+                "account_ids": [fields.Command.set(accounts.ids)],
+            }
+        )
+        cron = self.env.ref("social_crm.ir_cron_social_crm_webhooks", raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger()
+        return event
+
+    # ------------------------------------------------------------------
+    # Processing (scheduled action)
+    # ------------------------------------------------------------------
+    def _due_domain(self):
+        now = fields.Datetime.now()
+        return [
+            ("state", "in", ("pending", "failed")),
+            ("attempts", "<", MAX_ATTEMPTS),
+            "|",
+            ("next_attempt_at", "=", False),
+            ("next_attempt_at", "<=", now),
+        ]
+
+    @api.model
+    def _cron_process(self, batch_size=20):
+        """Scheduled action: process a batch of deliveries, each under its own
+        savepoint, so one bad delivery does not hold back the others."""
+        events = self.search(self._due_domain(), order="id", limit=batch_size)
+        for event in events:
+            run_guarded(
+                self.env, f"webhook delivery {event.id}", event._process, event._failed, _logger
+            )
+        self.env["ir.cron"]._notify_progress(
+            done=len(events), remaining=self.search_count(self._due_domain())
+        )
+
+    def _failed(self, error):
+        self.write(
+            {
+                "state": "failed",
+                "attempts": self.attempts + 1,
+                "error": str(error),
+                "next_attempt_at": fields.Datetime.now() + RETRY_WAIT * (self.attempts + 1),
+            }
+        )
+
+    def _process(self):
+        self.ensure_one()
+        Message = self.env["social_crm.message"]
+        stored = reactions = 0
+        notes = []
+        for batch in meta.parse_webhook(json.loads(self.body or "{}")):
+            account = self.account_ids.filtered(
+                lambda a, b=batch: a.platform == b.platform and a.external_user_id == b.account_ref
+            )[:1]
+            if not account:
+                notes.append(
+                    self.env._(
+                        "No %(platform)s account for id %(ref)s: skipped.",
+                        platform=batch.platform,
+                        ref=batch.account_ref,
+                    )
+                )
+                continue
+            ours = [
+                p for p in batch.posts if p.author and p.author.user_id == account.external_user_id
+            ]
+            theirs = [p for p in batch.posts if p not in ours]
+            stored += len(Message._ingest(account, theirs))
+            stored += len(Message._ingest(account, ours, direction="out"))
+            reactions += self._record_reactions(account, batch.reactions)
+            notes += batch.skipped
+        self.write(
+            {
+                "state": "done",
+                "body": False,  # personal data: the posts are stored as messages now
+                "error": False,
+                "attempts": self.attempts + 1,
+                "message_count": stored,
+                "reaction_count": reactions,
+                "summary": "\n".join(notes) or False,
+            }
+        )
+
+    @api.model
+    def _record_reactions(self, account, reactions):
+        """A like or reaction makes the person a fan (the follower stage);
+        on Facebook and Instagram there is no list of fans to pull."""
+        added = [r for r in reactions if not r.removed and r.author and r.author.user_id]
+        if not added:
+            return 0
+        identities = self.env["social_crm.identity"]._upsert_profiles(
+            account.platform, [r.author for r in added]
+        )
+        for reaction in added:
+            identities[reaction.author.user_id]._funnel_advance(
+                "follower", "reaction", when=reaction.at, company=account.company_id
+            )
+        return len(added)
+
+    def _erase(self, needles):
+        """Erasure: blank the bodies of unprocessed deliveries naming someone."""
+        hits = self.search(["|", ("body", "!=", False), ("summary", "!=", False)]).filtered(
+            lambda e: contains_any(e.body, needles) or contains_any(e.summary, needles)
+        )
+        hits.write({"body": ERASED, "state": "done", "summary": ERASED})
+        return len(hits)

@@ -5,6 +5,7 @@ mastodon.social) and self-written fixtures for what they lack (followers,
 
 import re
 from datetime import datetime
+from urllib.parse import parse_qs
 
 import pytest
 import requests
@@ -15,13 +16,14 @@ from social_crm.connectors import (
     ConnectorError,
     MalformedResponse,
     PlatformUnavailable,
+    Profile,
     RateLimitError,
     RequestRefused,
     StreamSpec,
     get_connector,
 )
 from social_crm.connectors._http import html_to_text
-from social_crm.connectors.base import DEFAULT_TIMEOUT
+from social_crm.connectors.base import DEFAULT_TIMEOUT, utcnow
 from social_crm.connectors.testing import local_recording, shared_recording
 
 LOCAL = "http://localhost:3000"
@@ -318,6 +320,91 @@ def test_reply_refused_by_validation(session):
     session.add_recording(local_recording("mastodon", "errors.json")["reply_refused"])
     with pytest.raises(RequestRefused, match="character limit of 500") as info:
         mastodon(session, SOCIAL).reply("x" * 501, in_reply_to="117020583245459824")
+    assert info.value.status == 422
+
+
+# ----------------------------------------------------------------------
+# Private messages (direct statuses)
+# ----------------------------------------------------------------------
+#: the author of the recorded status that test_status_reply answers
+RECIPIENT = Profile(user_id="117020566092212359", handle="mastodonpy_test_2@localhost:3000")
+LINK = "Here is your personal link: https://shop.example/consent/k7Qx2"
+
+
+def direct(name):
+    return local_recording("mastodon", "private.json")[name]
+
+
+def test_private_message_is_a_direct_status_mentioning_the_recipient(session):
+    session.add_recording(direct("direct_reply"))
+    before = utcnow()
+    post = mastodon(session).send_private(LINK, RECIPIENT, in_reply_to="117020583245459824")
+    assert post.external_id == "117020590000000001"
+    assert post.text == f"@mastodonpy_test_2 {LINK}"
+    assert post.conversation_key == "dm:117020566092212359"
+    assert post.parent_external_id == "117020583245459824"
+    assert post.author is None
+    assert post.url == "http://localhost:3000/@admin/117020590000000001"
+    assert before <= post.posted_at <= utcnow()
+    (call,) = session.calls
+    assert (call["method"], call["url"]) == ("POST", f"{LOCAL}/api/v1/statuses")
+    assert parse_qs(call["body"]) == {
+        "status": [f"@mastodonpy_test_2@localhost:3000 {LINK}"],
+        "visibility": ["direct"],
+        "in_reply_to_id": ["117020583245459824"],
+    }
+    assert call["body"] == (
+        "status=%40mastodonpy_test_2%40localhost%3A3000+Here+is+your+personal+link%3A+"
+        "https%3A%2F%2Fshop.example%2Fconsent%2Fk7Qx2&visibility=direct"
+        "&in_reply_to_id=117020583245459824"
+    )
+    assert len(call["headers"]["Idempotency-Key"]) == 64
+    assert call["headers"]["Authorization"] == "Bearer test-token"
+    assert_all_calls_timed(session)
+
+
+def test_private_message_without_context_starts_a_conversation(session):
+    session.add_recording(direct("direct_new"))
+    post = mastodon(session).send_private(LINK, RECIPIENT)
+    assert post.parent_external_id == ""
+    assert post.conversation_key == "dm:117020566092212359"
+    assert parse_qs(session.calls[0]["body"]) == {
+        "status": [f"@mastodonpy_test_2@localhost:3000 {LINK}"],
+        "visibility": ["direct"],
+    }
+
+
+def test_private_message_retried_keeps_its_idempotency_key(session):
+    session.add_recording(direct("direct_new"), times=3)
+    conn = mastodon(session)
+    conn.send_private(LINK, RECIPIENT)
+    # already addressed: sent as written, and the same post as the first
+    conn.send_private(f"@mastodonpy_test_2@localhost:3000 {LINK}", RECIPIENT)
+    other = Profile(user_id="117020565966271181", handle="mastodonpy_test@localhost:3000")
+    conn.send_private(LINK, other)
+    keys = [call["headers"]["Idempotency-Key"] for call in session.calls]
+    assert keys[0] == keys[1] != keys[2]
+    assert session.calls[0]["body"] == session.calls[1]["body"]
+
+
+def test_private_message_needs_the_recipients_handle(session):
+    with pytest.raises(RequestRefused, match="by the person's handle"):
+        mastodon(session).send_private(LINK, Profile(user_id="117020566092212359"))
+    assert session.calls == []
+
+
+def test_private_message_with_a_read_only_token(session):
+    forbidden = local_recording("mastodon", "errors.json")["forbidden"]
+    session.add("POST", r"/api/v1/statuses$", status=403, body=forbidden["body"])
+    with pytest.raises(AccessLevelError, match="scopes read and write") as info:
+        mastodon(session).send_private(LINK, RECIPIENT)
+    assert info.value.status == 403
+
+
+def test_private_message_refused_by_validation(session):
+    session.add_recording(local_recording("mastodon", "errors.json")["reply_refused"])
+    with pytest.raises(RequestRefused, match="character limit of 500") as info:
+        mastodon(session, SOCIAL).send_private("x" * 501, RECIPIENT)
     assert info.value.status == 422
 
 

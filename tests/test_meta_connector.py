@@ -22,6 +22,7 @@ from social_crm.connectors import (
     MalformedResponse,
     PlatformUnavailable,
     Post,
+    Profile,
     RateLimitError,
     RequestRefused,
     StreamSpec,
@@ -76,6 +77,10 @@ def graph(name):
 
 def graph_error(name):
     return local_recording("meta", "errors.json")[name]
+
+
+def private(name):
+    return local_recording("meta", "private.json")[name]
 
 
 def one(payload):
@@ -755,6 +760,119 @@ def test_reply_answer_without_id_is_malformed(session):
     session.add("POST", r"/comments\?", body={"success": True})
     with pytest.raises(MalformedResponse, match="sent no id"):
         facebook(session).reply("hi", in_reply_to="1_2")
+
+
+# ----------------------------------------------------------------------
+# Private messages
+# ----------------------------------------------------------------------
+#: the person of graph.json, as a webhook would name a commenter
+COMMENTER = Profile(user_id="8423678347823", display_name="John Doe")
+#: the page-scoped id Meta answers for them (self-written private.json)
+PSID = "7310294857163042"
+CONSENT = "Hier is je persoonlijke link: https://shop.example/consent/k7Qx2"
+
+
+def test_private_reply_to_a_webhook_comment(session):
+    """Meta's private reply: the comment of a real delivery, answered in
+    Messenger by its comment id."""
+    (comment,) = one(webhook("feed-comment-add-211")).posts
+    session.add_recording(private("facebook_private_reply"))
+    before = utcnow()
+    post = facebook(session).send_private(CONSENT, COMMENTER, in_reply_to=comment.external_id)
+    assert post.external_id == "m_P4rTnQ8vYc2LwE6sKd0HjXoA1bZuMgF9iR3tVyN5eC7kS"
+    assert post.text == CONSENT
+    # keyed by the id Messenger webhooks will name them by
+    assert post.conversation_key == f"dm:{PSID}"
+    assert post.parent_external_id == comment.external_id
+    assert post.author is None
+    assert before <= post.posted_at <= utcnow()
+    (call,) = session.calls
+    assert call["method"] == "POST"
+    assert call["url"].split("?")[0] == f"{GRAPH_URL}/{PAGE}/messages"
+    assert json.loads(call["body"]) == {
+        "recipient": {"comment_id": "901097836652708_903438993085259"},
+        "message": {"text": CONSENT},
+    }
+    assert_signed_and_timed(session)
+
+
+@pytest.mark.parametrize("in_reply_to", ["", f"dm:{PSID}"])
+def test_private_message_to_a_messenger_person(session, in_reply_to):
+    session.add_recording(private("facebook_message"))
+    post = facebook(session).send_private(CONSENT, Profile(user_id=PSID), in_reply_to)
+    assert post.external_id == "m_Lw3HcV9nQx5TyR1pK8dZaE2sJoB6uMgF0iN4tYv7eC2kP"
+    assert post.conversation_key == f"dm:{PSID}"
+    assert post.parent_external_id == in_reply_to
+    (call,) = session.calls
+    assert call["url"].split("?")[0] == f"{GRAPH_URL}/{PAGE}/messages"
+    assert json.loads(call["body"]) == {
+        "recipient": {"id": PSID},
+        "messaging_type": "RESPONSE",
+        "message": {"text": CONSENT},
+    }
+    assert_signed_and_timed(session)
+
+
+def test_instagram_private_messages(session):
+    (comment,) = one(instagram("wh-comments")).posts
+    person = Profile(user_id="1234536447", handle="testuser")
+    session.add_recording(private("instagram_private_reply"))
+    session.add_recording(graph("instagram_dm_reply"))
+    conn = ig(session)
+    assert conn.supports_private
+    reply = conn.send_private("Thanks!", person, in_reply_to=comment.external_id)
+    assert reply.external_id == "aWdfZAG06MTpJR01lc3NhZA2VfaWQ6MTc4NDE0MDAwMDAwMDAwMDE"
+    assert (reply.conversation_key, reply.parent_external_id) == ("dm:1234536447", "123456789")
+    message = conn.send_private("Thanks!", person)
+    assert (message.conversation_key, message.parent_external_id) == ("dm:1234536447", "")
+    first, second = (json.loads(call["body"]) for call in session.calls)
+    assert first == {"recipient": {"comment_id": "123456789"}, "message": {"text": "Thanks!"}}
+    assert second["recipient"] == {"id": "1234536447"}
+    assert {call["url"].split("?")[0] for call in session.calls} == {f"{GRAPH_URL}/me/messages"}
+    assert_signed_and_timed(session)
+
+
+def test_private_message_needs_a_person(session):
+    with pytest.raises(RequestRefused, match="no Facebook person"):
+        facebook(session).send_private(CONSENT, Profile(user_id=""), "1_2")
+    assert session.calls == []
+
+
+def test_private_message_answer_without_id_is_malformed(session):
+    session.add("POST", r"/messages\?", body={"recipient_id": PSID})
+    with pytest.raises(MalformedResponse, match="sent no id"):
+        facebook(session).send_private(CONSENT, COMMENTER, "1_2")
+
+
+def test_private_message_with_an_expired_token(session):
+    """Meta's real OAuthException 190 envelope, on the messages edge."""
+    body = shared("meta", "errors", "exampleErrorNew.json")
+    session.add("POST", rf"^{GRAPH_URL}/{PAGE}/messages\?", status=400, body=body)
+    with pytest.raises(AuthenticationError, match="Reconnect the page") as info:
+        facebook(session).send_private(CONSENT, COMMENTER, "1_2")
+    assert "trace id EJplcsCHuLu" in str(info.value)
+
+
+def test_private_message_refused_with_metas_words(session):
+    """Meta's real code-1 envelope with the words meant for people."""
+    body = shared("meta", "errors", "oauthExampleError.json")
+    session.add("POST", rf"^{GRAPH_URL}/me/messages\?", status=400, body=body)
+    with pytest.raises(RequestRefused, match="Please choose another end date") as info:
+        ig(session).send_private(CONSENT, COMMENTER)
+    assert info.value.status == 400
+
+
+@pytest.mark.parametrize(
+    "name, words",
+    [
+        ("outside_window", "within 7 days of the comment"),
+        ("missing_permission", "pages_messaging"),
+    ],
+)
+def test_private_reply_refusals(session, name, words):
+    session.add_recording(graph_error(name))
+    with pytest.raises(AccessLevelError, match=words):
+        facebook(session).send_private(CONSENT, COMMENTER, "901097836652708_903438993085259")
 
 
 # ----------------------------------------------------------------------

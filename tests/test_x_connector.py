@@ -11,11 +11,13 @@ from social_crm.connectors import (
     AuthenticationError,
     MalformedResponse,
     PlatformUnavailable,
+    Profile,
     RateLimitError,
     RequestRefused,
     StreamSpec,
     get_connector,
 )
+from social_crm.connectors.base import utcnow
 from social_crm.connectors.testing import local_recording
 
 READ = {"bearer_token": "AAAA-test-bearer"}
@@ -23,6 +25,8 @@ USER = dict(
     READ, consumer_key="ck", consumer_secret="cs", access_token="at", access_token_secret="ats"
 )
 MENTIONS = StreamSpec("mention", account_user_id="783214")
+#: the participant of the recorded direct messages
+PARTICIPANT = Profile(user_id="750362064426721281")
 
 
 def x(session, creds=READ):
@@ -235,3 +239,75 @@ def test_duplicate_reply_refused(session):
 def test_no_bearer_token(session):
     with pytest.raises(AuthenticationError, match="bearer token"):
         x(session, {}).fetch(MENTIONS, None)
+
+
+# ----------------------------------------------------------------------
+# Private messages (direct messages)
+# ----------------------------------------------------------------------
+def test_private_message_is_a_direct_message_with_user_context(session, x_recording):
+    sent = x_recording("test_manage_and_lookup_direct_messages")[0]
+    session.add_recording(sent)
+    before = utcnow()
+    post = x(session, USER).send_private(
+        "Testing 1", PARTICIPANT, in_reply_to="1578516295611748353"
+    )
+    assert post.external_id == "dm:1585800613253812228"
+    assert post.text == "Testing 1"
+    assert post.conversation_key == "dm:750362064426721281"
+    assert post.parent_external_id == "1578516295611748353"
+    assert post.author is None
+    assert post.url == "https://x.com/messages/750362064426721281-1072250532645998596"
+    assert before <= post.posted_at <= utcnow()
+    (call,) = session.calls
+    assert (call["method"], call["url"]) == ("POST", sent["uri"])
+    assert call["headers"]["Authorization"].startswith("OAuth ")
+    # the very body tweepy sent in the recording
+    assert call["body"].decode() == sent["request_body"]
+
+
+def test_private_message_without_context_has_no_parent(session, x_recording):
+    session.add_recording(x_recording("test_manage_and_lookup_direct_messages")[0])
+    post = x(session, USER).send_private("Testing 1", PARTICIPANT)
+    assert post.parent_external_id == ""
+    assert post.conversation_key == "dm:750362064426721281"
+
+
+def test_private_message_needs_user_keys_and_a_recipient(session):
+    with pytest.raises(AuthenticationError, match="user-context keys"):
+        x(session, READ).send_private("hi", PARTICIPANT)
+    with pytest.raises(RequestRefused, match="no X person"):
+        x(session, USER).send_private("hi", Profile(user_id="", handle="someone"))
+    assert session.calls == []
+
+
+@pytest.mark.parametrize(
+    "fixture, name",
+    [
+        # the bare 403 of an app without the Direct Message permission
+        ("private.json", "dm_forbidden"),
+        # the plan's 403 (client-not-enrolled), here on the DM endpoint
+        ("errors.json", "forbidden_tier"),
+    ],
+)
+def test_private_message_refused_by_permission_or_plan(session, fixture, name):
+    refusal = local_recording("x", fixture)[name]
+    session.add("POST", r"/2/dm_conversations/with/", status=403, body=refusal["body"])
+    with pytest.raises(AccessLevelError) as info:
+        x(session, USER).send_private("hi", PARTICIPANT)
+    message = str(info.value)
+    assert "Direct Message permission" in message and "plan does not allow" in message
+    assert info.value.status == 403 and not info.value.transient
+
+
+def test_private_message_rate_limited(session):
+    session.add_recording(local_recording("x", "private.json")["dm_rate_limited"])
+    with pytest.raises(RateLimitError) as info:
+        x(session, USER).send_private("hi", PARTICIPANT)
+    assert info.value.scope == "window"
+    assert info.value.retry_at == datetime(2030, 1, 1, 0, 0)
+
+
+def test_private_message_answer_without_id_is_malformed(session):
+    session.add("POST", r"/2/dm_conversations/with/", status=201, body={"data": {}})
+    with pytest.raises(MalformedResponse, match="no id"):
+        x(session, USER).send_private("hi", PARTICIPANT)

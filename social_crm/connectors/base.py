@@ -13,6 +13,8 @@ import requests
 
 #: (connect, read) seconds applied to every request that does not set its own.
 DEFAULT_TIMEOUT = (5, 30)
+#: the conversation key prefix of private messages: ``"dm:<the person's user id>"``
+DM_PREFIX = "dm:"
 
 
 class TimeoutSession(requests.Session):
@@ -231,6 +233,8 @@ class Connector:
     platform = None
     #: whether :meth:`fetch_followers` can list the account's followers
     supports_followers = False
+    #: whether :meth:`send_private` can reach a person privately (a DM)
+    supports_private = False
 
     def __init__(self, credentials=None, session=None):
         self.credentials = dict(credentials or {})
@@ -259,3 +263,30 @@ class Connector:
         account (``account_user_id``, or the account of the credentials when
         empty), starting at ``cursor`` (None to start a sweep)."""
         raise AccessLevelError("This platform gives no list of followers.")
+
+    def send_private(self, text, recipient, in_reply_to=""):
+        """Send ``text`` privately to ``recipient`` (a :class:`Profile`: its
+        ``user_id``, and its ``handle`` where the platform addresses people by
+        handle), in the context of the post or comment ``in_reply_to`` (its
+        external id) when given.
+
+        Return the sent message as a :class:`Post`: its own ``external_id``,
+        ``posted_at`` now, no ``author``, ``conversation_key`` the key of the
+        private conversation (:func:`private_key`) and ``parent_external_id``
+        ``in_reply_to`` or ``""``. Platforms that cannot (``supports_private``
+        False) raise :class:`AccessLevelError`.
+        """
+        raise AccessLevelError("This platform cannot send a private message.")
+
+
+def private_key(user_id):
+    """The conversation key of the private conversation with ``user_id``."""
+    return f"{DM_PREFIX}{user_id}"
+
+
+def recipient_id(recipient, label):
+    """The ``user_id`` of the :class:`Profile` a private message goes to."""
+    user_id = str(getattr(recipient, "user_id", "") or "").strip()
+    if not user_id:
+        raise RequestRefused(f"There is no {label} person to send a private message to.")
+    return user_id

@@ -12,7 +12,16 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from .base import Connector, FetchResult, FollowersResult, Post, Profile, RequestRefused
+from .base import (
+    Connector,
+    FetchResult,
+    FollowersResult,
+    Post,
+    Profile,
+    RequestRefused,
+    private_key,
+    recipient_id,
+)
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "demo_stream.json"
 
@@ -25,6 +34,7 @@ def load_sample(path=SAMPLE):
 class DemoConnector(Connector):
     platform = "demo"
     supports_followers = True
+    supports_private = True
 
     def __init__(self, credentials=None, session=None, sample=None, now=None):
         super().__init__(credentials, session)
@@ -78,17 +88,29 @@ class DemoConnector(Connector):
         profiles = [self._profile(handle) for handle in self.sample["authors"]]
         return FollowersResult(profiles, {}, has_more=False)
 
-    def reply(self, text, in_reply_to):
+    def _sent(self, text, in_reply_to, kind="reply", conversation_key=""):
+        """What we sent (``kind`` ``"reply"`` or ``"dm"``), as a Post with a
+        fresh id; no network."""
         if not text.strip():
-            raise RequestRefused("An empty reply cannot be posted.")
-        reply_id = f"demo-reply-{uuid.uuid4().hex[:12]}"
+            raise RequestRefused("An empty message cannot be sent.")
+        new_id = f"demo-{kind}-{uuid.uuid4().hex[:12]}"
+        folder = "replies" if kind == "reply" else "messages"
         return Post(
-            external_id=reply_id,
+            external_id=new_id,
             text=text,
             posted_at=self.now(),
-            url=f"https://social.example/replies/{reply_id}",
+            url=f"https://social.example/{folder}/{new_id}",
+            conversation_key=conversation_key,
             parent_external_id=in_reply_to or "",
         )
+
+    def reply(self, text, in_reply_to):
+        return self._sent(text, in_reply_to)
+
+    def send_private(self, text, recipient, in_reply_to=""):
+        """A private message, so the demo shows the flow: nothing is sent."""
+        key = private_key(recipient_id(recipient, "demo"))
+        return self._sent(text, in_reply_to, "dm", key)
 
     def get_profile(self, user_id=None, handle=None):
         handle = handle or (user_id or "").removeprefix("demo-")

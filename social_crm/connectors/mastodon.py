@@ -10,6 +10,9 @@ pages back (``max_id`` from the Link header) while ``since_id`` keeps its old
 value, and ``since_id`` moves only after the last page. Ids of notifications
 and statuses are those of our instance, so replies thread correctly.
 
+A private message (:meth:`MastodonConnector.send_private`) is a status of
+visibility ``direct`` that mentions its one recipient.
+
 Post text arrives as HTML and is returned as plain text; handles are full
 ``user@host`` accts (local accounts get our instance's host).
 """
@@ -27,8 +30,11 @@ from .base import (
     MalformedResponse,
     Post,
     Profile,
+    RequestRefused,
     parse_time,
+    private_key,
     run_cursor,
+    utcnow,
 )
 
 #: Mastodon's own page size limits
@@ -41,6 +47,7 @@ class MastodonConnector(JsonHttpConnector):
     platform = "mastodon"
     label = "Mastodon"
     supports_followers = True
+    supports_private = True
     url_credential = "instance_url"
     advice = {
         401: "Check the access token on the account: on the Mastodon instance, "
@@ -163,27 +170,57 @@ class MastodonConnector(JsonHttpConnector):
         new_cursor, has_more = run_cursor(cursor, newest, next_page, "max_id")
         return FetchResult(posts, new_cursor, has_more=has_more)
 
+    def _mentioning(self, acct, text):
+        """``text`` led by ``@acct`` unless it mentions that account already
+        (Mastodon delivers a post only to the people it mentions)."""
+        full = acct if "@" in acct else f"{acct}@{self.host}"
+        short = full.removesuffix(f"@{self.host}")
+        mentioned = {w.rstrip(".:-").lower() for w in re.findall(r"@[\w.@:-]+", text)}
+        if acct and not {f"@{full}".lower(), f"@{short}".lower()} & mentioned:
+            text = f"@{acct} {text}"
+        return text
+
+    def _publish(self, data):
+        """``POST /api/v1/statuses``; the same post retried after a timeout
+        is published only once (an Idempotency-Key over what it says)."""
+        visibility, parent = data.get("visibility", ""), data.get("in_reply_to_id", "")
+        key = hashlib.sha256(f"{visibility}\n{parent}\n{data['status']}".encode()).hexdigest()
+        body, _response = self._call(
+            "POST", "/api/v1/statuses", data=data, headers={"Idempotency-Key": key}
+        )
+        post = self._post(body)
+        post.parent_external_id = post.parent_external_id or parent
+        return post
+
     def reply(self, text, in_reply_to):
         """Reply in the thread of ``in_reply_to``: mention its author (Mastodon
         notifies only people mentioned) and keep its visibility, so a reply
         to a direct message stays direct."""
         parent, _response = self._call("GET", f"/api/v1/statuses/{quote(str(in_reply_to))}")
         acct = (parent.get("account") or {}).get("acct") or ""
-        mentioned = {word.rstrip(".-").lower() for word in re.findall(r"@[\w.@-]+", text)}
-        if acct and not {f"@{acct}".lower(), f"@{acct}@{self.host}".lower()} & mentioned:
-            text = f"@{acct} {text}"
-        data = {
-            "status": text,
-            "in_reply_to_id": str(in_reply_to),
-            "visibility": parent.get("visibility") or "public",
-        }
-        # the same reply retried after a timeout is posted only once
-        key = hashlib.sha256(f"{in_reply_to}\n{text}".encode()).hexdigest()
-        body, _response = self._call(
-            "POST", "/api/v1/statuses", data=data, headers={"Idempotency-Key": key}
+        return self._publish(
+            {
+                "status": self._mentioning(acct, text),
+                "in_reply_to_id": str(in_reply_to),
+                "visibility": parent.get("visibility") or "public",
+            }
         )
-        post = self._post(body)
-        post.parent_external_id = post.parent_external_id or str(in_reply_to)
+
+    def send_private(self, text, recipient, in_reply_to=""):
+        """A direct post (``visibility`` direct) that mentions only
+        ``recipient.handle`` (its full acct), in the thread of ``in_reply_to``
+        when given."""
+        acct = (getattr(recipient, "handle", "") or "").strip().lstrip("@")
+        if not acct:
+            raise RequestRefused(
+                "Mastodon addresses a private message by the person's handle; this person has none."
+            )
+        data = {"status": self._mentioning(acct, text), "visibility": "direct"}
+        if in_reply_to:
+            data["in_reply_to_id"] = str(in_reply_to)
+        post = self._publish(data)
+        post.author, post.posted_at = None, utcnow()
+        post.conversation_key = private_key(recipient.user_id or acct)
         return post
 
     def get_profile(self, user_id=None, handle=None):

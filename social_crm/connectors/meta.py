@@ -21,7 +21,9 @@ set, ``appsecret_proof`` (apps that require it refuse calls without it).
 
 Conversation keys: a Facebook comment or post belongs to its post
 (``post_id``), an Instagram comment to its media, a private message to
-``"dm:<sender id>"``. Replying to ``"dm:<id>"`` sends a private message.
+``"dm:<sender id>"``. Replying to ``"dm:<id>"`` sends a private message;
+``send_private`` sends one to a person, as a private reply to their comment
+when given one.
 """
 
 import dataclasses
@@ -34,6 +36,7 @@ from urllib.parse import quote
 
 from ._http import DEFAULT_RETRY, JsonHttpConnector
 from .base import (
+    DM_PREFIX,
     AccessLevelError,
     AuthenticationError,
     FetchResult,
@@ -46,6 +49,8 @@ from .base import (
     from_epoch,
     json_object,
     parse_time,
+    private_key,
+    recipient_id,
     utcnow,
 )
 
@@ -54,8 +59,6 @@ GRAPH_VERSION = "v21.0"
 GRAPH_URL = f"https://graph.facebook.com/{GRAPH_VERSION}"
 #: the header Meta signs its webhook deliveries in
 SIGNATURE_HEADER = "X-Hub-Signature-256"
-#: the conversation key prefix of private (Messenger / Instagram) messages
-DM_PREFIX = "dm:"
 
 #: webhook ``object`` -> our platform
 PLATFORMS = {"page": "facebook", "instagram": "instagram"}
@@ -614,6 +617,7 @@ class MetaConnector(JsonHttpConnector):
 
     platform = "facebook"
     label = "Facebook"
+    supports_private = True
     default_url = GRAPH_URL
     #: the edge a reply is posted to
     reply_edge = "comments"
@@ -706,8 +710,8 @@ class MetaConnector(JsonHttpConnector):
         if subcode in OUTSIDE_WINDOW_SUBCODES:
             return AccessLevelError(
                 f"{self.label} accepts a private reply only within 24 hours of the person's "
-                f"last message{said}. Answer in a public comment, or wait until they write "
-                "again.",
+                "last message (a private reply to a comment: once, within 7 days of the "
+                f"comment){said}. Answer in a public comment, or wait until they write again.",
                 status=status,
             )
         if code in PERMISSION_CODES:
@@ -787,7 +791,7 @@ class MetaConnector(JsonHttpConnector):
         if not target or target == DM_PREFIX:
             raise RequestRefused(f"There is no {self.label} post or person to reply to.")
         if target.startswith(DM_PREFIX):
-            return self._send_message(text, target)
+            return self._send_message(text, {"id": target[len(DM_PREFIX) :]}, target)
         body = self._call(
             "POST", f"{quote(target, safe='')}/{self.reply_edge}", data={"message": text}
         )
@@ -796,25 +800,38 @@ class MetaConnector(JsonHttpConnector):
             raise MalformedResponse(f"{self.label} accepted the reply but sent no id for it.")
         return Post(external_id=new_id, text=text, posted_at=utcnow(), parent_external_id=target)
 
-    def _send_message(self, text, conversation_key):
-        recipient = conversation_key[len(DM_PREFIX) :]
-        body = self._call(
-            "POST",
-            self._messages_path(),
-            json={
-                "recipient": {"id": recipient},
-                "messaging_type": "RESPONSE",
-                "message": {"text": text},
-            },
-        )
+    def send_private(self, text, recipient, in_reply_to=""):
+        """A private message to ``recipient``. With a comment ``in_reply_to``
+        it is Meta's private reply to that comment (``recipient.comment_id``:
+        once per comment, within 7 days of it); otherwise (nothing, or a
+        ``"dm:<id>"`` key) a Send API message to ``recipient.user_id``, within
+        24 hours of the person's last message. The conversation key is
+        ``"dm:<id>"`` with the id Meta answers for the person (the one its
+        message webhooks name), else ``recipient.user_id``."""
+        user_id = recipient_id(recipient, self.label)
+        target = _id(in_reply_to)
+        comment = target and not target.startswith(DM_PREFIX)
+        to = {"comment_id": target} if comment else {"id": user_id}
+        return self._send_message(text, to, private_key(user_id), target)
+
+    def _send_message(self, text, recipient, conversation_key, parent=""):
+        """POST ``text`` to our messages edge for ``recipient`` (``{"id"}``: the
+        Send API, ``messaging_type`` RESPONSE; ``{"comment_id"}``: a private
+        reply) and return the message sent."""
+        payload = {"recipient": recipient, "message": {"text": text}}
+        if "id" in recipient:
+            payload["messaging_type"] = "RESPONSE"
+        body = self._call("POST", self._messages_path(), json=payload)
         message_id = _id(body.get("message_id"))
         if not message_id:
             raise MalformedResponse(f"{self.label} accepted the message but sent no id for it.")
+        person = _id(body.get("recipient_id"))
         return Post(
             external_id=message_id,
             text=text,
             posted_at=utcnow(),
-            conversation_key=conversation_key,
+            conversation_key=private_key(person) if person else conversation_key,
+            parent_external_id=parent,
         )
 
 

@@ -1,7 +1,9 @@
 """X (Twitter) API v2 connector, built on tweepy's ``Client``.
 
-Reading uses the app's bearer token; replying uses user-context OAuth 1.0a
-(API key and secret plus the account's access token and secret).
+Reading uses the app's bearer token; replying and direct messages
+(:meth:`XConnector.send_private`) use user-context OAuth 1.0a (API key and
+secret plus the account's access token and secret; DMs also need the app's
+Direct Message permission).
 
 The cursor of a stream is ``{"since_id", "pending_newest_id", "next_token"}``:
 while a run pages back through new posts (``next_token``), ``since_id`` keeps
@@ -20,6 +22,7 @@ import requests
 import tweepy
 
 from .base import (
+    DM_PREFIX,
     AccessLevelError,
     AuthenticationError,
     Connector,
@@ -35,6 +38,8 @@ from .base import (
     from_epoch,
     json_object,
     parse_time,
+    private_key,
+    recipient_id,
     run_cursor,
     utcnow,
 )
@@ -70,6 +75,7 @@ def _next_month(now):
 class XConnector(Connector):
     platform = "x"
     supports_followers = True
+    supports_private = True
 
     def __init__(self, credentials=None, session=None):
         super().__init__(credentials, session)
@@ -144,6 +150,16 @@ class XConnector(Connector):
                 status=response.status_code,
             )
         return body
+
+    def _call_forbidden(self, refusal, method, *args, **kwargs):
+        """As :meth:`_call`, but a 403 becomes :class:`AccessLevelError` with
+        the plain words ``refusal`` (what X's plan or app permission lacks)."""
+        try:
+            return self._call(method, *args, **kwargs)
+        except (AccessLevelError, RequestRefused) as exc:
+            if exc.status != 403:
+                raise
+            raise AccessLevelError(refusal, status=403) from exc
 
     def _rate_limit_error(self, response):
         headers = response.headers
@@ -346,6 +362,36 @@ class XConnector(Connector):
             parent_external_id=str(in_reply_to or ""),
         )
 
+    def send_private(self, text, recipient, in_reply_to=""):
+        """A direct message to ``recipient.user_id``
+        (``POST /2/dm_conversations/with/:participant_id/messages``), with the
+        account's user-context keys. X cannot attach a DM to a post:
+        ``in_reply_to`` is only kept as the parent."""
+        user_id = recipient_id(recipient, "X")
+        body = self._call_forbidden(
+            "X refused the direct message (403 Forbidden): the app needs the Direct "
+            "Message permission, or the X API plan does not allow direct messages. In "
+            "the X developer portal, set the app's permissions to 'Read and write and "
+            "Direct message', regenerate the access token and secret and paste them in "
+            "the account; or upgrade the plan.",
+            self.client.create_direct_message,
+            participant_id=user_id,
+            text=text,
+            user_auth=True,
+        )
+        data = body.get("data") or {}
+        if not data.get("dm_event_id"):
+            raise MalformedResponse("X accepted the direct message but sent back no id.")
+        conversation = str(data.get("dm_conversation_id") or "")
+        return Post(
+            external_id=f"{DM_PREFIX}{data['dm_event_id']}",
+            text=text,
+            posted_at=utcnow(),
+            url=f"{WEB}/messages/{conversation}" if conversation else "",
+            conversation_key=private_key(user_id),
+            parent_external_id=str(in_reply_to or ""),
+        )
+
     def get_profile(self, user_id=None, handle=None):
         if user_id:
             body = self._call(self.client.get_user, id=user_id, user_fields=USER_FIELDS)
@@ -390,18 +436,15 @@ class XConnector(Connector):
         next_token = (cursor or {}).get("next_token")
         if next_token:
             params["pagination_token"] = next_token
-        try:
-            body = self._call(self.client.get_users_followers, user_id, **params)
-        except (AccessLevelError, RequestRefused) as exc:
-            if exc.status != 403:
-                raise
-            raise AccessLevelError(
-                "Your X API plan does not permit reading followers (403 Forbidden). "
-                "Follower sync needs a plan that includes the followers lookup: "
-                "check the plan in the X developer portal, or turn follower sync "
-                "off for this account.",
-                status=403,
-            ) from exc
+        body = self._call_forbidden(
+            "Your X API plan does not permit reading followers (403 Forbidden). "
+            "Follower sync needs a plan that includes the followers lookup: "
+            "check the plan in the X developer portal, or turn follower sync "
+            "off for this account.",
+            self.client.get_users_followers,
+            user_id,
+            **params,
+        )
         users = body.get("data") or []
         if not isinstance(users, list):
             raise MalformedResponse("X answered the followers list with an unexpected structure.")

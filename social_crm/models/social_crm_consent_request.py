@@ -37,6 +37,11 @@ class SocialCrmConsentRequest(models.Model):
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     user_id = fields.Many2one("res.users", "Asked by", readonly=True)
     purpose = fields.Selection([("commercial", "Commercial messages")], default="commercial")
+    sent_as = fields.Selection(
+        [("private", "Private message"), ("reply", "Public reply")],
+        "Link sent as",
+        readonly=True,
+    )
     lang = fields.Selection([("en", "English"), ("nl", "Dutch")], default="en", required=True)
     token = fields.Char(readonly=True, copy=False, index=True, groups="base.group_system")
     url = fields.Char("Opt-in link", compute="_compute_url")
@@ -228,6 +233,14 @@ class SocialCrmConsentRequest(models.Model):
                     "phone": self.phone,
                     "user_id": self.user_id.id,
                     "company_id": self.company_id.id,
+                    "note": self.env._(
+                        "Opt-in link sent as a %(how)s; e-mail address confirmed by its owner.",
+                        how=dict(self._fields["sent_as"].selection).get(
+                            self.sent_as, self.env._("message")
+                        ).lower(),
+                    )
+                    if event == "grant"
+                    else False,
                 }
             )
         )

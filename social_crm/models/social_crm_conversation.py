@@ -675,13 +675,49 @@ class SocialCrmConversation(models.Model):
             )
 
     def action_ask_consent(self):
-        """Put a reply with a personal opt-in link in the draft. The X and
-        demo connectors send no direct messages, so it goes as a reply."""
+        """Send the poster a personal opt-in link: by private message where
+        the platform allows it (the link is personal), else as a reply draft
+        for the agent to send, saying so."""
         self.ensure_one()
         consent_request = self.env["social_crm.consent.request"]._ask(self)
         template = self.env.ref(f"social_crm.reply_template_ask_consent_{consent_request.lang}")
-        self.reply_draft = template._render_for(self)
-        return True
+        text = template._render_for(self)
+        connector = self.account_id._get_connector()
+        error = None
+        if connector.supports_private:
+            target = self._reply_target()
+            try:
+                post = connector.send_private(
+                    text, self.identity_id._as_profile(), in_reply_to=target.external_id
+                )
+            except ConnectorError as exc:
+                error = exc
+            else:
+                self._record_our_post(post, target)
+                consent_request.sudo().sent_as = "private"
+                return self.account_id._notify(
+                    self.env._(
+                        "The consent link was sent to %(who)s by private message.",
+                        who=self.identity_id.name,
+                    ),
+                    "success",
+                )
+        self.reply_draft = text
+        consent_request.sudo().sent_as = "reply"
+        reason = (
+            self.env._("Sending it privately failed (%s).", error)
+            if error
+            else self.env._("This platform sends no private messages.")
+        )
+        return self.account_id._notify(
+            reason
+            + " "
+            + self.env._(
+                "The link is in your reply draft: a public reply shows it to everyone, so "
+                "consent is only granted once the e-mail address given is confirmed."
+            ),
+            "warning",
+        )
 
     def action_create_lead(self):
         """Create a lead for the poster (or open their open lead)."""
@@ -774,14 +810,19 @@ class SocialCrmConversation(models.Model):
             raise UserError(
                 self.env._("The reply was not posted: %(error)s\nYour draft is kept.", error=error)
             ) from error
-        post.author = post.author or account._own_profile()
+        self._record_our_post(post, target)
+        self.reply_draft = False
+        return True
+
+    def _record_our_post(self, post, target):
+        """Store what we sent (a reply or a private message) in this
+        conversation, answering ``target``; the sender takes the conversation."""
+        post.author = post.author or self.account_id._own_profile()
         post.parent_external_id = target.external_id
         post.conversation_key = self.conversation_key
-        self.env["social_crm.message"]._ingest(account, [post], direction="out")
-        self.reply_draft = False
+        self.env["social_crm.message"]._ingest(self.account_id, [post], direction="out")
         if not self.user_id:
             self.user_id = self.env.user
-        return True
 
     def action_assign_to_me(self):
         self.write({"user_id": self.env.user.id})

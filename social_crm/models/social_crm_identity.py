@@ -6,6 +6,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 
 from .. import funnel, matching
+from ..connectors import Profile
 from ._helpers import ERASED, contains_any, count_by, scrub_mail_messages, window_action
 from .social_crm_account import PLATFORMS
 
@@ -185,6 +186,16 @@ class SocialCrmIdentity(models.Model):
             )
             identity.sudo().funnel_stage = stage
         return Event.create(vals_list)
+
+    def _as_profile(self):
+        """This identity as a connector :class:`Profile` (to address them)."""
+        self.ensure_one()
+        return Profile(
+            user_id=self.user_id or "",
+            handle=self.handle or "",
+            display_name=self.profile_name or "",
+            profile_url=self.profile_url or "",
+        )
 
     def action_create_lead(self):
         """Create a lead for this person (or open the one they already have)."""

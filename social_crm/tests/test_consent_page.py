@@ -41,7 +41,11 @@ class TestConsentPage(HttpCase):
     def ask(self):
         self.conversation.with_user(self.agent).action_ask_consent()
         request = self.conversation.consent_request_ids[:1]
-        self.assertIn(request.url, self.conversation.reply_draft)
+        # the demo platform sends private messages: the personal link goes there
+        sent = self.conversation.post_ids.filtered(lambda m: m.direction == "out")[:1]
+        self.assertIn(request.url, sent.text)
+        self.assertEqual(request.sent_as, "private")
+        self.assertFalse(self.conversation.reply_draft)
         return request, request.sudo().token
 
     def page(self, path, **kwargs):
@@ -88,6 +92,7 @@ class TestConsentPage(HttpCase):
             ("commercial", "grant", "web_page", "commercial-nl-v1"),
         )
         self.assertIn("aanbiedingen en nieuws per e-mail", consent.wording)
+        self.assertIn("private message", consent.note)
         self.assertEqual(consent.message_id, self.post)
         self.assertEqual(consent.user_id, self.agent)
         self.assertTrue(consent.ip_address)
@@ -169,3 +174,20 @@ class TestConsentPage(HttpCase):
         self.assertTrue(self.env["mail.blacklist"].search([("email", "=", "wim@example.com")]))
         # used once
         self.assertEqual(self.page(link).status_code, 404)
+
+    def test_without_private_messages_the_link_waits_in_the_draft(self):
+        account = self.env["social_crm.account"].create(
+            {"name": "Store on Bluesky", "platform": "bluesky", "handle": "store.bsky.social"}
+        )
+        author = Profile("did:plc:fan", handle="fan.bsky.social", display_name="Bo Bluesky")
+        [post] = self.env["social_crm.message"]._ingest(
+            account, [Post("at://did:plc:fan/app.bsky.feed.post/1", "Thanks!", author=author)]
+        )
+        conversation = post.conversation_id
+        action = conversation.with_user(self.agent).action_ask_consent()
+        request = conversation.consent_request_ids
+        self.assertEqual(request.sent_as, "reply")
+        self.assertIn(request.url, conversation.reply_draft)
+        self.assertEqual(action["params"]["type"], "warning")
+        self.assertIn("public reply", action["params"]["message"])
+        self.assertFalse(conversation.post_ids.filtered(lambda m: m.direction == "out"))

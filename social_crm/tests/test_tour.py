@@ -128,8 +128,9 @@ class TestConsentTour(HttpCase):
             "/odoo/social-inbox", "social_crm_ask_consent_tour", login="consent_tour_agent"
         )
         request = conversation.consent_request_ids
-        reply = conversation.post_ids.filtered(lambda m: m.direction == "out")
-        self.assertIn(request.url, reply.text)
+        sent = conversation.post_ids.filtered(lambda m: m.direction == "out")
+        self.assertIn(request.url, sent.text)
+        self.assertEqual(request.sent_as, "private")
         # the poster, not logged in, opens the link from the reply
         self.start_tour(
             f"/social_crm/consent/{request.sudo().token}", "social_crm_consent_page_tour"

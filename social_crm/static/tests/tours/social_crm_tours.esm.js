@@ -195,13 +195,11 @@ registry.category("web_tour.tours").add("social_crm_ask_consent_tour", {
             run: "click",
         },
         {
-            content: "The reply holds the personal opt-in link",
-            trigger: ".o_field_widget[name=reply_draft] textarea:value(/social_crm/consent/)",
+            content: "The personal opt-in link went out as a private message",
+            trigger: ".o_notification:contains('by private message')",
         },
         {
-            content: "Send it",
-            trigger: "button[name=action_send_reply]",
-            run: "click",
+            trigger: ".o_field_widget[name=post_ids] .o_data_row:contains('/social_crm/consent/')",
         },
         {
             trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Replied')",

@@ -235,9 +235,9 @@ class SocialCrmConsentRequest(models.Model):
                     "company_id": self.company_id.id,
                     "note": self.env._(
                         "Opt-in link sent as a %(how)s; e-mail address confirmed by its owner.",
-                        how=dict(self._fields["sent_as"].selection).get(
-                            self.sent_as, self.env._("message")
-                        ).lower(),
+                        how=dict(self._fields["sent_as"].selection)
+                        .get(self.sent_as, self.env._("message"))
+                        .lower(),
                     )
                     if event == "grant"
                     else False,

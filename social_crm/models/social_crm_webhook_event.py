@@ -150,9 +150,14 @@ class SocialCrmWebhookEvent(models.Model):
                 p for p in batch.posts if p.author and p.author.user_id == account.external_user_id
             ]
             theirs = [p for p in batch.posts if p not in ours]
-            stored += len(Message._ingest(account, theirs))
-            stored += len(Message._ingest(account, ours, direction="out"))
+            created = Message._ingest(account, theirs)
+            stored += len(created) + len(Message._ingest(account, ours, direction="out"))
             reactions += self._record_reactions(account, batch.reactions)
+            # commenting on our page makes a fan, like a reaction does
+            for message in created.filtered("parent_external_id"):
+                message.author_identity_id._funnel_advance(
+                    "follower", "reaction", message=message, when=message.posted_at
+                )
             notes += batch.skipped
         self.write(
             {

@@ -49,6 +49,25 @@ class TestPrivacy(SocialCrmCommon):
             direction="out",
         )
         cls.lead = cls.env["crm.lead"].browse(messages[0].action_create_lead()["res_id"])
+        # consent, following and a webhook delivery not processed yet hold them too
+        cls.env["social_crm.consent"].sudo().create(
+            {
+                "identity_id": cls.identity.id,
+                "partner_id": cls.partner.id,
+                "purpose": "content_reuse",
+                "event": "grant",
+                "channel": "social",
+                "message_id": messages[0].id,
+                "wording_version": "content_reuse-en-v1",
+                "wording": "Yes, you may show my post.",
+            }
+        )
+        cls.env["social_crm.follower"].create(
+            {"account_id": cls.account.id, "identity_id": cls.identity.id}
+        )
+        cls.env["social_crm.webhook.event"].create(
+            {"source": "meta", "body": json.dumps({"entry": [{"from": {"name": HANDLE}}]})}
+        )
 
     def needles(self):
         texts = [FIRST, SECOND]
@@ -108,6 +127,7 @@ class TestPrivacy(SocialCrmCommon):
             "mail_message.body",
             "crm_lead.description",
             "social_crm_alert.name",
+            "social_crm_webhook_event.body",
         ):
             self.assertIn(place, before)
         posts = self.identity.post_ids
@@ -125,6 +145,11 @@ class TestPrivacy(SocialCrmCommon):
         self.assertEqual(set(posts.mapped("sentiment")), {"negative"})
         log = self.env["privacy.log"].search([], order="id desc", limit=1)
         self.assertIn("Social CRM erasure: 2 posts", log.execution_details)
+        # the contact keeps the consent as evidence, without the identity
+        consent = self.env["social_crm.consent"].search([("partner_id", "=", self.partner.id)])
+        self.assertEqual((consent.event, consent.identity_id.id), ("grant", False))
+        Follower = self.env["social_crm.follower"].with_context(active_test=False)
+        self.assertFalse(Follower.search([("account_id", "=", self.account.id)]))
         self.assertNotIn("Fien V.", log.anonymized_name)
         # the erased posts are not pulled in again
         again = self.Message._ingest(

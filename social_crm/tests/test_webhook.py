@@ -1,5 +1,6 @@
 import hashlib
 import hmac
+import json
 from unittest.mock import patch
 
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -172,3 +173,15 @@ class TestMetaWebhook(HttpCase):
         notes = pushed(self.env, "social_crm/customer_post")
         self.assertIn(agent.partner_id.id, notes)
         self.assertIn("Mira Messenger (customer 7001) on Facebook", str(notes[agent.partner_id.id]))
+
+    def test_a_comment_on_our_page_makes_a_fan(self):
+        body = json.loads(self.body("feed-comment-add-211.json"))
+        body["entry"][0]["changes"][0]["value"]["from"] = {"id": "55501", "name": "Cora Comment"}
+        raw = json.dumps(body).encode()
+        self.deliver(raw, sign("app-secret-b", raw))
+        self.Event._cron_process()
+        message = self.Message.search([("account_id", "=", self.other_page.id)])
+        self.assertEqual(message.direction, "in")
+        identity = message.author_identity_id
+        self.assertEqual((identity.user_id, identity.funnel_stage), ("55501", "follower"))
+        self.assertEqual(identity.funnel_event_ids.message_id, message)

@@ -13,10 +13,18 @@ and human-readable reasons, and decides:
 - ``"none"`` otherwise. A name alone never links, and a common name shared
   by several partners is weakened in proportion.
 
+The name is read from everything that shows it: the display name (titles,
+emoji and decorations such as "| Utrecht" dropped), the handle and the local
+part of a typed e-mail address ("jdevries72", "j.devries@..."), a first name
+shown alone with a surname spelled in the handle. A contact stored with only
+an initial counts as the chance that the initial stands for the first name
+shown; a city in the location favours the namesakes who live there.
+
 The platform's ``verified`` flag is not identity evidence.
 """
 
 import dataclasses
+import functools
 import re
 import unicodedata
 from collections import defaultdict
@@ -33,6 +41,17 @@ WEIGHTS = {
 }
 SUGGEST_THRESHOLD = 0.3
 MAX_CANDIDATES = 5
+#: when the location names a city where a name candidate lives, a contact the
+#: name fits who lives elsewhere counts for this much (people move, or name
+#: the city they work in)
+CITY_ELSEWHERE = 0.7
+#: other names of a city, folded: the first is looked for, the second found
+PLACE_ALIASES = {
+    "s gravenhage": "den haag",
+    "the hague": "den haag",
+    "s hertogenbosch": "den bosch",
+    "hertogenbosch": "den bosch",
+}
 
 PARTICLES = {
     "van",
@@ -59,6 +78,8 @@ PARTICLES = {
     "di",
     "del",
     "dos",
+    "el",  # El Amrani, El Idrissi
+    "o",  # O'Brien
 }
 TITLES = {
     "dhr",
@@ -203,7 +224,39 @@ NICKNAMES = {
     "maggie": "margaret",
     "peggy": "margaret",
     "meg": "margaret",
+    "bram": "abraham",
+    "joep": "johannes",
+    "thijs": "matthijs",
+    "sjef": "josephus",
 }
+#: common given names (Dutch, English, Turkish and Moroccan Dutch) besides
+#: those above: the letters beside a surname in a handle that are one of
+#: these, or of the candidates' first names, are a first name
+COMMON_FIRST_NAMES = frozenset(
+    """
+    aafke aart abdel adam adrianus adriaan ahmed aisha albert alexandra ali alida amber
+    amy andre andrea angela anja anne anneke annemarie anouk antoon arie arjen arnold
+    aron ayla aylin bart bas bastiaan bea bernard boris bram bregje bruno carla carolien
+    caroline charlotte chantal chloe christiaan claudia coen corrie daan daniel david
+    debby demi dennis diana dick dirk dominique edwin eefje elif elise ellen els emily
+    emma emre erik esra esther eva evert evi fatima fatma femke finn fleur floor frank
+    frans frederik freek gerard gert gijs gerda hanna hannah hasan hein helen henk
+    herman hilde hugo ilse inge ingrid iris isa isabel ivo jacob jacqueline jan janneke
+    jasper jeroen jesse jessica jill joanna joost jordy joris jorrit josje julia julian
+    justin kaj karin karel kevin khadija kim klaas koen kristel lars laura lieke linda
+    lisa liam lotte louis lucas luuk lynn maarten mandy manon marco marcel marjolein
+    mark martijn martin mary max meryem mila milan mirjam mohamed monique nadia naomi
+    nick niek niels nina noah noor olivia olaf patrick paul peter petra pieter quinten
+    rachel ralph remco renee richard rik rob robin roel roos rosa ruben rutger ruud
+    sam samira sander sandra sanne sara sarah sem sebastiaan simon sofie sophie stefan
+    stijn suzanne sven tess teun thijs thomas tim tom ton valerie vera victor vincent
+    wendy wessel willem wim wouter yara yasmin yusuf zara zeynep zoe
+    """.split()
+)
+#: the formal given names above: a word shown alone that is one is a first name
+FORMAL_NAMES = frozenset(NICKNAMES.values())
+#: words known to be first names
+KNOWN_FIRST_NAMES = FORMAL_NAMES | frozenset(NICKNAMES) | COMMON_FIRST_NAMES
 FREEMAIL = {
     "gmail.com",
     "hotmail.com",
@@ -339,12 +392,23 @@ class Result:
 # --------------------------------------------------------------------------
 # Normalisation
 # --------------------------------------------------------------------------
+#: letters that Unicode does not decompose into a base letter and a mark
+UNDECOMPOSED = str.maketrans(
+    {"ı": "i", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "æ": "ae", "œ": "oe", "þ": "th", "ß": "ss"}
+)
+
+
+_NOT_FOLDED = re.compile(r"[^a-z0-9@.+\-\s,]")
+_NOT_LETTER = re.compile(r"[^a-z]")
+_NOT_LETTERS = re.compile(r"[^a-z]+")
+
+
 def fold(text):
-    """Lower case, no diacritics (Zoë -> zoe), no emoji or symbols."""
+    """Lower case, no diacritics (Zoë -> zoe, Yılmaz -> yilmaz), no emoji or symbols."""
     text = unicodedata.normalize("NFKD", text or "")
     text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.lower().replace("'t ", "t ").replace("ß", "ss")
-    return re.sub(r"[^a-z0-9@.+\-\s,]", " ", text)
+    text = text.lower().translate(UNDECOMPOSED).replace("'t ", "t ")
+    return _NOT_FOLDED.sub(" ", text)
 
 
 def normalize_email(value):
@@ -392,10 +456,45 @@ class NameKey:
     joined: str  # particles + surname glued, e.g. "devries" (for handles)
     company: bool = False
     full: str = ""  # every word glued: "bakkerijjansen" (company names)
+    raw_given: tuple = ()  # given names as written: ("bob",) where given is ("robert",)
+    particles: tuple = ()  # ("van", "der") for "van der Meer"
 
     @property
     def initial(self):
         return self.given[0][0] if self.given else ""
+
+    #: the first given name as written, an initial stays an initial ("" for none)
+    first: str = dataclasses.field(default="", init=False, compare=False, repr=False)
+    #: letters the first given name can be abbreviated to: Kees is K. or C.
+    #: (Cornelis), Bob is B. or R. (Robert)
+    initials: frozenset = dataclasses.field(
+        default=frozenset(), init=False, compare=False, repr=False
+    )
+
+    def __post_init__(self):
+        first = (self.raw_given or self.given or ("",))[0]
+        object.__setattr__(self, "first", first)
+        if self.given:
+            object.__setattr__(self, "initials", frozenset({first[0], self.given[0][0]}))
+
+
+def _is_particle(words, dotted, i):
+    """Is ``words[i]`` (not the last word) a particle of the surname?
+
+    "d", "t" and "v" are particles ("d'Ancona", "'t Hart", "v.d. Berg") but
+    also initials: "D. de Vries", "T. Hart" and "V. de Boer" have a first name.
+    """
+    word = words[i]
+    if word not in PARTICLES:
+        return False
+    if len(word) > 1:
+        return True
+    if word == "v":  # "Jan v. Dijk", "v.d. Berg"
+        return i > 0 or words[i + 1] == "d"
+    # "d" and "t" stand right before the surname, undotted unless "v.d."
+    if i != len(words) - 2:
+        return False
+    return not dotted[i] or (i > 0 and words[i - 1] == "v")
 
 
 def name_key(name, is_company=False):
@@ -407,8 +506,12 @@ def name_key(name, is_company=False):
     if "," in text:  # "Vries, Jan de" -> "Jan de Vries"
         last, _, first = text.partition(",")
         text = f"{first} {last}"
-    words = [w.strip(".-") for w in re.split(r"[\s]+", text.replace(".", ". ")) if w.strip(".-")]
-    words = [w for w in words if w not in TITLES and not w.isdigit() and "@" not in w]
+    tokens = [(t.strip(".-"), t.endswith(".")) for t in text.replace(".", ". ").split()]
+    tokens = [
+        (w, dot) for w, dot in tokens if w and w not in TITLES and not w.isdigit() and "@" not in w
+    ]
+    words = [w for w, _dot in tokens]
+    dotted = [dot for _w, dot in tokens]
     if is_company or any(w in COMPANY_SUFFIXES for w in words):
         core = [w for w in words if w not in COMPANY_SUFFIXES]
         if not core:
@@ -419,15 +522,21 @@ def name_key(name, is_company=False):
         return None
     # the surname is the last run of words, with its particles
     tail = len(words) - 1
-    while tail > 0 and words[tail - 1] in PARTICLES:
+    while tail > 0 and _is_particle(words, dotted, tail - 1):
         tail -= 1
     surname_words = words[tail:]
-    given_words = [w for w in words[:tail] if w not in PARTICLES]
+    given_words = [w for w in words[:tail] if len(w) == 1 or w not in PARTICLES]
     surname = surname_words[-1]
     if len(words) == 1:
         given_words, surname = [], words[0]
-    given = tuple(NICKNAMES.get(w, w) for w in given_words)
-    return NameKey(given=given, surname=surname, joined="".join(surname_words), full="".join(words))
+    return NameKey(
+        given=tuple(NICKNAMES.get(w, w) for w in given_words),
+        surname=surname,
+        joined="".join(surname_words),
+        full="".join(words),
+        raw_given=tuple(given_words),
+        particles=tuple(surname_words[:-1]),
+    )
 
 
 def partner_keys(name, is_company=False):
@@ -439,14 +548,21 @@ def partner_keys(name, is_company=False):
     return key.surname, key.joined
 
 
+def _letters(text):
+    """Only the letters, folded: ``J.de_Vries72`` -> ``jdevries``."""
+    return _NOT_LETTER.sub("", fold(text))
+
+
 def lookup_keys(evidence, min_fragment=4):
     """Keys to look a profile up by: its surname and glued surname, its
     company name, and every tail of its handle ("jdevries72" -> "jdevries",
-    "devries", "evries", "vries") that could be a glued surname."""
+    "devries", "evries", "vries") and of the other strings that may spell a
+    name (an e-mail address's local part, a one-word display name)."""
     keys = set()
     if evidence.name:
         keys |= {evidence.name.surname, evidence.name.joined, evidence.name.full}
-    for part in evidence.handle_parts:
+    parts = [*evidence.handle_parts, *(letters for _where, letters in evidence.spellings)]
+    for part in parts:
         keys |= {part[start:] for start in range(0, max(len(part) - min_fragment + 1, 1))}
     return sorted(k for k in keys if len(k) >= 2)
 
@@ -466,6 +582,27 @@ def _similar(a, b):
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
+def _first_names_fit(profile_key, partner_key):
+    """Score and reason for two first given names (both present)."""
+    pf, qf = profile_key.given[0], partner_key.given[0]
+    if len(pf) == 1 or len(qf) == 1:  # an initial on either side
+        if profile_key.first[0] == partner_key.first[0]:
+            return 0.8, "same last name, matching initial"
+        if profile_key.initials & partner_key.initials:  # "C." for "Kees" (Cornelis)
+            return 0.6, "same last name, initial of the formal first name"
+        return 0.0, ""
+    pr, qr = profile_key.first, partner_key.first
+    if pr == qr:
+        return 1.0, "same first and last name"
+    if pf == qf:
+        if pr == qf or qr == pf:  # "Bob" for "Robert"
+            return 0.95, "same last name, first name a nickname of the other"
+        return 0.9, "same last name, both first names short for the same name"  # Hans, Jan
+    if (pf[0] == qf[0] and _similar(pf, qf)) or (pr[0] == qr[0] and _similar(pr, qr)):
+        return 0.9, "same last name, near-identical first name"
+    return 0.0, ""
+
+
 def name_similarity(profile_key, partner_key):
     """0..1: how well a profile name fits a partner name, with a reason."""
     if not profile_key or not partner_key:
@@ -476,45 +613,108 @@ def name_similarity(profile_key, partner_key):
         return 0.0, ""
     if not _similar(profile_key.surname, partner_key.surname):
         return 0.0, ""
-    exact = profile_key.surname == partner_key.surname
-    pg, qg = profile_key.given, partner_key.given
-    if pg and qg:
-        if pg[0] == qg[0] and len(pg[0]) > 1:
-            score, how = 1.0, "same first and last name"
-        elif len(pg[0]) == 1 or len(qg[0]) == 1:
-            if pg[0][0] != qg[0][0]:
-                return 0.0, ""
-            score, how = 0.8, "same last name, matching initial"
-        elif pg[0][0] == qg[0][0] and _similar(pg[0], qg[0]):
-            score, how = 0.9, "same last name, near-identical first name"
-        else:
+    if profile_key.given and partner_key.given:
+        score, how = _first_names_fit(profile_key, partner_key)
+        if not score:
             return 0.0, ""
     else:
         score, how = 0.5, "same last name only"
-    if not exact:
+    if profile_key.surname != partner_key.surname:
         score *= 0.8
         how += " (spelling differs)"
+    elif _particle_sign(profile_key) != _particle_sign(partner_key):
+        score *= 0.9  # "M. van Hofsma" fits "M. Hofsma" less than "M. van Hofsma"
+        how += " (particles differ)"
     return score, how
+
+
+def _particle_sign(key):
+    """Particles compared by their first letters: "vd", "v.d." and "van der" are one."""
+    return "".join(p if p == "vd" else p[0] for p in key.particles)
 
 
 def handle_name_key(handle):
     """Guess a name from a handle such as ``jdevries72`` or ``anna.de.boer``."""
-    parts = [p for p in re.split(r"[._\-\d]+", normalize_handle(handle)) if p]
-    return parts
+    return [p for p in _NOT_LETTERS.split(fold(normalize_handle(handle))) if p]
+
+
+def _surname_forms(key):
+    """How a surname is glued into a handle: "vandenberg", "vdberg", "berg"."""
+    forms = [key.joined]
+    if key.particles:
+        forms += ["".join(p[0] for p in key.particles) + key.surname, key.surname]
+    return [form for form in dict.fromkeys(forms) if len(form) >= 4]
+
+
+def _initials_of(word):
+    return {word[0], NICKNAMES.get(word, word)[0]}
+
+
+def spelled_fit(letters, partner_key, hint="", first_names=frozenset()):
+    """How well a handle or an e-mail local part (letters only) spells a
+    partner's name: ``jdevries``, ``jandevries``, ``devriesj``, ``jvdberg``.
+
+    The letters beside the surname must be the first name or its initial;
+    none at all spell the last name only. ``hint`` is a first name the profile
+    shows elsewhere (a display name that is just "Jan"): it stands in for a
+    missing first name or for an initial it starts with, so "Jan" with
+    ``@devries`` or ``@jdevries`` reads as Jan de Vries, not Joost.
+
+    Longer letters beside the surname fit a partner known by an initial only
+    when they are a known first name (``first_names``): "janbrugbroek" is no
+    J. Broek. A known first name that does not fit is a contradiction.
+
+    :return: ``(score, reason, first name read, hint used)``; a negative score
+        is a contradiction
+    """
+    key = partner_key
+    if not key or key.company or not letters:
+        return 0.0, "", "", False
+    if hint in (key.surname, key.joined):
+        hint = ""  # a one-word display name that is the surname is no first name
+    for form in _surname_forms(key):
+        at = letters.find(form)
+        if at < 0:
+            continue
+        before, after = letters[:at], letters[at + len(form) :]
+        before = "" if before in HANDLE_NOISE else before  # "the", "its"
+        after = "" if after in HANDLE_NOISE else after  # "_nl", "_official"
+        if before and after:
+            continue
+        rest = before or after
+        for name in (key.first, key.given[0] if key.given else ""):
+            if len(name) >= 3 and 0 < len(rest) - len(name) <= 2 and rest.startswith(name):
+                rest = name  # middle initials: "janpdevries"
+        hinted = bool(hint) and (not rest or (len(rest) <= 2 and rest[0] in _initials_of(hint)))
+        if hinted:
+            given = (hint,)
+        elif not rest:
+            return 0.5, "the last name", "", False
+        elif len(rest) == 1 or (len(rest) == 2 and rest not in NICKNAMES):
+            given = tuple(rest)  # initials: "j", "jp"
+        else:
+            given = (rest,)
+            known = rest in first_names or rest in KNOWN_FIRST_NAMES
+            if not known and len(key.first) <= 1:
+                return 0.0, "", "", False  # "janbrug" + "broek" is no J. Broek
+        guess = NameKey(
+            given=tuple(NICKNAMES.get(g, g) for g in given),
+            surname=key.surname,
+            joined=key.joined,
+            raw_given=given,
+            particles=() if form == key.surname else key.particles,  # "sarahberg": none
+        )
+        score, how = name_similarity(guess, key)
+        if not score and len(rest) > 2 and form == key.joined and not hinted:
+            if rest in first_names or rest in KNOWN_FIRST_NAMES:
+                return -1.0, "", "", False  # "pietdevries" is not Jan de Vries
+        return score, how, given[0] if len(given[0]) > 1 else "", hinted and score > 0
+    return 0.0, "", "", False
 
 
 def handle_fits(handle, partner_key):
     """Does a handle spell the partner's name (``jdevries``, ``jan_de_vries``)?"""
-    if not partner_key or partner_key.company:
-        return False
-    letters = re.sub(r"[^a-z]", "", normalize_handle(handle))
-    if len(partner_key.joined) < 4 or partner_key.joined not in letters:
-        return False
-    rest = letters.replace(partner_key.joined, "", 1)
-    if not partner_key.given:
-        return False
-    given = partner_key.given[0]
-    return rest in (given, given[0]) or rest.startswith(given) or rest.endswith(given)
+    return spelled_fit(_letters(normalize_handle(handle)), partner_key)[0] > 0.5
 
 
 # --------------------------------------------------------------------------
@@ -529,6 +729,28 @@ class Evidence:
     name: NameKey | None
     handle_parts: list
     location: str
+    #: ``(where, letters)`` of what may spell a name: the handle, the local part
+    #: of a typed e-mail address, a one-word display name ("JanDeVries")
+    spellings: list = dataclasses.field(default_factory=list)
+    #: a first name shown on its own: "jan" for the display name "Jan 🚲"
+    given_hint: str = ""
+
+
+#: what handles add to a name besides a first name: "verbeek_nl", "thedevries"
+#: (two letters are initials more often than a title: "mr" is M. R.)
+HANDLE_NOISE = {t for t in TITLES if len(t) > 2} | {"nl", "be", "uk", "us", "eu", "its", "iam"}
+
+#: what display names append to the name: "Anna de Boer | Utrecht", "Jan (he/him)"
+DISPLAY_SEPARATORS = re.compile(r"\s+[-–—|/•·:]\s+|[|•·(\[{]")
+
+
+def display_name_part(display):
+    """The part of a display name that is the name: the first segment that
+    has letters in "🌷 | Anna de Boer - tandarts"."""
+    for segment in DISPLAY_SEPARATORS.split(display or ""):
+        if any(c.isalnum() for c in segment):
+            return segment.strip()
+    return ""
 
 
 def extract(profile):
@@ -538,20 +760,32 @@ def extract(profile):
     emails = {normalize_email(e.strip(".")) for e in EMAIL_RE.findall(blob)} - {""}
     phones = {normalize_phone(p) for p in PHONE_RE.findall(blob)} - {""}
     refs = {normalize_ref(r) for r in REF_RE.findall(blob)} - {""}
-    display = profile.display_name or ""
+    display = display_name_part(profile.display_name)
     if normalize_handle(display) == normalize_handle(profile.handle):
         display = ""  # a display name that is the handle is no name
     blob_without_emails = EMAIL_RE.sub(" ", blob)
     domains = {domain_of(m.group(0)) for m in URL_RE.finditer(blob_without_emails)} - {""}
     domains |= {domain_of(e) for e in emails} - {""}
+    name = name_key(display)
+    spellings = [("handle", _letters(normalize_handle(profile.handle)))]
+    spellings += [("e-mail address", _letters(e.partition("@")[0])) for e in sorted(emails)]
+    hint = ""
+    if name and not name.company:
+        if name.full == name.surname:  # one word: a first name, a surname or glued
+            hint = name.surname
+            spellings.append(("display name", _letters(display)))
+        elif len(name.surname) == 1 and name.given:  # "Sarah J."
+            hint = name.first
     return Evidence(
         emails=emails,
         phones=phones,
         refs=refs,
         domains=domains,
-        name=name_key(display),
+        name=name,
         handle_parts=handle_name_key(profile.handle),
         location=fold(profile.location).strip(),
+        spellings=[(where, letters) for where, letters in spellings if letters],
+        given_hint=hint if len(hint) > 1 else "",
     )
 
 
@@ -608,13 +842,13 @@ class PartnerIndex:
         return ids
 
     def commonness(self, key):
-        """How many partners share this surname and first initial."""
+        """How many partners share this surname and could share the first initial."""
         if not key:
             return 1
         same = [
             pid
             for pid in self.by_surname.get(key.surname, ())
-            if (k := self.keys.get(pid)) and (not key.initial or k.initial == key.initial)
+            if (k := self.keys.get(pid)) and (not key.initials or key.initials & k.initials)
         ]
         return max(len(same), 1)
 
@@ -627,6 +861,110 @@ def _noisy_or(scores):
     for score in scores:
         miss *= 1.0 - score
     return 1.0 - miss
+
+
+def name_fit(evidence, key, hint="", first_names=frozenset()):
+    """``(score, reason, first)``: how well everything the profile shows of a
+    name (display name, handle, typed e-mail address) fits one partner, and
+    the first name that evidence spelled out ("" for none or an initial)."""
+    if not key:
+        return 0.0, "", ""
+    name = evidence.name
+    person = name if name and not name.company else None
+    if person and len(person.surname) == 1 and person.given:  # "Sarah J."
+        if key.company or not key.joined.startswith(person.surname):
+            if not key.surname.startswith(person.surname):
+                return 0.0, "", ""
+    score, how = name_similarity(name, key)
+    first = person.first if person and score and len(person.first) > 1 else ""
+    spelled_name = ""  # a spelling that holds the display name's surname spells that name
+    if person and person.given and not score:
+        if _similar(person.surname, key.surname):
+            return 0.0, "", ""  # the display name gives this surname another first name
+        if len(person.joined) >= 4:
+            spelled_name = person.joined
+    if person and score:
+        # the display name has the surname, maybe an initial or a nickname: a
+        # handle or an e-mail local part may be the first name ("de Vries" or
+        # "D. de Vries" with @dirk_86, "Bob Zandberg" with @robert_75)
+        for where, letters in evidence.spellings:
+            if not 3 <= len(letters) <= 12 or letters in (key.surname, key.joined):
+                continue
+            known = letters in first_names or letters in KNOWN_FIRST_NAMES
+            if len(person.first) > 1:
+                if not known or letters == person.first:
+                    continue
+                if NICKNAMES.get(letters, letters) != person.given[0]:
+                    continue
+            elif person.given and not (known and person.first in _initials_of(letters)):
+                continue
+            guess = dataclasses.replace(
+                person, given=(NICKNAMES.get(letters, letters),), raw_given=(letters,)
+            )
+            alt, alt_how = name_similarity(guess, key)
+            if not alt and known:
+                return 0.0, "", ""  # "D. de Vries" with @dirk_86 is not David de Vries
+            if alt > score or (alt == score and not first):  # ties: the first name is news
+                score, how, first = alt, f"{alt_how} (first name from the {where})", letters
+    for where, letters in evidence.spellings:
+        if spelled_name and spelled_name in letters:
+            continue  # "lucasvanderhouthorst" spells Lucas van der Houthorst, not L. ter Horst
+        alt, alt_how, alt_first, alt_hinted = spelled_fit(letters, key, hint, first_names)
+        if alt < 0:
+            return 0.0, "", ""
+        if alt > score or (alt and alt == score and alt_first and not first):
+            spells = f"{where} and the first name shown spell" if alt_hinted else f"{where} spells"
+            score, how, first = alt, f"{spells} the name: {alt_how}", alt_first
+    return score, how, first
+
+
+def name_fits(evidence, keys):
+    """``{partner id: (score, reason, chance)}`` for the name candidates that fit.
+
+    ``chance`` (0..1] that the contact bears the name the profile shows: 1,
+    except for a contact stored with only an initial when the profile shows a
+    first name: "S. van der Meer" is any of the first names with an S among
+    the contacts named van der Meer, and Sarah.
+    """
+    people = [k for k in keys.values() if k and not k.company and len(k.first) > 1]
+    first_names = {name for k in people for name in (k.first, k.given[0])}
+    by_initial = None  # (surname, initial) -> first names (formal), when needed
+    shown = evidence.given_hint
+    hint = shown if shown in first_names or shown in KNOWN_FIRST_NAMES else ""
+    if shown:  # "Sanne" shown alone and in @sannevanderhofwijk is a first name
+        first_names.add(shown)
+    fits = {}
+    for pid, key in keys.items():
+        score, how, first = name_fit(evidence, key, hint, first_names)
+        if score <= 0:
+            continue
+        chance = 1.0
+        if len(first) > 1 and len(key.first) == 1:
+            if by_initial is None:
+                by_initial = defaultdict(set)
+                for k in people:
+                    for letter in k.initials:
+                        by_initial[(k.surname, letter)].add(k.given[0])
+            names = by_initial[(key.surname, key.first)] | {NICKNAMES.get(first, first)}
+            chance = 1.0 / len(names)
+            how += f" (the initial is one of {len(names)} first names)" if chance < 1 else ""
+        fits[pid] = (score, how, chance)
+    return fits
+
+
+@functools.lru_cache(maxsize=4096)
+def _place(text):
+    """Words of a place name, padded, aliases resolved: " den haag "."""
+    text = f" {' '.join(_NOT_LETTERS.sub(' ', fold(text)).split())} "
+    for alias, city in PLACE_ALIASES.items():
+        text = text.replace(f" {alias} ", f" {city} ")
+    return text
+
+
+def city_in(city, location):
+    """Does the location name the city ("Zwolle, NL"; "Den Haag" = "'s-Gravenhage")?"""
+    city = _place(city or "")
+    return city != "  " and city in _place(location or "")
 
 
 def match(profile, index, rejected=()):
@@ -668,24 +1006,30 @@ def match(profile, index, rejected=()):
     for domain in evidence.domains:
         add(index.by_domain.get(domain, ()), "domain", f"website domain {domain}")
 
-    name_ids = index.name_candidates(evidence)
-    common = index.commonness(evidence.name)
-    for pid in name_ids:
-        key = index.keys.get(pid)
-        score, how = name_similarity(evidence.name, key)
-        if not score and handle_fits(profile.handle, key):
-            score, how = 0.6, "handle spells the name"
-        if not score:
-            continue
-        partner_common = index.commonness(key) if key and not key.company else 1
-        spread = max(common, partner_common)
-        # two or three namesakes still make a useful suggestion; many do not
-        weight = WEIGHTS["name"] * score / spread**0.5
-        reason = how + (f" (shared by {spread} contacts)" if spread > 1 else "")
+    # Each contact the name fits gets its fit times a chance (below 1 for a
+    # contact known by an initial only, or living elsewhere than a city the
+    # location names) times the square root of its share of all the fits:
+    # two or three namesakes still make a useful suggestion, many do not.
+    keys = {pid: index.keys.get(pid) for pid in index.name_candidates(evidence)}
+    fits = name_fits(evidence, keys)
+    # the location names a place when a name candidate lives there
+    places = {index.partners[pid].city for pid in keys if index.partners[pid].city}
+    named = {city for city in places if city_in(city, evidence.location)} if fits else set()
+    chance = {}
+    for pid, (_score, _how, name_chance) in fits.items():
+        city = index.partners[pid].city
+        elsewhere = named and city and city not in named
+        chance[pid] = name_chance * (CITY_ELSEWHERE if elsewhere else 1.0)
+    total = sum(score * chance[pid] for pid, (score, _how, _chance) in fits.items())
+    for pid, (score, how, _chance) in fits.items():
+        weight = WEIGHTS["name"] * score * chance[pid] * (score / total) ** 0.5
+        city = index.partners[pid].city
+        if named and city and city not in named:
+            how += f" (lives in {city}, not where the profile says)"
+        reason = how + (f" (shared by {len(fits)} contacts)" if len(fits) > 1 else "")
         found[pid].append((weight, reason, "name"))
-        partner = index.partners[pid]
-        if evidence.location and partner.city and fold(partner.city).strip() in evidence.location:
-            found[pid].append((WEIGHTS["city"], f"lives in {partner.city}", "city"))
+        if city in named:
+            found[pid].append((WEIGHTS["city"], f"lives in {city}", "city"))
 
     candidates = []
     for pid, items in found.items():

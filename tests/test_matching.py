@@ -13,6 +13,7 @@ from social_crm.matching import (
     Partner,
     PartnerIndex,
     Profile,
+    display_name_part,
     extract,
     handle_fits,
     lookup_keys,
@@ -295,3 +296,239 @@ def test_stored_partner_keys_are_found_by_the_profile_lookup_keys(partner_name, 
     company = partner_name.endswith("B.V.")
     stored = set(partner_keys(partner_name, company)) - {""}
     assert stored & set(lookup_keys(extract(profile)))
+
+
+# -- names: parsing ------------------------------------------------------------
+def test_letters_without_a_decomposition_are_folded():
+    assert partner_keys("Ayşe Yıldız") == ("yildiz", "yildiz")
+    assert partner_keys("Martin Ødegaard") == ("odegaard", "odegaard")
+    assert name_similarity(name_key("Ayse Yildiz"), name_key("Ayşe Yıldız"))[0] == 1.0
+
+
+@pytest.mark.parametrize(
+    "name, given, surname, joined",
+    [
+        ("D. de Ruiter", ("d",), "ruiter", "deruiter"),  # an initial, not "d'"
+        ("T. Hofman", ("t",), "hofman", "hofman"),  # not "'t Hofman"
+        ("V. de Wilde", ("v",), "wilde", "dewilde"),  # not "v." for "van"
+        ("D van Rijn", ("d",), "rijn", "vanrijn"),
+        ("'t Hoen", (), "hoen", "thoen"),  # particles stay particles
+        ("Wilma van 't Zand", ("wilma",), "zand", "vantzand"),
+        ("J. v.d. Sluis", ("j",), "sluis", "vdsluis"),
+        ("Jan v. Rijn", ("johannes",), "rijn", "vrijn"),
+        ("Youssef El Idrissi", ("youssef",), "idrissi", "elidrissi"),
+        ("Patrick O'Neill", ("patrick",), "neill", "oneill"),
+    ],
+)
+def test_initials_and_particles(name, given, surname, joined):
+    key = name_key(name)
+    assert (key.given, key.surname, key.joined) == (given, surname, joined)
+
+
+def test_display_name_decorations_are_cut_off():
+    assert display_name_part("Marloes Verbeek | Utrecht") == "Marloes Verbeek"
+    assert display_name_part("🌷 | Hidde Zijlstra (hij/hem)") == "Hidde Zijlstra"
+    assert display_name_part("Anne-Fleur de Wilde - tandarts") == "Anne-Fleur de Wilde"
+
+
+# -- names: comparison -----------------------------------------------------------
+@pytest.mark.parametrize(
+    "profile_name, partner_name, score",
+    [
+        ("K. Brinkman", "Kees Brinkman", 0.8),  # the initial of the name as written
+        ("C. Brinkman", "Kees Brinkman", 0.6),  # of its formal form (Cornelis): less sure
+        ("Johannes Brinkman", "Johannes Brinkman", 1.0),
+        ("Johannes Brinkman", "Hans Brinkman", 0.95),  # a nickname of the other
+        ("Jan Brinkman", "Hans Brinkman", 0.9),  # both short for Johannes
+        ("R. van Rijn", "R. Rijn", 0.72),  # particles differ
+    ],
+)
+def test_first_name_and_particle_scores(profile_name, partner_name, score):
+    found, _reason = name_similarity(name_key(profile_name), name_key(partner_name))
+    assert found == pytest.approx(score)
+
+
+def test_handle_spells_the_name_with_abbreviated_or_dropped_particles():
+    assert handle_fits("jvdsluis", name_key("Jan van der Sluis"))
+    assert handle_fits("ruiter_d", name_key("D. de Ruiter"))
+    assert not handle_fits("pietwesterbeek", name_key("P. Beek")), "Westerbeek is no Beek"
+    assert not handle_fits("janbrugbroek", name_key("J. Broek"))
+
+
+# -- names: evidence from several fields -----------------------------------------
+VERBEEK = [
+    Partner(21, "Marloes Verbeek", city="Utrecht"),
+    Partner(22, "Mirjam Verbeek", city="Utrecht"),
+    Partner(23, "Hidde Zijlstra", city="Leeuwarden"),
+    Partner(24, "Youssef El Idrissi", city="Rotterdam"),
+    Partner(25, "Karin de Ruiter", city="Gouda"),
+    Partner(26, "Wilma de Ruiter", city="Gouda"),
+    Partner(27, "Dirk de Ruiter", city="Delft"),
+    Partner(28, "David de Ruiter", city="Delft"),
+    Partner(29, "Jan de Ruiter", city="Delft"),
+    Partner(30, "Patrick O'Neill", city="Amsterdam"),
+]
+
+
+def run_on(partners, **profile):
+    profile.setdefault("id", "p")
+    profile.setdefault("platform", "x")
+    return match(Profile(**profile), PartnerIndex(partners))
+
+
+def ids(result, top=3):
+    return [c.partner_id for c in result.candidates[:top]]
+
+
+@pytest.mark.parametrize(
+    "profile, partner_id",
+    [
+        # a first name shown alone, the surname (and initial) in the handle
+        ({"display_name": "Marloes", "handle": "mverbeek"}, 21),
+        ({"display_name": "Marloes 🌷", "handle": "verbeek_nl"}, 21),
+        ({"display_name": "Youssef", "handle": "elidrissi_y"}, 24),
+        ({"display_name": "Patrick", "handle": "oneill_p"}, 30),
+        # the handle or a glued display name spells first and last name
+        ({"display_name": "Hidde", "handle": "hiddezijlstra"}, 23),
+        ({"display_name": "HiddeZijlstra", "handle": "hz_1990"}, 23),
+        # the display name has the surname (and initial), the handle the first name
+        ({"display_name": "de Ruiter", "handle": "wilma_77"}, 26),
+        ({"display_name": "D. de Ruiter", "handle": "dirk_81"}, 27),
+        # a first name with the surname's initial ("Karin R."), the surname in the handle
+        ({"display_name": "Karin R.", "handle": "kderuiter"}, 25),
+        # an e-mail address that is not on file spells the name
+        ({"handle": "hz_1990", "texts": ["mail me: h.zijlstra@gmail.com"]}, 23),
+    ],
+)
+def test_name_spread_over_display_name_handle_and_email_suggests(profile, partner_id):
+    result = run_on(VERBEEK, **profile)
+    assert (result.decision, result.partner_id) == ("suggest", partner_id), result.candidates
+
+
+def test_the_first_name_shown_rules_out_namesakes():
+    result = run_on(VERBEEK, display_name="Marloes", handle="mverbeek")
+    assert 22 not in ids(result, 5), "Mirjam is not Marloes"
+    result = run_on(VERBEEK, display_name="D. de Ruiter", handle="dirk_81")
+    assert 28 not in ids(result, 5), "the handle says Dirk, not David"
+    assert "first name from the handle" in result.candidates[0].reasons[0]
+
+
+def test_a_surname_initial_shown_rules_out_other_surnames():
+    partners = [Partner(1, "Karin de Ruiter"), Partner(2, "Karin Brinkman")]
+    result = run_on(partners, display_name="Karin B.", handle="karin_b")
+    assert ids(result, 5) == []
+
+
+def test_the_formal_first_name_in_the_handle_fits_an_initial():
+    partners = [Partner(1, "R. Hofman")]
+    shown = run_on(partners, display_name="Bob Hofman", handle="bob_75")
+    spelled = run_on(partners, display_name="Bob Hofman", handle="robert_75")
+    assert spelled.candidates[0].score > shown.candidates[0].score
+    assert "first name from the handle" in spelled.candidates[0].reasons[0]
+
+
+def test_a_first_name_in_the_handle_that_contradicts_is_no_match():
+    result = run_on(VERBEEK, display_name="J. de Ruiter", handle="pietderuiter")
+    assert 29 not in ids(result, 5), "@pietderuiter is not Jan de Ruiter"
+
+
+def test_a_word_shown_alone_that_is_no_first_name_adds_nothing():
+    result = run_on(VERBEEK, display_name="Tulpen", handle="verbeek")
+    assert result.decision == "none", "a surname shared by two contacts is not enough"
+    assert set(ids(result)) == {21, 22}
+
+
+def test_a_handle_that_spells_the_display_name_is_not_read_for_other_surnames():
+    partners = [Partner(1, "Geert ter Horst"), Partner(2, "Geert van der Zandhorst")]
+    result = run_on(partners, display_name="Geert van der Zandhorst", handle="geertvanderzandhorst")
+    assert ids(result, 5) == [2]
+
+
+def test_email_local_part_and_glued_display_name_are_lookup_keys():
+    evidence = extract(Profile("p", handle="x1", texts=["h.zijlstra@gmail.com"]))
+    assert "zijlstra" in lookup_keys(evidence)
+    assert "zijlstra" in lookup_keys(extract(Profile("p", display_name="HiddeZijlstra")))
+
+
+# -- namesakes and places ----------------------------------------------------------
+def test_a_contact_known_by_an_initial_only_is_only_perhaps_that_first_name():
+    exact = Partner(1, "Marloes Brinkman")
+    initials = [Partner(2, "M. Brinkman"), Partner(3, "M. Brinkman")]
+    result = run_on([exact, *initials], display_name="Marloes Brinkman", handle="mb")
+    assert result.decision == "suggest" and ids(result) == [1, 2, 3]
+    assert result.candidates[0].score > result.candidates[1].score
+    alone = run_on(initials[:1], display_name="Marloes Brinkman", handle="mb")
+    others = [Partner(4, "Maarten Brinkman"), Partner(5, "Mirjam Brinkman")]
+    crowded = run_on([*initials[:1], *others], display_name="Marloes Brinkman", handle="mb")
+    assert crowded.candidates[0].partner_id == 2
+    assert crowded.candidates[0].score < alone.candidates[0].score, "M. could be Maarten or Mirjam"
+    assert "the initial is one of 3 first names" in crowded.candidates[0].reasons[0]
+
+
+def test_namesakes_weaken_and_a_city_in_the_location_picks_one():
+    namesakes = [
+        Partner(1, "Hidde Zijlstra", city="Leeuwarden"),
+        Partner(2, "Hidde Zijlstra", city="Sneek"),
+        Partner(3, "Hidde Zijlstra", city="'s-Gravenhage"),
+        Partner(4, "Hidde Zijlstra", city="Ede"),
+    ]
+    alone = run_on(namesakes, display_name="Hidde Zijlstra", handle="hz")
+    assert alone.decision == "none", "four namesakes: no suggestion"
+    for location, pid in (("Sneek, Friesland", 2), ("Den Haag", 3), ("Ede (Gld)", 4)):
+        result = run_on(namesakes, display_name="Hidde Zijlstra", handle="hz", location=location)
+        assert (result.decision, result.partner_id) == ("suggest", pid), location
+        assert result.candidates[0].score > 1.5 * result.candidates[1].score
+    # "Ede" is a word, not a part of "Nederland"
+    nowhere = run_on(namesakes, display_name="Hidde Zijlstra", handle="hz", location="Nederland")
+    assert nowhere.decision == "none"
+
+
+def test_a_contact_living_elsewhere_than_the_location_says_weighs_less():
+    # Assen is a place: a contact named Brinkman lives there
+    partners = [
+        Partner(1, "Wilma Brinkman", city="Zwolle"),
+        Partner(2, "Karin Brinkman", city="Assen"),
+    ]
+    here = run_on(partners, display_name="Wilma Brinkman", handle="wb")
+    there = run_on(partners, display_name="Wilma Brinkman", handle="wb", location="Assen")
+    assert here.decision == there.decision == "suggest"
+    assert there.candidates[0].score < here.candidates[0].score
+    assert "lives in Zwolle, not where the profile says" in there.candidates[0].reasons[0]
+
+
+def test_a_nickname_ranks_below_the_same_first_name():
+    partners = [Partner(1, "Hans Brinkman"), Partner(2, "Johannes Brinkman")]
+    assert ids(run_on(partners, display_name="Johannes Brinkman", handle="jb")) == [2, 1]
+
+
+def test_the_same_particles_rank_first():
+    partners = [Partner(1, "R. Rijn"), Partner(2, "R. van Rijn")]
+    assert ids(run_on(partners, display_name="R. van Rijn", handle="rr")) == [2, 1]
+
+
+def test_name_evidence_never_links():
+    for profile in (
+        {"display_name": "Hidde Zijlstra", "handle": "hiddezijlstra", "location": "Leeuwarden"},
+        {"display_name": "Hidde", "handle": "hz", "texts": ["h.zijlstra@gmail.com"]},
+    ):
+        assert run_on(VERBEEK, **profile).decision == "suggest"
+
+
+def test_in_memory_name_candidates_are_the_sql_lookup():
+    """PartnerIndex finds exactly the partners whose stored keys (partner_keys,
+    the res.partner columns matching_sql looks up) are among lookup_keys."""
+    partners = [*PARTNERS, *VERBEEK, Partner(40, "Ayşe Yıldız"), Partner(41, "T. Hofman")]
+    index = PartnerIndex(partners)
+    profiles = [
+        Profile("a", handle="mverbeek", display_name="Marloes"),
+        Profile("b", handle="elidrissi_y"),
+        Profile("c", display_name="HiddeZijlstra", texts=["h.zijlstra@gmail.com"]),
+        Profile("d", display_name="Ayse Yildiz 🌷 | Rotterdam"),
+        Profile("e", handle="thofman", display_name="de Ruiter"),
+    ]
+    for profile in profiles:
+        evidence = extract(profile)
+        keys = set(lookup_keys(evidence))
+        stored = {p.id for p in partners if set(partner_keys(p.name, p.is_company)) & keys}
+        assert index.name_candidates(evidence) == stored, profile.id
+        assert stored, profile.id

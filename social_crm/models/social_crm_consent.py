@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .. import funnel
 
@@ -92,6 +92,11 @@ class SocialCrmConsent(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su and any(vals.get("channel") == "web_page" for vals in vals_list):
+            # only the consent page itself records what happened on it
+            raise AccessError(
+                self.env._("Consent given on the consent page is recorded by the page itself.")
+            )
         consents = super().create(vals_list)
         consents._apply()
         return consents

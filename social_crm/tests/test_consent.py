@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import fields
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..connectors.base import Post, Profile
 from .common import SocialCrmCommon
@@ -112,6 +112,21 @@ class TestConsent(SocialCrmCommon):
         self.assertTrue(self.env["mail.blacklist"].search([("email", "=", "fien@example.com")]))
         self.assertTrue(self.env["phone.blacklist"].search([("number", "=", "+31612345678")]))
         self.assertTrue(self.partner.phone_sanitized_blacklisted)
+
+    def test_agents_cannot_forge_a_consent_page_event(self):
+        with self.assertRaises(AccessError):
+            self.Consent.with_user(self.agent).create(
+                {
+                    "partner_id": self.partner.id,
+                    "purpose": "commercial",
+                    "event": "grant",
+                    "channel": "web_page",
+                    "source_url": "https://forged.example/",
+                    "wording_version": "commercial-en-v1",
+                    "wording": "Yes",
+                }
+            )
+        self.assertFalse(self.partner.social_crm_contactable)
 
     def test_commercial_consent_needs_double_opt_in(self):
         with self.assertRaises(ValidationError):

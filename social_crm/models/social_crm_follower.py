@@ -56,27 +56,30 @@ class SocialCrmFollower(models.Model):
     ]
 
     def _compute_is_customer(self):
-        customers = self.env["res.partner"].search(
-            [("id", "in", self.partner_id.commercial_partner_id.ids)]
-            + self.env["res.partner"]._social_crm_customer_domain()
+        people = self.partner_id | self.partner_id.commercial_partner_id
+        Partner = self.env["res.partner"]
+        customers = Partner.search(
+            [("id", "in", people.ids)] + Partner._social_crm_customer_domain()
         )
         for follower in self:
-            follower.is_customer = follower.partner_id.commercial_partner_id in customers
+            partner = follower.partner_id
+            follower.is_customer = bool(
+                partner and (partner | partner.commercial_partner_id) & customers
+            )
 
     def _search_is_customer(self, operator, value):
+        """The contact, or the company it works for, is a customer (as in
+        the followers report)."""
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise NotImplementedError(self.env._("Unsupported search on 'Customer'."))
-        customers = self.env["res.partner"]._search(
-            self.env["res.partner"]._social_crm_customer_domain()
-        )
-        positive = (operator == "=") == value
-        domain = [("partner_id.commercial_partner_id", "in", customers)]
-        return (
-            domain
-            if positive
-            else ["|", ("partner_id", "=", False)]
-            + [("partner_id.commercial_partner_id", "not in", customers)]
-        )
+        Partner = self.env["res.partner"]
+        customers = Partner._search(Partner._social_crm_customer_domain())
+        domain = [
+            "|",
+            ("partner_id", "in", customers),
+            ("partner_id.commercial_partner_id", "in", customers),
+        ]
+        return domain if (operator == "=") == value else ["!", *domain]
 
     # ------------------------------------------------------------------
     # Sync: one page per cron call, in the caller's transaction

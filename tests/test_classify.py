@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from social_crm import cli
-from social_crm.classify import classify, detect_language, normalize
+from social_crm.classify import (
+    classify,
+    detect_language,
+    english_adjectives,
+    features,
+    normalize,
+    sentiment_model,
+)
 
 
 @pytest.mark.parametrize(
@@ -117,3 +124,32 @@ def test_runs_offline_without_training_libraries():
         check=True,
     )
     assert done.stdout.strip() == "positive"
+
+
+def test_normalize_repairs_escapes_and_entities():
+    text = r"won\u2019t go\u002c ok \ud83d\ude02 \ud83d &amp; more"
+    assert normalize(text)[0] == "won't go, ok 😂 \\ud83d & more"
+
+
+def test_features_mark_negated_words_until_punctuation():
+    feats = features("This is not really good. Fine!", "en")
+    assert {"w:not", "w:-really", "w:-good", "w:fine"} <= set(feats)
+    assert "w:good" not in feats and "w:-fine" not in feats
+    negated = features("This is not really good.", "en")
+    assert negated["pattern"] < 0 and negated["vader"] < 0
+    dutch = features("Ik ben niet blij, wel tevreden", "nl")
+    assert {"w:-blij", "w:tevreden"} <= set(dutch) and "vader" not in dutch
+
+
+def test_english_adjectives_as_pattern_reads_them():
+    table = english_adjectives()
+    assert table["good"][0] > 0 > table["terrible"][0]
+    assert table["terribly"][0] < 0 and table["terribly"][3]  # adverb made from "terrible"
+
+
+def test_shipped_weights_match_the_features():
+    """Every dense weight is a feature features() computes: a renamed
+    feature would silently drop out of the trained layer."""
+    for lang, text in (("en", "Not good at all... https://x.co"), ("nl", "Niet blij 😡")):
+        names = {n for n in sentiment_model(lang)["weights"] if ":" not in n}
+        assert names <= set(features(text, lang)) | {"val_first", "val_last"}, lang

@@ -1,7 +1,7 @@
 {
     "name": "Social CRM",
     "summary": "Listen to social media, know who is talking, and answer from Odoo",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/CRM",
     "license": "AGPL-3",
     "author": "social_crm developers",
@@ -26,6 +26,9 @@
         "views/social_crm_consent_views.xml",
         "views/social_crm_follower_views.xml",
         "views/social_crm_webhook_event_views.xml",
+        "views/social_crm_content_views.xml",
+        "views/social_crm_content_campaign_views.xml",
+        "views/content_templates.xml",
         "views/social_crm_message_views.xml",
         "views/social_crm_identity_views.xml",
         "views/social_crm_suggestion_views.xml",

@@ -1,4 +1,5 @@
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 import requests
@@ -38,6 +39,18 @@ def test_demo_fetch_releases_the_stream_in_order():
 def test_demo_keyword_stream_filters():
     result = get_connector("demo").fetch(StreamSpec("hashtag", query="#review", page_size=10), None)
     assert [p.external_id for p in result.posts] == ["demo-1005"]
+
+
+def test_demo_photo_posts_carry_media_on_the_odoo_server():
+    connector = get_connector("demo", {"media_base": "http://odoo.test/social_crm"})
+    spec = StreamSpec("hashtag", query="#hollandiastijl", page_size=10)
+    posts = connector.fetch(spec, None).posts
+    assert len(posts) == 3 and all(p.media_urls for p in posts)
+    assert posts[0].media_urls == ["http://odoo.test/social_crm/static/img/demo_photo_coat.svg"]
+    # the pictures exist in the addon
+    addon = Path(__file__).resolve().parent.parent / "social_crm"
+    for post in posts:
+        assert (addon / post.media_urls[0].split("/social_crm/", 1)[1]).is_file()
 
 
 def test_demo_reply_threads_under_parent():

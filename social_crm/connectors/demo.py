@@ -79,9 +79,16 @@ class DemoConnector(Connector):
                     parent_external_id=item.get("reply_to", ""),
                     conversation_key=item.get("reply_to", "") or item["id"],
                     lang=item.get("lang", ""),
+                    media_urls=[self._media_url(path) for path in item.get("media", ())],
                 )
             )
         return FetchResult(result, {"offset": offset + len(batch)}, has_more=False)
+
+    def _media_url(self, path):
+        """A sample photo's address: the addon's own static files when the
+        account says where Odoo is (``media_base``), else example.com."""
+        base = self.credentials.get("media_base") or "https://social.example/social_crm/"
+        return base.rstrip("/") + "/" + path.lstrip("/")
 
     def fetch_followers(self, cursor, account_user_id="", page_size=100):
         """Every author of the sample follows the demo store, one page."""

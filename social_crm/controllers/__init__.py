@@ -1,2 +1,3 @@
 from . import consent
 from . import webhook
+from . import content

@@ -22,3 +22,5 @@ from . import social_crm_consent
 from . import social_crm_follower
 from . import social_crm_follower_report
 from . import social_crm_webhook_event
+from . import social_crm_content_campaign
+from . import social_crm_content

@@ -121,7 +121,7 @@ class SocialCrmAccount(models.Model):
         help="Pull the list of this account's followers once a day and match them to contacts "
         "(Mastodon, Bluesky, and X on a plan that allows it).",
     )
-    follower_ids = fields.One2many("social_crm.follower", "account_id", "Followers")
+    follower_ids = fields.One2many("social_crm.follower", "account_id", "Social followers")
     follower_count = fields.Integer(compute="_compute_follower_count")
     follower_cursor = fields.Json(copy=False, readonly=True)
     follower_sweep = fields.Integer(copy=False, readonly=True)
@@ -160,6 +160,8 @@ class SocialCrmAccount(models.Model):
             name: sudo[field] for field, name in CREDENTIAL_FIELDS.get(self.platform, {}).items()
         }
         credentials["handle"] = self.handle
+        if self.platform == "demo":
+            credentials["media_base"] = f"{self.get_base_url()}/social_crm"
         return get_connector(self.platform, credentials, self._connector_session())
 
     def _own_profile(self):

@@ -171,8 +171,9 @@ class SocialCrmConsent(models.Model):
 
     def _apply(self):
         """Honour new events everywhere: blacklist on withdrawal, the
-        contactable flags of identities and contacts, their leads, and the
-        funnel on a grant for commercial messages."""
+        contactable flags of identities and contacts, their leads, the
+        funnel on a grant for commercial messages, and photo entries on a
+        withdrawal of content reuse."""
         for model in ("res.partner", "social_crm.identity"):
             self.env[model].invalidate_model(
                 [f"social_crm_consent_{purpose}" for purpose, _label in funnel.PURPOSES]
@@ -185,6 +186,14 @@ class SocialCrmConsent(models.Model):
             identities._funnel_advance("consented", "consent", message=consent.message_id)
         if commercial:
             commercial._sync_contactable()
+        reuse_withdrawn = self.filtered(
+            lambda c: c.purpose == "content_reuse" and c.event == "withdraw"
+        )
+        if reuse_withdrawn:
+            # "stop using my photos": every granted entry of theirs goes offline
+            self.env["social_crm.content"].sudo()._rights_withdrawn(
+                reuse_withdrawn._people()[1], reuse_withdrawn
+            )
 
     def _sync_contactable(self):
         """Set the logged "contactable" flags from the current status."""

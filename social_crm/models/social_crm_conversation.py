@@ -816,13 +816,15 @@ class SocialCrmConversation(models.Model):
 
     def _record_our_post(self, post, target):
         """Store what we sent (a reply or a private message) in this
-        conversation, answering ``target``; the sender takes the conversation."""
+        conversation, answering ``target``; the sender takes the conversation.
+        Returns the stored post."""
         post.author = post.author or self.account_id._own_profile()
         post.parent_external_id = target.external_id
         post.conversation_key = self.conversation_key
-        self.env["social_crm.message"]._ingest(self.account_id, [post], direction="out")
+        ours = self.env["social_crm.message"]._ingest(self.account_id, [post], direction="out")
         if not self.user_id:
             self.user_id = self.env.user
+        return ours
 
     def action_assign_to_me(self):
         self.write({"user_id": self.env.user.id})

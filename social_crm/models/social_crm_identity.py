@@ -262,6 +262,20 @@ class SocialCrmIdentity(models.Model):
                 {"name": lead.name, "contactable_for_marketing": lead.social_crm_marketing_ok}
                 for lead in identity.lead_ids
             ]
+            profile["photo_entries"] = [
+                {
+                    "campaign": entry.campaign_id.name,
+                    "post": entry.message_id.external_id,
+                    "media": entry.media_urls.splitlines() if entry.media_urls else [],
+                    "rights": entry.state,
+                    "published": entry.published,
+                    "requested": entry.request_wording or None,
+                    "granted_in": entry.grant_message_id.external_id or None,
+                }
+                for entry in self.env["social_crm.content"]
+                .sudo()
+                .search([("identity_id", "=", identity.id)], order="id")
+            ]
             data.append(profile)
         return data
 
@@ -334,6 +348,8 @@ class SocialCrmIdentity(models.Model):
             }
         )
         self.suggestion_ids.unlink()
+        # photo entries go, published or not (the chatter goes with them)
+        self.env["social_crm.content"].sudo().search([("identity_id", "=", self.id)]).unlink()
         erasing = self.with_context(social_crm_erasure=True)
         # consent kept for a contact stays as evidence, without this identity
         consents = erasing.consent_ids

@@ -299,6 +299,7 @@ class SocialCrmMessage(models.Model):
         if rematch:
             rematch.match_state = "pending"
             rematch._trigger_matching()
+        self.env["social_crm.content"].sudo()._on_new_posts(messages)
         messages.conversation_id._on_new_messages(messages, agent)
         return messages.with_env(self.env)
 

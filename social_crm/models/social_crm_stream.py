@@ -29,6 +29,14 @@ class SocialCrmStream(models.Model):
         "utm.campaign",
         help="Leads created from this stream's posts get this marketing campaign.",
     )
+    content_campaign_id = fields.Many2one(
+        "social_crm.content.campaign",
+        "Photo campaign",
+        ondelete="set null",
+        index="btree_not_null",
+        readonly=True,
+        help="Created by this photo campaign, which starts and stops it.",
+    )
     kind = fields.Selection(
         [("mention", "Mentions of us"), ("keyword", "Keyword"), ("hashtag", "Hashtag")],
         required=True,

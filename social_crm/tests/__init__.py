@@ -13,3 +13,4 @@ from . import test_consent
 from . import test_consent_page
 from . import test_followers
 from . import test_webhook
+from . import test_content

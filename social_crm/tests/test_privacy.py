@@ -11,6 +11,7 @@ HANDLE = "erasable_fien"
 USER_ID = "u-erase-7788"
 FIRST = "Mijn groene fauteuil uit Utrecht is helemaal kapot, dit is echt belachelijk!"
 SECOND = "Bestelling 99-ZX-123 met de lampjes is ook nog steeds niet aangekomen hoor"
+PHOTO = "Mijn fauteuil #fienlooks"
 
 
 class TestPrivacy(SocialCrmCommon):
@@ -68,6 +69,24 @@ class TestPrivacy(SocialCrmCommon):
         cls.env["social_crm.webhook.event"].create(
             {"source": "meta", "body": json.dumps({"entry": [{"from": {"name": HANDLE}}]})}
         )
+        # and a photo campaign entry whose rights were asked for
+        cls.env["social_crm.content.campaign"].create(
+            {"name": "Looks", "hashtag": "fienlooks", "state": "running"}
+        )
+        [photo] = cls.env["social_crm.message"]._ingest(
+            cls.account,
+            [
+                Post(
+                    "pv-4",
+                    PHOTO,
+                    author=author,
+                    media_urls=[f"https://pbs.example/{HANDLE}/chair.jpg"],
+                )
+            ],
+        )
+        entry = cls.env["social_crm.content"].search([("message_id", "=", photo.id)])
+        entry.write({"state": "requested", "request_wording": f"Hi @{HANDLE}, may we?"})
+        entry.message_post(body=f"Asked @{HANDLE} by DM as well")
 
     def needles(self):
         texts = [FIRST, SECOND]
@@ -109,12 +128,17 @@ class TestPrivacy(SocialCrmCommon):
             ("Dol op groen", "Utrecht", 5000),
         )
         self.assertEqual(identity["contact"], "Fien Verwijder")
-        self.assertEqual([p["text"] for p in identity["posts"]], [FIRST, SECOND])
+        self.assertEqual([p["text"] for p in identity["posts"]], [FIRST, SECOND, PHOTO])
         self.assertEqual(
             [(e["to"], e["because"]) for e in identity["funnel_history"]],
             [("engaged", "reply_sent"), ("lead", "lead")],
         )
         self.assertEqual(len(identity["leads"]), 1)
+        [entry] = identity["photo_entries"]
+        self.assertEqual(
+            (entry["campaign"], entry["post"], entry["rights"]), ("Looks", "pv-4", "requested")
+        )
+        self.assertEqual(entry["media"], [f"https://pbs.example/{HANDLE}/chair.jpg"])
 
     def test_erasure_leaves_no_personal_text_behind(self):
         needles = self.needles()
@@ -128,6 +152,8 @@ class TestPrivacy(SocialCrmCommon):
             "crm_lead.description",
             "social_crm_alert.name",
             "social_crm_webhook_event.body",
+            "social_crm_content.media_urls",
+            "social_crm_content.request_wording",
         ):
             self.assertIn(place, before)
         posts = self.identity.post_ids
@@ -142,9 +168,9 @@ class TestPrivacy(SocialCrmCommon):
             counts,
         )
         self.assertTrue(all(posts.mapped("erased")))
-        self.assertEqual(set(posts.mapped("sentiment")), {"negative"})
+        self.assertEqual(sorted(posts.mapped("sentiment")), ["negative", "negative", "neutral"])
         log = self.env["privacy.log"].search([], order="id desc", limit=1)
-        self.assertIn("Social CRM erasure: 2 posts", log.execution_details)
+        self.assertIn("Social CRM erasure: 3 posts", log.execution_details)
         # the contact keeps the consent as evidence, without the identity
         consent = self.env["social_crm.consent"].search([("partner_id", "=", self.partner.id)])
         self.assertEqual((consent.event, consent.identity_id.id), ("grant", False))

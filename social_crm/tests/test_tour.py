@@ -77,6 +77,50 @@ class TestTours(HttpCase):
         self.ingest("2", text)
         self.start_tour("/odoo/social-inbox", "social_crm_plain_text_tour", login="tour_agent")
 
+    def test_agent_asks_for_the_rights_to_a_photo(self):
+        campaign = self.env["social_crm.content.campaign"].create(
+            {
+                "name": "Tour looks",
+                "hashtag": "tourlooks",
+                "account_ids": [(6, 0, self.account.ids)],
+            }
+        )
+        campaign.action_start()
+        author = Profile("demo-photographer", handle="tour_photographer")
+        [post] = self.env["social_crm.message"]._ingest(
+            self.account,
+            [
+                Post(
+                    "tour-photo",
+                    "Look at my coat #TourLooks",
+                    author=author,
+                    media_urls=["https://files.example/tour-coat.jpg"],
+                )
+            ],
+        )
+        entry = self.env["social_crm.content"].search([("message_id", "=", post.id)])
+        self.start_tour(
+            "/odoo/action-social_crm.action_social_crm_content",
+            "social_crm_photo_rights_tour",
+            login="tour_agent",
+        )
+        self.assertEqual(entry.state, "requested")
+        request = entry.request_message_id
+        self.assertEqual(request.user_id, self.agent)
+        # the author says yes in the thread: granted, with that post as evidence
+        [answer] = self.env["social_crm.message"]._ingest(
+            self.account,
+            [
+                Post(
+                    "tour-yes",
+                    "Of course! #ok_tourlooks",
+                    author=author,
+                    parent_external_id=request.external_id,
+                )
+            ],
+        )
+        self.assertEqual((entry.state, entry.grant_message_id), ("granted", answer))
+
 
 @tagged("post_install", "-at_install")
 class TestRpc(HttpCase):

@@ -256,3 +256,26 @@ registry.category("web_tour.tours").add("social_crm_consent_lead_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("social_crm_photo_rights_tour", {
+    steps: () => [
+        {
+            content: "The new entry shows its photo in the entries board",
+            trigger: ".o_kanban_record:contains('tour_photographer') img[src$='tour-coat.jpg']",
+            run: "click",
+        },
+        {
+            content: "Ask the author for the rights",
+            trigger: "button[name=action_request_rights]:contains('Ask for the rights')",
+            run: "click",
+        },
+        {
+            content: "The request went out",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Rights requested')",
+        },
+        {
+            content: "and the wording sent is kept as evidence",
+            trigger: ".o_field_widget[name=request_wording]:contains('#ok_tourlooks')",
+        },
+    ],
+});

@@ -1,12 +1,26 @@
-import logging
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .. import rights
 from ..connectors import ConnectorError
 
-_logger = logging.getLogger(__name__)
+#: fields only the rights flow writes
+EVIDENCE = frozenset(
+    {
+        "state",
+        "published",
+        "published_at",
+        "request_message_id",
+        "requested_at",
+        "requested_by",
+        "request_wording",
+        "terms_wording",
+        "terms_version",
+        "grant_message_id",
+        "granted_at",
+        "withdrawn_at",
+    }
+)
 
 
 class SocialCrmContent(models.Model):
@@ -110,6 +124,25 @@ class SocialCrmContent(models.Model):
             who = entry.identity_id.handle or entry.identity_id.name or ""
             entry.display_title = f"#{entry.campaign_id.hashtag} @{who}".strip()
 
+    def write(self, vals):
+        """The rights and their evidence change only through the flow (the
+        buttons, the author's answer), never by a typed value: an agent
+        cannot mark rights granted over the ORM or JSON-RPC."""
+        if EVIDENCE & set(vals) and not (
+            self.env.su or self.env.context.get("social_crm_rights_flow")
+        ):
+            raise UserError(
+                self.env._(
+                    "The rights of an entry change only through its buttons or the "
+                    "author's answer: %s cannot be set by hand.",
+                    ", ".join(sorted(EVIDENCE & set(vals))),
+                )
+            )
+        return super().write(vals)
+
+    def _flow_write(self, vals):
+        return self.with_context(social_crm_rights_flow=True).write(vals)
+
     @api.constrains("published", "state")
     def _check_published(self):
         for entry in self:
@@ -192,7 +225,7 @@ class SocialCrmContent(models.Model):
         """The author said yes in ``message``: granted, and logged in the
         consent log (content reuse, with the post and the terms as evidence)."""
         self.ensure_one()
-        self.write(
+        self._flow_write(
             {
                 "state": "granted",
                 "grant_message_id": message.id,
@@ -262,7 +295,7 @@ class SocialCrmContent(models.Model):
                 failed.append(f"{entry.display_title}: {error}")
                 continue
             ours = conversation._record_our_post(post, entry.message_id)
-            entry.write(
+            entry._flow_write(
                 {
                     "state": "requested",
                     "request_message_id": ours[:1].id,
@@ -288,16 +321,16 @@ class SocialCrmContent(models.Model):
                     ", ".join(not_granted.mapped("display_title")),
                 )
             )
-        self.write({"published": True, "published_at": fields.Datetime.now()})
+        self._flow_write({"published": True, "published_at": fields.Datetime.now()})
         return True
 
     def action_unpublish(self):
-        self.write({"published": False})
+        self._flow_write({"published": False})
         return True
 
     def action_refused(self):
         """The author said no (or never answered): the entry is not used."""
-        self.write({"state": "refused", "published": False})
+        self._flow_write({"state": "refused", "published": False})
         return True
 
     def action_withdraw(self):
@@ -330,7 +363,7 @@ class SocialCrmContent(models.Model):
         """Content reuse was withdrawn for ``identities``: their granted
         entries are withdrawn and unpublished."""
         entries = self.search([("identity_id", "in", identities.ids), ("state", "=", "granted")])
-        entries.write(
+        entries._flow_write(
             {"state": "withdrawn", "published": False, "withdrawn_at": fields.Datetime.now()}
         )
         for entry in entries:

@@ -192,6 +192,15 @@ class TestRights(ContentCommon):
         with self.assertRaisesRegex(UserError, "granted the rights"):
             self.entry.action_publish()
 
+    def test_nobody_marks_rights_granted_by_hand(self):
+        for vals in ({"state": "granted"}, {"grant_message_id": self.entry.message_id.id}):
+            with self.assertRaisesRegex(UserError, "cannot be set by hand"):
+                self.entry.with_user(self.agent).write(vals)
+        with self.assertRaisesRegex(UserError, "cannot be set by hand"):
+            self.entry.with_user(self.manager).write({"published": True})
+        self.assertEqual(self.entry.state, "new")
+        self.entry.with_user(self.agent).withdraw_reason = "typed notes are fine"
+
     def test_a_withdrawal_recorded_in_the_consent_log_takes_entries_offline(self):
         request = self.ask()
         self.post("p9", "#ok_winterlooks", media=(), reply_to=request.external_id)

@@ -2,13 +2,14 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
-from .. import triage
+from .. import advocacy, triage
 from .social_crm_account import PLATFORMS
 
 KINDS = [
     ("volume", "Volume spike"),
     ("negative", "Negative spike"),
     ("influencer", "Influencer complaint"),
+    ("advocate", "Top advocate of the month"),
 ]
 WINDOW = timedelta(hours=1)
 BASELINE_LAG = timedelta(days=7)
@@ -36,6 +37,9 @@ class SocialCrmAlert(models.Model):
     company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
     platform = fields.Selection(related="account_id.platform", store=True)
     message_id = fields.Many2one("social_crm.message", "Post", ondelete="set null", readonly=True)
+    identity_id = fields.Many2one(
+        "social_crm.identity", "Person", ondelete="cascade", readonly=True, index="btree_not_null"
+    )
     conversation_id = fields.Many2one("social_crm.conversation", ondelete="set null", readonly=True)
     raised_at = fields.Datetime(
         required=True, readonly=True, index=True, default=fields.Datetime.now
@@ -158,6 +162,53 @@ class SocialCrmAlert(models.Model):
                     "conversation_id": message.conversation_id.id,
                     "followers": identity.followers_count,
                     "count": 1,
+                }
+            )
+
+    @api.model
+    def _crown_advocates(self, now):
+        """Once a month per account: its top advocate over the last 30 days
+        (advocacy.pick_mayor, among those who posted there), posted in the
+        managers' channel with a to-do for the team lead: send a reward."""
+        since = now - timedelta(days=30)
+        month = f"{now:%Y-%m}"
+        accounts = self.env["social_crm.account"].search([("active", "=", True)])
+        for account in accounts:
+            key = f"advocate:{account.id}:{month}"
+            if self.search_count([("key", "=", key)]):
+                continue
+            groups = self.env["social_crm.message"]._read_group(
+                [
+                    ("account_id", "=", account.id),
+                    ("direction", "=", "in"),
+                    ("posted_at", ">=", since),
+                    ("author_identity_id", "!=", False),
+                ],
+                ["author_identity_id"],
+                ["posted_at:max"],
+            )
+            mayor = advocacy.pick_mayor(
+                [(identity.id, identity.advocate_score, last) for identity, last in groups]
+            )
+            if not mayor:
+                continue
+            identity = self.env["social_crm.identity"].browse(mayor)
+            self._create_and_post(
+                {
+                    "name": self.env._(
+                        "Top advocate of the month on %(account)s: %(who)s, score %(score)s "
+                        "(%(why)s). Send them a thank-you or a reward!",
+                        account=account.name,
+                        who=identity.name,
+                        score=identity.advocate_score,
+                        why=identity.advocate_reasons or "",
+                    ),
+                    "kind": "advocate",
+                    "key": key,
+                    "raised_at": now,
+                    "account_id": account.id,
+                    "identity_id": identity.id,
+                    "followers": identity.followers_count,
                 }
             )
 

@@ -1,11 +1,12 @@
 import json
 import logging
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 
-from .. import funnel, matching
+from .. import advocacy, funnel, matching
 from ..connectors import Profile
 from ._helpers import ERASED, contains_any, count_by, scrub_mail_messages, window_action
 from .social_crm_account import PLATFORMS
@@ -77,6 +78,17 @@ class SocialCrmIdentity(models.Model):
     consent_ids = fields.One2many(
         "social_crm.consent", "identity_id", "Consent history", readonly=True
     )
+    advocate_score = fields.Float(
+        "Advocate score",
+        digits=(4, 1),
+        readonly=True,
+        index=True,
+        aggregator="max",
+        help="0 to 100: praise, positive posts, photos and rights granted, following us, over "
+        "the last 90 days (recent ones count most); complaints count against. Daily.",
+    )
+    advocate_reasons = fields.Char("Why", readonly=True)
+    advocate_date = fields.Date("Scored on", readonly=True, copy=False)
 
     _sql_constraints = [
         (
@@ -214,6 +226,7 @@ class SocialCrmIdentity(models.Model):
                 name: identity[name]
                 for name in ("platform", "user_id", "handle", "profile_name", "profile_url")
                 + ("avatar_url", "bio", "location", "followers_count", "verified", "funnel_stage")
+                + ("advocate_score", "advocate_reasons")
             }
             profile["contact"] = identity.partner_id.display_name or None
             profile["posts"] = [
@@ -348,6 +361,7 @@ class SocialCrmIdentity(models.Model):
             }
         )
         self.suggestion_ids.unlink()
+        self.env["social_crm.alert"].sudo().search([("identity_id", "=", self.id)]).unlink()
         # photo entries go, published or not (the chatter goes with them)
         self.env["social_crm.content"].sudo().search([("identity_id", "=", self.id)]).unlink()
         erasing = self.with_context(social_crm_erasure=True)
@@ -495,6 +509,108 @@ class SocialCrmIdentity(models.Model):
         identities.match_state = "done"
         remaining = self.search_count([("match_state", "=", "pending"), ("partner_id", "=", False)])
         self.env["ir.cron"]._notify_progress(done=len(identities), remaining=remaining)
+
+    # ------------------------------------------------------------------
+    # Advocacy
+    # ------------------------------------------------------------------
+    def _advocacy_activities(self, now):
+        """{identity id: [(kind, age in days, when)]} over the scoring window:
+        their posts (praise, positive, complaint), photo entries and rights."""
+        since = now - timedelta(days=advocacy.WINDOW_DAYS)
+        found = {identity.id: [] for identity in self}
+
+        def add(identity_id, kind, when):
+            found[identity_id].append((kind, (now - when).total_seconds() / 86400, when))
+
+        posts = (
+            self.env["social_crm.message"]
+            .sudo()
+            .search_read(
+                [
+                    ("author_identity_id", "in", self.ids),
+                    ("direction", "=", "in"),
+                    ("erased", "=", False),
+                    ("posted_at", ">=", since),
+                ],
+                ["author_identity_id", "intent", "sentiment", "posted_at"],
+            )
+        )
+        for post in posts:
+            kind = (
+                "praise"
+                if post["intent"] == "praise"
+                else "complaint"
+                if post["intent"] == "complaint"
+                else "positive"
+                if post["sentiment"] == "positive"
+                else None
+            )
+            if kind:
+                add(post["author_identity_id"][0], kind, post["posted_at"])
+        entries = (
+            self.env["social_crm.content"]
+            .sudo()
+            .search([("identity_id", "in", self.ids), ("message_id.posted_at", ">=", since)])
+        )
+        for entry in entries:
+            add(entry.identity_id.id, "photo", entry.posted_at)
+            if entry.state == "granted" and entry.granted_at:
+                add(entry.identity_id.id, "rights", entry.granted_at)
+        return found
+
+    def _refresh_advocacy(self, now=None):
+        """Score these identities (advocacy.advocate_score) as of ``now``."""
+        now = now or fields.Datetime.now()
+        activities = self._advocacy_activities(now)
+        following = set(
+            self.env["social_crm.follower"]
+            .sudo()
+            .search([("identity_id", "in", self.ids)])
+            .identity_id.ids
+        )
+        for identity in self:
+            score, reasons = advocacy.advocate_score(
+                [(kind, age) for kind, age, _when in activities[identity.id]],
+                followers=identity.followers_count,
+                follows_us=identity.id in following,
+            )
+            identity.write(
+                {
+                    "advocate_score": score,
+                    "advocate_reasons": advocacy.describe(reasons) or False,
+                    "advocate_date": now.date(),
+                }
+            )
+        return activities
+
+    def _advocacy_due_domain(self, now):
+        """Not scored today, and either active in the window or still
+        carrying a score that has to decay."""
+        since = now - timedelta(days=advocacy.WINDOW_DAYS)
+        return [
+            "|",
+            ("advocate_date", "=", False),
+            ("advocate_date", "<", now.date()),
+            "|",
+            ("advocate_score", ">", 0),
+            ("post_ids.posted_at", ">=", since),
+        ]
+
+    @api.model
+    def _cron_advocacy(self, batch_size=500, now=None):
+        """Scheduled action (daily): score a batch of identities; once all
+        are scored, crown each account's top advocate of the last month."""
+        now = now or fields.Datetime.now()
+        identities = self.search(self._advocacy_due_domain(now), limit=batch_size, order="id")
+        identities._refresh_advocacy(now)
+        remaining = self.search_count(self._advocacy_due_domain(now))
+        if not remaining:
+            self.env["social_crm.alert"]._crown_advocates(now)
+        self.env["ir.cron"]._notify_progress(done=len(identities), remaining=remaining)
+
+    def action_refresh_advocacy(self):
+        self._refresh_advocacy()
+        return True
 
     def _run_match(self, companies):
         self.ensure_one()

@@ -14,3 +14,4 @@ from . import test_consent_page
 from . import test_followers
 from . import test_webhook
 from . import test_content
+from . import test_advocacy

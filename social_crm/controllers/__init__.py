@@ -1,3 +1,4 @@
 from . import consent
 from . import webhook
 from . import content
+from . import review

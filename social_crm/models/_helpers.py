@@ -51,6 +51,15 @@ def window_action(records, xmlid, field):
 
 ERASED = "[erased]"
 
+#: what the classifier says of a post (social_crm.classify), as selections
+SENTIMENTS = [("negative", "Negative"), ("neutral", "Neutral"), ("positive", "Positive")]
+INTENTS = [
+    ("complaint", "Complaint"),
+    ("question", "Question"),
+    ("praise", "Praise"),
+    ("other", "Other"),
+]
+
 
 def contains_any(text, needles):
     """Does ``text`` contain one of ``needles`` (case-insensitive)?"""

@@ -94,4 +94,7 @@ class CrmLead(models.Model):
             won = self.filtered(lambda lead: lead.stage_id.is_won and lead.social_crm_identity_id)
             for lead in won:
                 lead.social_crm_identity_id._funnel_advance("customer", "won", lead=lead)
+            self.env["social_crm.review"]._invite_for_won(
+                self.filtered(lambda lead: lead.stage_id.is_won)
+            )
         return result

@@ -37,3 +37,9 @@ class ResCompany(models.Model):
         default=10000,
         help="Alert on a complaint from an author with at least this many followers (0: never).",
     )
+    social_crm_review_delay_days = fields.Integer(
+        "Invite reviews after (days)",
+        default=0,
+        help="Days after a deal is won that the customer is invited by e-mail to review it. "
+        "0: no invitations.",
+    )

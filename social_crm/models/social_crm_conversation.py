@@ -9,18 +9,12 @@ from odoo.tools import split_every
 
 from .. import triage
 from ..connectors import ConnectorError
-from ._helpers import count_by
+from ._helpers import INTENTS, SENTIMENTS, count_by
 from .social_crm_account import PLATFORMS
 
 _logger = logging.getLogger(__name__)
 
 PRIORITIES = [("0", "Low"), ("1", "Normal"), ("2", "High"), ("3", "Urgent")]
-INTENTS = [
-    ("complaint", "Complaint"),
-    ("question", "Question"),
-    ("praise", "Praise"),
-    ("other", "Other"),
-]
 # the strongest intent of a conversation's posts is the conversation's
 INTENT_RANK = {"complaint": 3, "question": 2, "praise": 1, "other": 0}
 SLA_STATES = [
@@ -125,7 +119,7 @@ class SocialCrmConversation(models.Model):
     # triage
     intent = fields.Selection(INTENTS, readonly=True, index=True)
     sentiment = fields.Selection(
-        [("negative", "Negative"), ("neutral", "Neutral"), ("positive", "Positive")],
+        SENTIMENTS,
         readonly=True,
         help="Of the latest incoming post.",
     )

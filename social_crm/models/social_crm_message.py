@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.osv import expression
 
 from .. import classify, triage
-from ._helpers import ERASED, scrub_mail_messages
+from ._helpers import ERASED, INTENTS, SENTIMENTS, scrub_mail_messages
 from .social_crm_account import PLATFORMS
 
 
@@ -45,20 +45,9 @@ class SocialCrmMessage(models.Model):
         [("in", "Incoming"), ("out", "Outgoing")], required=True, default="in"
     )
     lang = fields.Char("Language", help="As detected by social_crm, else as the platform said.")
-    sentiment = fields.Selection(
-        [("negative", "Negative"), ("neutral", "Neutral"), ("positive", "Positive")],
-        index=True,
-    )
+    sentiment = fields.Selection(SENTIMENTS, index=True)
     sentiment_score = fields.Float("Sentiment score", digits=(3, 2))
-    intent = fields.Selection(
-        [
-            ("complaint", "Complaint"),
-            ("question", "Question"),
-            ("praise", "Praise"),
-            ("other", "Other"),
-        ],
-        index=True,
-    )
+    intent = fields.Selection(INTENTS, index=True)
     priority_score = fields.Float(
         "Priority score",
         digits=(5, 1),

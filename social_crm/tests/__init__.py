@@ -15,3 +15,4 @@ from . import test_followers
 from . import test_webhook
 from . import test_content
 from . import test_advocacy
+from . import test_review

@@ -1,0 +1,65 @@
+from odoo import http
+from odoo.http import request
+
+from .. import reviews
+
+
+class SocialCrmReview(http.Controller):
+    """The personal review page (one use, from the invitation) and the public
+    page of a company's published reviews."""
+
+    def _invalid(self):
+        return request.render("social_crm.review_invalid", status=404)
+
+    @http.route("/social_crm/review/<string:token>", type="http", auth="public", methods=["GET"])
+    def review_page(self, token, **kwargs):
+        review = request.env["social_crm.review"]._from_token(token)
+        if not review:
+            return self._invalid()
+        return request.render("social_crm.review_page", {"review": review, "token": token})
+
+    @http.route("/social_crm/review/<string:token>", type="http", auth="public", methods=["POST"])
+    def review_submit(self, token, rating="", title="", text="", **kwargs):
+        review = request.env["social_crm.review"]._from_token(token)
+        if not review:
+            return self._invalid()
+        try:
+            review._submit(rating, title, text)
+        except reviews.ReviewError as error:
+            return request.render(
+                "social_crm.review_page",
+                {
+                    "review": review,
+                    "token": token,
+                    "error": str(error),
+                    "rating": rating,
+                    "title": title,
+                    "text": text,
+                },
+            )
+        return request.render("social_crm.review_done", {"review": review})
+
+    @http.route("/social_crm/reviews/<int:company_id>", type="http", auth="public", methods=["GET"])
+    def reviews_page(self, company_id, **kwargs):
+        company = request.env["res.company"].sudo().browse(company_id).exists()
+        if not company:
+            return self._invalid()
+        published = (
+            request.env["social_crm.review"]
+            .sudo()
+            .search(
+                [("company_id", "=", company.id), ("state", "=", "published")],
+                order="published_at desc, id desc",
+            )
+        )
+        average, count, distribution = reviews.summary(published.mapped("rating"))
+        return request.render(
+            "social_crm.reviews_public",
+            {
+                "company": company,
+                "reviews": published[:100],
+                "average": average,
+                "count": count,
+                "distribution": distribution,
+            },
+        )

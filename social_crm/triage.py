@@ -7,6 +7,7 @@ functions decide. Each returns its reasons, so the inbox can say *why*.
 
 import math
 from dataclasses import dataclass
+from datetime import timedelta
 
 # Points for what the post says: a complaint outranks a question, which
 # outranks praise; an angry tone adds to any of them.
@@ -125,3 +126,46 @@ def negative_spike(negative, total, baseline_negative, baseline_total, factor=3.
     return share >= min(factor * max(base, 0.10), 1.0) or spike(
         negative, baseline_negative, factor, min_count
     )
+
+
+# --------------------------------------------------------------------------
+# Business time over work intervals (naive UTC (start, end) pairs, in order)
+# --------------------------------------------------------------------------
+def plan_business_hours(intervals, start, hours):
+    """The moment ``hours`` of business time after ``start``, walking the
+    ``intervals`` (an iterable, possibly endless); None when they run out.
+
+    >>> from datetime import datetime as dt
+    >>> friday = (dt(2026, 11, 20, 8), dt(2026, 11, 20, 16))
+    >>> monday = (dt(2026, 11, 23, 8), dt(2026, 11, 23, 16))
+    >>> plan_business_hours([friday, monday], dt(2026, 11, 20, 15, 30), 1)
+    datetime.datetime(2026, 11, 23, 8, 30)
+    >>> plan_business_hours([friday, monday], dt(2026, 11, 20, 7), 0)
+    datetime.datetime(2026, 11, 20, 8, 0)
+    """
+    left = max(hours, 0) * 3600
+    for begin, end in intervals:
+        if end <= start:
+            continue
+        begin = max(begin, start)
+        span = (end - begin).total_seconds()
+        if left <= span:
+            return begin + timedelta(seconds=left)
+        left -= span
+    return None
+
+
+def business_hours_between(intervals, start, end):
+    """Hours of the ``intervals`` between ``start`` and ``end`` (>= start).
+
+    >>> from datetime import datetime as dt
+    >>> day = [(dt(2026, 11, 20, 8), dt(2026, 11, 20, 16))]
+    >>> business_hours_between(day, dt(2026, 11, 20, 15), dt(2026, 11, 21))
+    1.0
+    """
+    total = 0.0
+    for begin, stop in intervals:
+        overlap = (min(stop, end) - max(begin, start)).total_seconds()
+        if overlap > 0:
+            total += overlap
+    return total / 3600

@@ -1,6 +1,14 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
+
+from pytz import utc
 
 from odoo import api, fields, models
+
+from .. import triage
+
+#: business time is read from the calendar in 14-day chunks counted from a Monday
+EPOCH = datetime(2000, 1, 3)
+CHUNK = timedelta(days=14)
 
 
 class SocialCrmSlaPolicy(models.Model):
@@ -79,16 +87,39 @@ class SocialCrmSlaPolicy(models.Model):
                 )
         return found
 
-    def _deadline(self, start, hours):
+    def _chunk(self, index, memo):
+        """The calendar's work intervals (leaves taken out) in the
+        ``index``-th 14-day chunk since EPOCH, as naive UTC pairs; computed
+        once per ``memo`` (one triage run), so a batch of conversations asks
+        the calendar a few times instead of twice per conversation."""
+        key = (self.calendar_id.id, index)
+        if key not in memo:
+            begin = (EPOCH + CHUNK * index).replace(tzinfo=utc)
+            found = self.calendar_id._work_intervals_batch(begin, begin + CHUNK)[False]
+            memo[key] = [
+                (a.astimezone(utc).replace(tzinfo=None), b.astimezone(utc).replace(tzinfo=None))
+                for a, b, _meta in found
+            ]
+        return memo[key]
+
+    def _intervals_from(self, start, memo, chunks=100):
+        first = (start - EPOCH) // CHUNK
+        for index in range(first, first + chunks):
+            yield from self._chunk(index, memo)
+
+    def _deadline(self, start, hours, memo=None):
         """``start`` plus ``hours`` of business time (naive UTC in and out)."""
         self.ensure_one()
-        end = self.calendar_id.plan_hours(hours, start, compute_leaves=True)
+        memo = {} if memo is None else memo
+        end = triage.plan_business_hours(self._intervals_from(start, memo), start, hours)
         # a calendar without any working time: fall back to the wall clock
         return end or start + timedelta(hours=hours)
 
-    def _business_hours(self, start, end):
+    def _business_hours(self, start, end, memo=None):
         """Business hours between two naive UTC datetimes; negative if end < start."""
         self.ensure_one()
         if end < start:
-            return -self._business_hours(end, start)
-        return self.calendar_id.get_work_hours_count(start, end, compute_leaves=True)
+            return -self._business_hours(end, start, memo)
+        memo = {} if memo is None else memo
+        chunks = (end - EPOCH) // CHUNK - (start - EPOCH) // CHUNK + 1
+        return triage.business_hours_between(self._intervals_from(start, memo, chunks), start, end)

@@ -110,6 +110,33 @@ class TestPriority(TriageCommon):
 
 
 class TestSla(TriageCommon):
+    def test_business_time_agrees_with_the_calendar_across_leaves(self):
+        """The interval walk (read once per batch) gives what the calendar's
+        own plan_hours and get_work_hours_count give, public holiday included."""
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Public holiday",
+                "calendar_id": self.calendar.id,
+                "date_from": datetime(2026, 11, 25, 0, 0),
+                "date_to": datetime(2026, 11, 25, 23, 59),
+            }
+        )
+        calendar, memo = self.calendar, {}
+        starts = [FRIDAY_4PM + timedelta(hours=7 * i, minutes=13 * i) for i in range(30)]
+        for start in starts:
+            for hours in (0.5, 1.0, 2.0, 8.0, 30.0):
+                expected = calendar.plan_hours(hours, start, compute_leaves=True)
+                self.assertEqual(
+                    self.policy._deadline(start, hours, memo), expected, (start, hours)
+                )
+            end = start + timedelta(days=3, hours=5)
+            self.assertAlmostEqual(
+                self.policy._business_hours(start, end, memo),
+                calendar.get_work_hours_count(start, end, compute_leaves=True),
+                places=6,
+            )
+        self.assertLess(len(memo), 5, "the calendar is read a few times, not per conversation")
+
     def test_countdown_runs_in_business_hours_only(self):
         with freeze_time(FRIDAY_4PM):
             [message] = self.ingest(post("s1", QUESTION, "621", at=FRIDAY_4PM))

@@ -135,6 +135,8 @@ class TestReviewModeration(ReviewCommon):
 class TestReviewPages(HttpCase, ReviewCommon):
     def setUp(self):
         super().setUp()
+        # the page shows the company's reviews: only this test's (the demo data has some)
+        self.Review.search([("company_id", "=", self.company.id)]).unlink()
         self.review = self.invite(self.win()[1])
         self.token = self.review.sudo().access_token
 

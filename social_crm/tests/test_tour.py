@@ -190,3 +190,23 @@ class TestConsentTour(HttpCase):
         )
         lead = post.author_identity_id.lead_ids
         self.assertTrue(lead.social_crm_marketing_ok)
+
+    def test_customer_writes_a_review_in_the_browser(self):
+        company = self.env.company
+        company.social_crm_review_delay_days = 1
+        self.env["social_crm.review"].search([("company_id", "=", company.id)]).unlink()
+        customer = self.env["res.partner"].create(
+            {"name": "Tom Tour", "email": "tom.tour@example.com"}
+        )
+        lead = self.env["crm.lead"].create(
+            {"name": "Lamp", "partner_id": customer.id, "type": "opportunity"}
+        )
+        lead.action_set_won()
+        review = self.env["social_crm.review"].search([("lead_id", "=", lead.id)])
+        review.send_after = review.create_date
+        self.env["social_crm.review"]._cron_send()
+        self.start_tour(
+            f"/social_crm/review/{review.sudo().access_token}", "social_crm_review_page_tour"
+        )
+        self.assertEqual((review.state, review.rating), ("published", "2"))
+        self.assertTrue(review.activity_ids, "the team is asked to respond to a low score")

@@ -279,3 +279,36 @@ registry.category("web_tour.tours").add("social_crm_photo_rights_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("social_crm_review_page_tour", {
+    steps: () => [
+        {
+            content: "Give two stars",
+            trigger: "input[name=rating][value='2']",
+            run: "click",
+        },
+        {
+            content: "Say what went wrong",
+            trigger: "textarea[name=text]",
+            run: "edit The delivery was a week late.",
+        },
+        {
+            content: "Publish",
+            trigger: "button[type=submit]",
+            run: "click",
+        },
+        {
+            content: "A low score is published like any other",
+            trigger: ".o_social_crm_review_done[data-state=published]",
+        },
+        {
+            content: "and it is on the public page",
+            trigger: "a:contains('All reviews')",
+            run: "click",
+        },
+        {
+            content: "with the text",
+            trigger: ".o_social_crm_review[data-rating='2']:contains('The delivery was a week late.')",
+        },
+    ],
+});

@@ -9,6 +9,11 @@ from ._helpers import INTENTS, SENTIMENTS
 
 #: how long a review link stays valid once sent
 LINK_VALID = timedelta(days=30)
+#: what only the review's own flow writes
+FLOW_ONLY = frozenset(
+    {"state", "published_at", "hold_reason", "sent_at", "expires_at", "partner_id", "lead_id"}
+    | {"sentiment", "intent"}
+)
 
 
 class SocialCrmReview(models.Model):
@@ -121,7 +126,9 @@ class SocialCrmReview(models.Model):
         """Scheduled action: send the due invitations (skipping blacklisted
         addresses), expire links not used in time, batch by batch."""
         now = fields.Datetime.now()
-        self.search([("state", "=", "sent"), ("expires_at", "<", now)]).write({"state": "expired"})
+        self.search([("state", "=", "sent"), ("expires_at", "<", now)])._flow_write(
+            {"state": "expired"}
+        )
         due = [("state", "=", "to_send"), ("send_after", "<=", now)]
         batch = self.search(due, limit=batch_size, order="send_after, id")
         template = self.env.ref("social_crm.mail_template_review_request")
@@ -133,13 +140,13 @@ class SocialCrmReview(models.Model):
         )
         for review in batch:
             if not review.partner_id.email or review.partner_id.email_normalized in blacklisted:
-                review.write({"state": "expired"})
+                review._flow_write({"state": "expired"})
                 review.message_post(
                     body=self.env._("Not sent: the customer has no e-mail address or opted out.")
                 )
                 continue
             template.send_mail(review.id)
-            review.write({"state": "sent", "sent_at": now, "expires_at": now + LINK_VALID})
+            review._flow_write({"state": "sent", "sent_at": now, "expires_at": now + LINK_VALID})
         remaining = self.search_count(due)
         self.env["ir.cron"]._notify_progress(done=len(batch), remaining=remaining)
 
@@ -170,7 +177,7 @@ class SocialCrmReview(models.Model):
         held = reviews.hold_reason(title, text)
         found = classify.classify(f"{title}\n{text}") if (title or text) else {}
         now = fields.Datetime.now()
-        self.write(
+        self._flow_write(
             {
                 "rating": rating,
                 "title": title,
@@ -217,7 +224,7 @@ class SocialCrmReview(models.Model):
                 raise UserError(
                     self.env._("Only reviews to check or rejected ones can be published.")
                 )
-        self.write(
+        self._flow_write(
             {
                 "state": "published",
                 "published_at": fields.Datetime.now(),
@@ -240,14 +247,30 @@ class SocialCrmReview(models.Model):
                 )
             if review.state not in ("held", "published"):
                 raise UserError(self.env._("Only submitted reviews can be rejected."))
-        self.write({"state": "rejected", "published_at": False})
+        self._flow_write({"state": "rejected", "published_at": False})
         return True
 
     def write(self, vals):
-        if {"rating", "title", "text", "submitted_at"} & set(vals) and not self.env.su:
+        """The customer's words never change; the state and its dates change
+        only through the flow (the page, the cron, the buttons), so nobody
+        hides a low score over JSON-RPC. The response is free to write."""
+        if "response" in vals:
+            vals = dict(vals, response_by=self.env.user.id if vals["response"] else False)
+        if self.env.su or self.env.context.get("social_crm_review_flow"):
+            return super().write(vals)
+        if {"rating", "title", "text", "submitted_at"} & set(vals):
             raise UserError(
                 self.env._("A review is the customer's own words: nobody can change it.")
             )
-        if "response" in vals:
-            vals = dict(vals, response_by=self.env.user.id if vals["response"] else False)
+        if FLOW_ONLY & set(vals):
+            raise UserError(
+                self.env._(
+                    "A review is sent, published or rejected only with its buttons "
+                    "(%s cannot be set by hand).",
+                    ", ".join(sorted(FLOW_ONLY & set(vals))),
+                )
+            )
         return super().write(vals)
+
+    def _flow_write(self, vals):
+        return self.with_context(social_crm_review_flow=True).write(vals)

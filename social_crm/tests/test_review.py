@@ -121,6 +121,9 @@ class TestReviewModeration(ReviewCommon):
         for user in (self.agent, self.manager):
             with self.assertRaisesRegex(UserError, "customer's own words"):
                 self.review.with_user(user).write({"rating": "5"})
+            with self.assertRaisesRegex(UserError, "cannot be set by hand"):
+                self.review.with_user(user).write({"state": "published"})
+        self.assertEqual(self.review.state, "rejected")
         self.review.with_user(self.agent).response = "Sorry it was slow, Rita."
         self.assertEqual(self.review.response_by, self.agent)
 

@@ -1,9 +1,15 @@
+from datetime import timedelta
+
+import psycopg2
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .. import rights
 from ..connectors import ConnectorError
 
+#: a request not answered within this time may be sent again
+ASK_AGAIN_AFTER = timedelta(days=1)
 #: fields only the rights flow writes
 EVIDENCE = frozenset(
     {
@@ -271,7 +277,18 @@ class SocialCrmContent(models.Model):
         request. A reply the platform refuses changes nothing for that entry;
         the others are still asked (a sent reply cannot be unsent)."""
         sent, failed = 0, []
+        self._lock_for_request()
+        recently = fields.Datetime.now() - ASK_AGAIN_AFTER
         for entry in self:
+            if entry.state == "requested" and entry.requested_at > recently:
+                raise UserError(
+                    self.env._(
+                        "%(entry)s was asked for the rights on %(when)s: give the author a day "
+                        "to answer before asking again.",
+                        entry=entry.display_title,
+                        when=fields.Datetime.to_string(entry.requested_at),
+                    )
+                )
             if entry.state not in ("new", "requested"):
                 raise UserError(
                     self.env._(
@@ -311,6 +328,21 @@ class SocialCrmContent(models.Model):
         if failed:
             message += " " + self.env._("Not sent: %s", "; ".join(failed))
         return self.env["social_crm.account"]._notify(message, "warning" if failed else "success")
+
+    def _lock_for_request(self):
+        """Lock the entries before anything is posted, so two agents (or a
+        double click) cannot both send a request: the second is told at once,
+        before any reply leaves, instead of being retried after the first."""
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    "SELECT id FROM social_crm_content WHERE id = ANY(%s) FOR UPDATE NOWAIT",
+                    [self.ids],
+                )
+        except (psycopg2.errors.LockNotAvailable, psycopg2.errors.SerializationFailure) as error:
+            raise UserError(
+                self.env._("Someone else is asking for these rights right now: refresh the page.")
+            ) from error
 
     def action_publish(self):
         not_granted = self.filtered(lambda e: e.state != "granted")

@@ -1,7 +1,14 @@
+import uuid
+from datetime import timedelta
 from unittest.mock import patch
 
+from freezegun import freeze_time
+
+from odoo import SUPERUSER_ID, api, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, tagged
+from odoo.tests.common import TransactionCase
+from odoo.tools import mute_logger
 
 from ..connectors import RequestRefused
 from ..connectors.base import Post, Profile
@@ -192,6 +199,15 @@ class TestRights(ContentCommon):
         with self.assertRaisesRegex(UserError, "granted the rights"):
             self.entry.action_publish()
 
+    def test_asking_again_waits_a_day(self):
+        first = self.ask()
+        with self.assertRaisesRegex(UserError, "give the author a day"):
+            self.entry.with_user(self.agent).action_request_rights()
+        self.assertEqual(self.entry.request_message_id, first, "no second reply went out")
+        with freeze_time(fields.Datetime.now() + timedelta(days=1, minutes=1)):
+            self.entry.with_user(self.agent).action_request_rights()
+        self.assertNotEqual(self.entry.request_message_id, first)
+
     def test_nobody_marks_rights_granted_by_hand(self):
         for vals in ({"state": "granted"}, {"grant_message_id": self.entry.message_id.id}):
             with self.assertRaisesRegex(UserError, "cannot be set by hand"):
@@ -259,3 +275,57 @@ class TestGalleryPages(HttpCase, ContentCommon):
         self.campaign.active = False
         response = self.url_open(f"/social_crm/photos/{self.campaign.access_token}")
         self.assertEqual(response.status_code, 404)
+
+
+class TestRightsRequestLock(TransactionCase):
+    """Two agents ask at once, in real transactions (committed data,
+    cleaned up afterwards): the second is refused before any reply leaves."""
+
+    @mute_logger("odoo.sql_db")
+    def test_a_request_in_progress_blocks_a_second_one(self):
+        prefix = f"lock{uuid.uuid4().hex[:8]}"
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            account = env["social_crm.account"].create(
+                {"name": prefix, "platform": "demo", "external_user_id": f"demo-{prefix}"}
+            )
+            campaign = env["social_crm.content.campaign"].create(
+                {"name": prefix, "hashtag": prefix, "account_ids": [(6, 0, account.ids)]}
+            )
+            campaign.state = "running"
+            [post] = env["social_crm.message"]._ingest(
+                account,
+                [
+                    Post(
+                        f"{prefix}-1",
+                        f"#{prefix}",
+                        author=Profile(f"demo-{prefix}-a", handle=prefix),
+                        media_urls=[PHOTO],
+                    )
+                ],
+            )
+            entry_id = env["social_crm.content"].search([("message_id", "=", post.id)]).id
+            account_id, campaign_id = account.id, campaign.id
+        self.addCleanup(self._cleanup, account_id, campaign_id)
+        self.assertTrue(entry_id)
+        with self.registry.cursor() as first, self.registry.cursor() as second:
+            first.execute("SELECT id FROM social_crm_content WHERE id = %s FOR UPDATE", [entry_id])
+            # without the lock, the second request would wait on the row: fail instead of hanging
+            second.execute("SET LOCAL lock_timeout = '2s'")
+            env = api.Environment(second, SUPERUSER_ID, {})
+            sent = []
+            Demo = type(env["social_crm.account"].browse(account_id)._get_connector())
+            with (
+                patch.object(Demo, "reply", lambda *args, **kw: sent.append(args)),
+                self.assertRaisesRegex(UserError, "Someone else is asking"),
+            ):
+                env["social_crm.content"].browse(entry_id).action_request_rights()
+            self.assertFalse(sent, "nothing was posted")
+            second.rollback()
+            first.rollback()
+
+    def _cleanup(self, account_id, campaign_id):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["social_crm.content.campaign"].browse(campaign_id).unlink()
+            env["social_crm.account"].browse(account_id).unlink()

@@ -197,7 +197,8 @@ class SocialCrmAlert(models.Model):
                 {
                     "name": self.env._(
                         "Top advocate of the month on %(account)s: %(who)s, score %(score)s "
-                        "(%(why)s). Send them a thank-you or a reward!",
+                        "(%(why)s). Send them a thank-you or a reward (reply template "
+                        "'Top advocate of the month').",
                         account=account.name,
                         who=identity.name,
                         score=identity.advocate_score,

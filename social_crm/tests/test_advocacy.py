@@ -114,6 +114,15 @@ class TestAdvocacy(SocialCrmCommon):
         self.run_cron(NOW + timedelta(days=40))
         self.assertEqual(len(self.alerts()), 1)
 
+    def test_the_announcement_points_to_a_thank_you_template(self):
+        self.run_cron()
+        self.assertIn("Top advocate of the month", self.alerts().name)
+        conversation = self.fan_identity.post_ids[:1].conversation_id
+        for lang in ("en", "nl"):
+            template = self.env.ref(f"social_crm.reply_template_top_advocate_{lang}")
+            text = template.with_user(self.agent)._render_for(conversation.with_user(self.agent))
+            self.assertTrue(text.startswith("@adv_fan, "), text)
+
     def test_nobody_is_crowned_below_the_minimum(self):
         self.fan_identity.post_ids.filtered(lambda m: m.external_id != "adv-f1").unlink()
         self.env["social_crm.follower"].search(

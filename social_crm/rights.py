@@ -92,6 +92,59 @@ def grants(text, keyword):
     return False
 
 
+#: how people take their permission back, in English and Dutch
+_PHOTO_EN = r"\b(my|the|that|this)\b.{0,12}\b(photo|picture|pic|image|video)s?\b"
+_PHOTO_NL = r"\b(mijn|de|die|deze)\b.{0,12}\b(foto|afbeelding|plaatje|video)('?s)?\b"
+WITHDRAWAL_RE = re.compile(
+    "|".join(
+        (
+            r"\b(remove|delete|take down|take off|stop using|don'?t use|do not use|no longer use)"
+            r"\b.{0,20}" + _PHOTO_EN,
+            r"\bverwijder\w*\b.{0,20}" + _PHOTO_NL,
+            r"\bhaal\b.{0,20}" + _PHOTO_NL + r".{0,20}\b(weg|offline)\b",
+            r"\bgebruik\b.{0,20}" + _PHOTO_NL + r".{0,20}\bniet\b",
+            _PHOTO_NL + r".{0,30}\bniet (meer )?(gebruiken|tonen|plaatsen)\b",
+        )
+    ),
+    re.I,
+)
+#: a withdrawal that only means the photo in the photo's own conversation
+GENERAL_WITHDRAWAL_RE = re.compile(
+    r"\b(withdraw|revoke|intrekken)\b|\btrek\w*\b.{0,30}\bin\b|#stop\b", re.I
+)
+
+
+def withdraws(text, keyword, in_thread=False):
+    """Does ``text`` take the permission back? A request to remove or stop
+    using the photo does, anywhere; "I withdraw", "#stop" or the keyword
+    negated only in the photo's own conversation (``in_thread``).
+
+    >>> withdraws("Please remove my photo from your site", "ok_x")
+    True
+    >>> withdraws("Verwijder mijn foto alsjeblieft", "ok_x")
+    True
+    >>> withdraws("I withdraw my complaint, all sorted", "ok_x")
+    False
+    >>> withdraws("I withdraw my permission", "ok_x", in_thread=True)
+    True
+    >>> withdraws("Love it, thanks for sharing my photo!", "ok_x", in_thread=True)
+    False
+    """
+    text = unicodedata.normalize("NFC", text or "")
+    if WITHDRAWAL_RE.search(text):
+        return True
+    if not in_thread:
+        return False
+    if GENERAL_WITHDRAWAL_RE.search(text):
+        return True
+    wanted = normalize_hashtag(keyword)
+    tokens = _tokens(text)
+    return any(
+        token.lstrip("#") == wanted and index and tokens[index - 1].lstrip("#") in NEGATIONS
+        for index, token in enumerate(tokens)
+    )
+
+
 def is_entry(text, media_urls, hashtag):
     """A post enters the campaign with the hashtag and a photo or video."""
     return bool(public_media(media_urls)) and has_hashtag(text, hashtag)

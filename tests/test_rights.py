@@ -99,3 +99,52 @@ def test_terms_version_changes_with_the_wording_only():
     assert one == rights.terms_version("We may show  your photo\non our website.")
     assert one != rights.terms_version("We may show your photo in print.")
     assert len(one) == 12
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please remove my photo from your site",
+        "Can you delete the picture please",
+        "Don't use my photo anymore",
+        "stop using my pics",
+        "Verwijder mijn foto alsjeblieft",
+        "Haal mijn foto weg aub",
+        "Gebruik mijn foto niet meer",
+        "Die foto wil ik niet meer tonen",
+    ],
+)
+def test_a_request_to_remove_the_photo_withdraws_anywhere(text):
+    assert rights.withdraws(text, "ok_x")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I withdraw my permission",
+        "Ik trek mijn toestemming in",
+        "intrekken graag",
+        "#stop",
+        "niet #ok_x",
+    ],
+)
+def test_a_general_withdrawal_counts_in_the_photos_conversation_only(text):
+    assert rights.withdraws(text, "ok_x", in_thread=True)
+    assert not rights.withdraws(text, "ok_x")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Love it, thanks for sharing my photo!",
+        "Great photo of the store",
+        "#ok_x",
+        "Mijn foto staat op jullie site, leuk!",
+        "Gebruik gerust mijn foto",
+        "Remove the tag from my post?",
+        "#stopwatch",
+        "Ik trek het me niet aan",
+    ],
+)
+def test_happy_or_unrelated_posts_do_not_withdraw(text):
+    assert not rights.withdraws(text, "ok_x", in_thread=True)

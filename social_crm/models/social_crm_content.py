@@ -166,6 +166,7 @@ class SocialCrmContent(models.Model):
         incoming = messages.filtered(lambda m: m.direction == "in" and m.author_identity_id)
         if incoming:
             self._check_grants(incoming)
+            self._check_withdrawals(incoming)
             self._collect(incoming)
 
     @api.model
@@ -226,6 +227,45 @@ class SocialCrmContent(models.Model):
                 ):
                     entry._grant(message)
                     break
+
+    @api.model
+    def _check_withdrawals(self, messages):
+        """An author with granted rights who asks to remove the photo (in any
+        post), or withdraws in the photo's conversation, withdraws content
+        reuse: every granted entry of theirs goes offline at once. Unpublishing
+        by mistake costs a new request; missing a withdrawal would cost more."""
+        granted = self.sudo().search(
+            [("state", "=", "granted"), ("identity_id", "in", messages.author_identity_id.ids)]
+        )
+        for message in messages.sorted("id"):
+            mine = granted.filtered(
+                lambda e, m=message: e.identity_id == m.author_identity_id and e.state == "granted"
+            )
+            if any(
+                message.id > (entry.grant_message_id.id or 0)
+                and rights.withdraws(
+                    message.text,
+                    entry.campaign_id.rights_keyword,
+                    in_thread=message.conversation_id == entry.conversation_id,
+                )
+                for entry in mine
+            ):
+                self.env["social_crm.consent"].sudo().create(
+                    {
+                        "partner_id": message.author_identity_id.partner_id.id,
+                        "identity_id": message.author_identity_id.id,
+                        "purpose": "content_reuse",
+                        "event": "withdraw",
+                        "channel": "social",
+                        "message_id": message.id,
+                        "note": self.env._(
+                            "Withdrawn in a post of %s.",
+                            fields.Datetime.to_string(message.posted_at),
+                        ),
+                        "company_id": message.company_id.id,
+                        "user_id": False,
+                    }
+                )
 
     def _grant(self, message):
         """The author said yes in ``message``: granted, and logged in the

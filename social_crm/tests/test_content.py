@@ -217,6 +217,28 @@ class TestRights(ContentCommon):
         self.assertEqual(self.entry.state, "new")
         self.entry.with_user(self.agent).withdraw_reason = "typed notes are fine"
 
+    def test_the_author_asking_to_remove_the_photo_takes_it_offline(self):
+        request = self.ask()
+        self.post("p9", "#ok_winterlooks", media=(), reply_to=request.external_id)
+        self.entry.action_publish()
+        # a happy post elsewhere changes nothing; "I withdraw" elsewhere neither
+        self.post("q1", "Love how you used my photo!", media=())
+        self.post("q2", "I withdraw my complaint about the delivery", media=())
+        self.assertTrue(self.entry.published)
+        withdrawal = self.post("q3", "Please remove my photo from your website", media=())
+        self.assertEqual(self.entry.state, "withdrawn")
+        self.assertFalse(self.entry.published)
+        consent = self.env["social_crm.consent"].search(
+            [("identity_id", "=", self.entry.identity_id.id), ("event", "=", "withdraw")]
+        )
+        self.assertEqual(consent.message_id, withdrawal, "the post itself is the evidence")
+
+    def test_a_general_withdrawal_counts_in_the_photos_conversation(self):
+        request = self.ask()
+        self.post("p9", "#ok_winterlooks", media=(), reply_to=request.external_id)
+        self.post("p10", "Actually, I withdraw my permission", media=(), reply_to="p9")
+        self.assertEqual(self.entry.state, "withdrawn")
+
     def test_a_withdrawal_recorded_in_the_consent_log_takes_entries_offline(self):
         request = self.ask()
         self.post("p9", "#ok_winterlooks", media=(), reply_to=request.external_id)

@@ -21,6 +21,11 @@ class ResPartner(models.Model):
         compute="_compute_social_conversation_count",
         groups="social_crm.group_social_crm_agent",
     )
+    social_crm_review_count = fields.Integer(
+        "Reviews",
+        compute="_compute_social_crm_review_count",
+        groups="social_crm.group_social_crm_agent,sales_team.group_sale_salesman",
+    )
 
     social_crm_consent_ids = fields.One2many(
         "social_crm.consent", "partner_id", "Consent history", readonly=True
@@ -85,6 +90,14 @@ class ResPartner(models.Model):
         counts = count_by(self, "social_crm.conversation", "partner_id")
         for partner in self:
             partner.social_conversation_count = counts.get(partner, 0)
+
+    def _compute_social_crm_review_count(self):
+        counts = count_by(self, "social_crm.review", "partner_id")
+        for partner in self:
+            partner.social_crm_review_count = counts.get(partner, 0)
+
+    def action_view_social_crm_reviews(self):
+        return window_action(self, "social_crm.action_social_crm_review", "partner_id")
 
     def action_view_social_conversations(self):
         action = window_action(self, "social_crm.action_social_crm_conversation", "partner_id")

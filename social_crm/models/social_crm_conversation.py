@@ -111,6 +111,10 @@ class SocialCrmConversation(models.Model):
     identity_consent = fields.Selection(
         related="identity_id.social_crm_consent_commercial", string="Consent for offers"
     )
+    identity_advocate_score = fields.Float(
+        related="identity_id.advocate_score", string="Advocate score"
+    )
+    identity_advocate_reasons = fields.Char(related="identity_id.advocate_reasons", string="Why")
     consent_request_ids = fields.One2many(
         "social_crm.consent.request", "conversation_id", "Consent requests", readonly=True
     )

@@ -53,6 +53,10 @@ class TestAdvocacy(SocialCrmCommon):
         self.assertEqual(critic.advocate_reasons, "3 complaints")
         self.assertEqual(self.gone_identity.advocate_score, 0.0, "praise 120 days ago is forgotten")
         self.assertEqual(fan.advocate_date, NOW.date())
+        # the agent sees it on the fan's conversations
+        conversation = fan.post_ids[:1].conversation_id.with_user(self.agent)
+        self.assertEqual(conversation.identity_advocate_score, fan.advocate_score)
+        self.assertEqual(conversation.identity_advocate_reasons, "4 praise, follows us")
 
     def test_scores_decay_day_by_day_and_each_identity_is_scored_once_a_day(self):
         self.run_cron()

@@ -2,8 +2,8 @@ import re
 from datetime import timedelta
 
 from odoo import fields
-from odoo.exceptions import UserError
-from odoo.tests import HttpCase, tagged
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..reviews import ReviewError
 from .common import SocialCrmCommon
@@ -53,6 +53,20 @@ class TestReviewRequests(ReviewCommon):
         self.company.social_crm_review_delay_days = 3
         nomail = self.env["res.partner"].create({"name": "No Mail"})
         self.assertFalse(self.win(nomail)[1])
+
+    def test_the_contact_shows_its_reviews_to_sales_staff(self):
+        self.win()
+        seller = new_test_user(
+            self.env, login="sc_seller", name="Sam Seller", groups="sales_team.group_sale_salesman"
+        )
+        for user in (self.agent, seller):
+            customer = self.customer.with_user(user)
+            self.assertEqual(customer.social_crm_review_count, 1)
+            action = customer.action_view_social_crm_reviews()
+            found = self.Review.with_user(user).search(action["domain"])
+            self.assertEqual(found.partner_id, self.customer)
+        with self.assertRaises(AccessError):
+            found.with_user(seller).response = "Sales staff read reviews; agents answer them."
 
     def test_the_invitation_is_an_email_with_a_personal_link(self):
         _lead, review = self.win()

@@ -178,11 +178,6 @@ def _package_file(package, name):
 
 
 @functools.cache
-def _vader():
-    return SentimentIntensityAnalyzer()
-
-
-@functools.cache
 def dutch_lexicon():
     """word -> valence on VADER's -4..4 scale, from LUPJE and pattern-nl."""
     valence = {}
@@ -313,10 +308,6 @@ def _dutch_scores(text):
     return (total / math.sqrt(total * total + 15) if total else 0.0), scores
 
 
-def _dutch_compound(text):
-    return _dutch_scores(text)[0]
-
-
 class _VaderWithValences(SentimentIntensityAnalyzer):
     """VADER whose scores also carry the valence it gave each token."""
 
@@ -340,10 +331,6 @@ def _english_scores(text):
         total = sum(emoji)
         compound = total / math.sqrt(total * total + 15)
     return compound, scores
-
-
-def _english_compound(text):
-    return _english_scores(text)[0]
 
 
 def _mean(rows):

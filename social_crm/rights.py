@@ -82,14 +82,20 @@ def grants(text, keyword):
     >>> grants("liever niet #ok_hollandiastijl", "ok_hollandiastijl")
     False
     """
+    return any(not negated for negated in _keyword_uses(text, keyword))
+
+
+def _keyword_uses(text, keyword):
+    """For each use of ``keyword`` in ``text`` (with or without "#", any
+    case): whether the word before it negates it ("no", "niet", "don't")."""
     wanted = normalize_hashtag(keyword)
     tokens = _tokens(text)
+    uses = []
     for index, token in enumerate(tokens):
         if token.lstrip("#") == wanted:
             before = tokens[index - 1].lstrip("#") if index else ""
-            if before not in NEGATIONS and not before.endswith("n't"):
-                return True
-    return False
+            uses.append(before in NEGATIONS or before.endswith("n't"))
+    return uses
 
 
 #: how people take their permission back, in English and Dutch
@@ -137,12 +143,7 @@ def withdraws(text, keyword, in_thread=False):
         return False
     if GENERAL_WITHDRAWAL_RE.search(text):
         return True
-    wanted = normalize_hashtag(keyword)
-    tokens = _tokens(text)
-    return any(
-        token.lstrip("#") == wanted and index and tokens[index - 1].lstrip("#") in NEGATIONS
-        for index, token in enumerate(tokens)
-    )
+    return any(_keyword_uses(text, keyword))
 
 
 def is_entry(text, media_urls, hashtag):

@@ -42,6 +42,12 @@ def count_by(records, model, field):
     return dict(records.env[model]._read_group([(field, "in", records.ids)], [field], ["__count"]))
 
 
+def company_manager(env, company):
+    """A Social CRM manager of ``company``, to own work nobody else owns."""
+    managers = env.ref("social_crm.group_social_crm_manager").users
+    return managers.filtered(lambda u: company in u.company_ids and not u.share)[:1]
+
+
 def window_action(records, xmlid, field):
     """The window action ``xmlid`` restricted to rows whose ``field`` is in ``records``."""
     action = records.env["ir.actions.act_window"]._for_xml_id(xmlid)

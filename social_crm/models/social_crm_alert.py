@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 
 from .. import advocacy, triage
+from ._helpers import company_manager
 from .social_crm_account import PLATFORMS
 
 KINDS = [
@@ -234,8 +235,7 @@ class SocialCrmAlert(models.Model):
         lead = self.account_id.team_id.user_id
         if lead:
             return lead
-        managers = self.env.ref("social_crm.group_social_crm_manager").users
-        return managers.filtered(lambda u: self.company_id in u.company_ids and not u.share)[:1]
+        return company_manager(self.env, self.company_id)
 
     def _text(self):
         """Plain text (escaped by message_post): post text is never HTML."""

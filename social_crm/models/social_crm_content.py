@@ -250,22 +250,35 @@ class SocialCrmContent(models.Model):
                 )
                 for entry in mine
             ):
-                self.env["social_crm.consent"].sudo().create(
-                    {
-                        "partner_id": message.author_identity_id.partner_id.id,
-                        "identity_id": message.author_identity_id.id,
-                        "purpose": "content_reuse",
-                        "event": "withdraw",
-                        "channel": "social",
-                        "message_id": message.id,
-                        "note": self.env._(
-                            "Withdrawn in a post of %s.",
-                            fields.Datetime.to_string(message.posted_at),
-                        ),
-                        "company_id": message.company_id.id,
-                        "user_id": False,
-                    }
+                self._log_content_reuse(
+                    message.author_identity_id,
+                    "withdraw",
+                    message.company_id,
+                    message=message,
+                    note=self.env._(
+                        "Withdrawn in a post of %s.", fields.Datetime.to_string(message.posted_at)
+                    ),
                 )
+
+    @api.model
+    def _log_content_reuse(self, identity, event, company, message=None, agent=False, **vals):
+        """A content-reuse event in the consent log for ``identity`` (and its
+        contact). Recorded by the system unless ``agent``; ``message`` is the
+        post that says so."""
+        Consent = self.env["social_crm.consent"]
+        return (Consent if agent else Consent.sudo()).create(
+            {
+                "partner_id": identity.partner_id.id,
+                "identity_id": identity.id,
+                "purpose": "content_reuse",
+                "event": event,
+                "channel": "social",
+                "message_id": message.id if message else False,
+                "company_id": company.id,
+                **({} if agent else {"user_id": False}),
+                **vals,
+            }
+        )
 
     def _grant(self, message):
         """The author said yes in ``message``: granted, and logged in the
@@ -278,25 +291,19 @@ class SocialCrmContent(models.Model):
                 "granted_at": fields.Datetime.now(),
             }
         )
-        self.env["social_crm.consent"].sudo().create(
-            {
-                "partner_id": self.identity_id.partner_id.id,
-                "identity_id": self.identity_id.id,
-                "purpose": "content_reuse",
-                "event": "grant",
-                "channel": "social",
-                "message_id": message.id,
-                "source_url": self.campaign_id.terms_url,
-                "wording": self.terms_wording,
-                "wording_version": f"photo-{self.terms_version}",
-                "note": self.env._(
-                    "Photo campaign %(campaign)s: %(entry)s",
-                    campaign=self.campaign_id.name,
-                    entry=self.post_url or self.display_title,
-                ),
-                "company_id": self.company_id.id,
-                "user_id": False,
-            }
+        self._log_content_reuse(
+            self.identity_id,
+            "grant",
+            self.company_id,
+            message=message,
+            source_url=self.campaign_id.terms_url,
+            wording=self.terms_wording,
+            wording_version=f"photo-{self.terms_version}",
+            note=self.env._(
+                "Photo campaign %(campaign)s: %(entry)s",
+                campaign=self.campaign_id.name,
+                entry=self.post_url or self.display_title,
+            ),
         )
         self.message_post(
             body=self.env._(
@@ -414,19 +421,14 @@ class SocialCrmContent(models.Model):
                 raise UserError(
                     self.env._("Only granted rights can be withdrawn (%s).", entry.display_title)
                 )
-        Consent = self.env["social_crm.consent"]
         for entry in self:
-            Consent.create(
-                {
-                    "partner_id": entry.identity_id.partner_id.id,
-                    "identity_id": entry.identity_id.id,
-                    "purpose": "content_reuse",
-                    "event": "withdraw",
-                    "channel": "social",
-                    "note": entry.withdraw_reason
-                    or self.env._("Withdrawn for %s, recorded by an agent.", entry.display_title),
-                    "company_id": entry.company_id.id,
-                }
+            self._log_content_reuse(
+                entry.identity_id,
+                "withdraw",
+                entry.company_id,
+                agent=True,
+                note=entry.withdraw_reason
+                or self.env._("Withdrawn for %s, recorded by an agent.", entry.display_title),
             )
         return True
 

@@ -202,11 +202,11 @@ class SocialCrmConversation(models.Model):
 
     @api.depends("sla_deadline", "sla_policy_id")
     def _compute_sla_remaining_minutes(self):
-        now = fields.Datetime.now()
+        now, memo = fields.Datetime.now(), {}  # one calendar reading for the whole list
         for conversation in self:
             policy, due = conversation.sla_policy_id, conversation.sla_deadline
             conversation.sla_remaining_minutes = (
-                round(policy._business_hours(now, due) * 60) if policy and due else 0
+                round(policy._business_hours(now, due, memo) * 60) if policy and due else 0
             )
 
     @api.depends("reply_lock_user_id", "reply_lock_until")

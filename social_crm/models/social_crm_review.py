@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .. import classify, reviews
-from ._helpers import INTENTS, SENTIMENTS
+from ._helpers import INTENTS, SENTIMENTS, company_manager
 
 #: how long a review link stays valid once sent
 LINK_VALID = timedelta(days=30)
@@ -205,12 +205,9 @@ class SocialCrmReview(models.Model):
             )
 
     def _owner(self):
+        """The deal's team lead or salesperson, else a manager of the company."""
         lead = self.lead_id
-        owner = lead.team_id.user_id or lead.user_id
-        if owner:
-            return owner
-        managers = self.env.ref("social_crm.group_social_crm_manager").users
-        return managers.filtered(lambda u: self.company_id in u.company_ids and not u.share)[:1]
+        return lead.team_id.user_id or lead.user_id or company_manager(self.env, self.company_id)
 
     def _check_moderator(self):
         if not self.env.user.has_group("social_crm.group_social_crm_manager"):

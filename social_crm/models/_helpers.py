@@ -9,6 +9,25 @@ from ..connectors import ConnectorError
 _logger = logging.getLogger(__name__)
 
 
+#: The value of a flow's context key. JSON-RPC carries JSON, never this
+#: object, so a client cannot switch a write guard off by sending the key:
+#: only server code that holds it can (``flow(records, key)``).
+_FLOW = object()
+
+
+def flow(records, key):
+    """``records`` in the flow ``key``: the write guards that check
+    ``in_flow(records, key)`` let the flow's own writes through."""
+    return records.with_context(**{key: _FLOW})
+
+
+def in_flow(records, key):
+    """Was ``records``' environment set up by ``flow(records, key)`` on the
+    server? A client that sends ``key`` over RPC sends a JSON value, which is
+    never the sentinel."""
+    return records.env.context.get(key) is _FLOW
+
+
 def retry_time(error, now, transient_wait, error_wait):
     """When to try again after ``error``: when the platform said so, soon for
     passing trouble (``transient_wait``), later for what a person must fix."""

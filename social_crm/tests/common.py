@@ -1,4 +1,5 @@
 import contextlib
+import json
 from unittest.mock import patch
 
 from odoo.tests import new_test_user
@@ -71,3 +72,54 @@ class SocialCrmCommon(TransactionCase):
 
     def stream_posts(self, stream=None):
         return self.Message.search([("stream_id", "=", (stream or self.stream).id)])
+
+
+class RpcAttack:
+    """Mixin for :class:`odoo.tests.HttpCase`: call the ORM over JSON-RPC as a
+    user, with any context, the way an attacker with that login would.
+
+    ``new_test_user`` gives each user its login as password.
+    """
+
+    def rpc(self, user, model, method, *args, context=None, **kwargs):
+        """``model.method(*args, **kwargs)`` through ``/web/dataset/call_kw``
+        as ``user``; returns the result or raises :class:`RpcError`."""
+        self.authenticate(user.login, user.login)
+        kwargs["context"] = dict(context or {})
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "id": 1,
+            "params": {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
+        }
+        response = self.url_open(
+            f"/web/dataset/call_kw/{model}/{method}",
+            data=json.dumps(payload),
+            headers={"Content-Type": "application/json"},
+        )
+        response.raise_for_status()
+        body = response.json()
+        if "error" in body:
+            data = body["error"].get("data") or {}
+            raise RpcError(data.get("name", ""), data.get("message", body["error"].get("message")))
+        return body["result"]
+
+    @contextlib.contextmanager
+    def assertRpcRefused(self, *names):
+        """The block's RPC call must fail with one of the exception class
+        ``names`` (short names such as ``"AccessError"``; any Odoo user
+        error when none are given)."""
+        names = names or ("AccessError", "UserError", "ValidationError", "MissingError")
+        with self.assertRaises(RpcError) as caught:
+            yield caught
+        self.assertIn(caught.exception.name.rsplit(".", 1)[-1], names, caught.exception.message)
+
+
+class RpcError(Exception):
+    """An error answer to a JSON-RPC call: ``name`` is the server's
+    exception class (``odoo.exceptions.AccessError``), ``message`` its text."""
+
+    def __init__(self, name, message):
+        super().__init__(f"{name}: {message}")
+        self.name = name
+        self.message = message

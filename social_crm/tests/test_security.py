@@ -1,8 +1,8 @@
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..connectors import Post, Profile
-from .common import SocialCrmCommon
+from .common import RpcAttack, SocialCrmCommon
 
 SECRETS = ["x_bearer_token", "x_api_key", "x_api_secret", "x_access_token", "x_access_token_secret"]
 
@@ -49,3 +49,16 @@ class TestSecurity(SocialCrmCommon):
         self.assertNotIn(account_b, self.env["social_crm.account"].with_user(agent_a).search([]))
         with self.assertRaises(AccessError):
             post_b.conversation_id.with_user(agent_a).read(["name"])
+
+
+@tagged("post_install", "-at_install")
+class TestSecurityRpc(RpcAttack, HttpCase):
+    """The same guards, through the door an attacker uses: JSON-RPC."""
+
+    def test_agent_cannot_create_an_account_over_rpc(self):
+        agent = new_test_user(
+            self.env, login="rpc_agent", groups="social_crm.group_social_crm_agent"
+        )
+        with self.assertRpcRefused("AccessError"):
+            self.rpc(agent, "social_crm.account", "create", [{"name": "Rogue"}])
+        self.assertTrue(self.rpc(agent, "social_crm.account", "search_count", []) >= 0)

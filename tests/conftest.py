@@ -19,12 +19,9 @@ def session():
 
 @pytest.fixture
 def x_recording():
-    """Load a real recorded X API v2 exchange list from ../shared."""
+    """Load a real recorded X API v2 exchange list (bundled)."""
 
     def load(name):
-        data = shared_recording("x_tweepy", "decoded", f"{name}.json")
-        if data is None:
-            pytest.skip("../shared/fixtures/api/x_tweepy is not present")
-        return data
+        return shared_recording("x_tweepy", "decoded", f"{name}.json")
 
     return load

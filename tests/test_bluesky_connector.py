@@ -1,4 +1,4 @@
-"""The Bluesky connector against real AT Protocol data in ../shared (the
+"""The Bluesky connector against real, bundled AT Protocol data (the
 SDK's getFollows and getPostThread answers, the official handle syntax
 vectors) and self-written XRPC fixtures per the lexicons for the calls that
 were never recorded (createSession, listNotifications, getFollowers, errors)."""
@@ -27,7 +27,7 @@ from social_crm.connectors.bluesky import (
     is_valid_handle,
     normalize_handle,
 )
-from social_crm.connectors.testing import local_recording, shared_dir, shared_recording
+from social_crm.connectors.testing import local_recording, recorded_path, shared_recording
 
 CREDS = {"handle": "warenhuishollandia.bsky.social", "app_password": "abcd-efgh-ijkl-mnop"}
 OUR_DID = "did:plc:hollandia2store7webcare4"
@@ -43,10 +43,7 @@ def session(session):
 
 
 def shared(*parts):
-    data = shared_recording("bluesky", *parts)
-    if data is None:
-        pytest.skip("../shared/fixtures/api/bluesky is not present")
-    return data
+    return shared_recording("bluesky", *parts)
 
 
 def thread_post():
@@ -74,11 +71,7 @@ def assert_all_calls_timed(session):
 # Handles: the official atproto interop vectors
 # ----------------------------------------------------------------------
 def vectors(name):
-    base = shared_dir()
-    path = base / "fixtures/api/bluesky/interop_syntax" / name if base else None
-    if not path or not path.is_file():
-        pytest.skip("../shared/fixtures/api/bluesky/interop_syntax is not present")
-    lines = path.read_text(encoding="utf-8").split("\n")
+    lines = recorded_path("bluesky", "interop_syntax", name).read_text(encoding="utf-8").split("\n")
     # white space inside a line is part of the vector (" john.test" is invalid)
     return [line for line in lines if line and not line.startswith("#")]
 

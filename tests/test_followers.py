@@ -1,5 +1,5 @@
 """Follower sync: the Connector interface, and X's ``get_users_followers``
-against the real recording in ../shared plus self-written error fixtures."""
+against the real recording (bundled) plus self-written error fixtures."""
 
 from datetime import datetime
 

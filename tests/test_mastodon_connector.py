@@ -1,5 +1,5 @@
 """The Mastodon connector against real recorded Mastodon responses
-(Mastodon.py's cassettes in ../shared: a dev instance on localhost:3000 and
+(Mastodon.py's cassettes, bundled: a dev instance on localhost:3000 and
 mastodon.social) and self-written fixtures for what they lack (followers,
 429, 503, malformed bodies)."""
 
@@ -40,10 +40,7 @@ def session(session):
 
 
 def recording(name):
-    data = shared_recording("mastodon", "decoded", f"{name}.json")
-    if data is None:
-        pytest.skip("../shared/fixtures/api/mastodon is not present")
-    return data
+    return shared_recording("mastodon", "decoded", f"{name}.json")
 
 
 def entity(name):

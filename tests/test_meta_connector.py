@@ -1,6 +1,6 @@
 """Facebook Page and Instagram: webhooks and the Graph API connector.
 
-Webhook bodies are the real deliveries collected by RestFB in ../shared
+Webhook bodies are the real deliveries collected by RestFB (bundled)
 (meta/webhooks, meta/instagram/wh-*), the error envelopes are Meta's real
 ones (meta/errors), the signature vector is the documented one
 (webhook_specs); self-written fixtures cover what was never recorded
@@ -40,7 +40,7 @@ from social_crm.connectors.meta import (
     verify_signature,
     verify_subscription,
 )
-from social_crm.connectors.testing import local_recording, shared_dir, shared_recording
+from social_crm.connectors.testing import local_recording, recorded_path, shared_recording
 
 PAGE = "1234567890321"
 TOKEN = "EAAGm0PX4ZCpsBAPageTokenForTests"
@@ -57,10 +57,7 @@ def session(session):
 
 
 def shared(*parts):
-    data = shared_recording(*parts)
-    if data is None:
-        pytest.skip(f"../shared/fixtures/api/{'/'.join(parts)} is not present")
-    return data
+    return shared_recording(*parts)
 
 
 def webhook(name):
@@ -105,12 +102,11 @@ def assert_signed_and_timed(session):
 
 
 def webhook_files():
-    base = shared_dir()
-    if base is None:
-        return []
-    folder = base / "fixtures" / "api" / "meta"
+    folder = recorded_path("meta")
     files = sorted((folder / "webhooks").glob("*.json"))
-    return files + sorted((folder / "instagram").glob("wh-*.json"))
+    files += sorted((folder / "instagram").glob("wh-*.json"))
+    assert len(files) > 140, "the bundled Meta webhook recordings are missing"
+    return files
 
 
 # ----------------------------------------------------------------------

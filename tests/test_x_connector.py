@@ -1,5 +1,5 @@
 """The X connector against real recorded X API v2 responses (tweepy's
-cassettes in ../shared) and self-written fixtures for what they lack."""
+cassettes, bundled) and self-written fixtures for what they lack."""
 
 from datetime import datetime
 

@@ -1,9 +1,9 @@
 """Replay of recorded HTTP exchanges, for connector tests.
 
 :class:`ReplaySession` is injected into a connector in place of its real
-session. It answers from queued recordings (the ``decoded/`` JSON of
-``../shared/fixtures/api`` or the project's own self-written fixtures), keeps
-every request it saw, insists that each carries a timeout, and refuses any
+session. It answers from queued recordings (real platform responses bundled
+in ``tests/fixtures/recorded``, or the project's own self-written fixtures),
+keeps every request it saw, insists that each carries a timeout, and refuses any
 request it has no recording for, so a test can never reach the network.
 Odoo's test base blocks ``Session.send`` for non-local hosts; this subclass
 overrides ``send`` itself, so the replay also works inside Odoo tests.
@@ -27,23 +27,43 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 LOCAL_FIXTURES = PACKAGE_DIR / "tests" / "fixtures"
 
 
+#: real recorded platform responses, copied with their SOURCE.txt and licence
+#: from the steering repository's shared/fixtures/api, so the tests pass from
+#: a clone of this repository alone
+RECORDED = LOCAL_FIXTURES / "recorded"
+
+
+class MissingRecording(FileNotFoundError):
+    """A test asked for a recording that is not bundled: fail, never skip."""
+
+
 def shared_dir():
-    """The ``shared/`` folder beside the project, or None when absent."""
+    """The ``shared/`` folder beside the project (development datasets for
+    ``bench/``), or None when absent. Tests never need it."""
     candidates = [os.environ.get("SOCIAL_CRM_SHARED")]
     candidates += [str(parent / "shared") for parent in PACKAGE_DIR.parents][:2]
     for candidate in candidates:
-        if candidate and (Path(candidate) / "fixtures" / "api").is_dir():
+        if candidate and (Path(candidate) / "fixtures").is_dir():
             return Path(candidate)
     return None
 
 
+def recorded_path(*parts):
+    """The path of a bundled real recording, ``recorded/<source>/...``;
+    raises :class:`MissingRecording`, naming it, when it is not there."""
+    path = RECORDED.joinpath(*parts)
+    if not path.exists():
+        raise MissingRecording(
+            f"recording {'/'.join(parts)!r} is missing from {RECORDED}: copy it from "
+            "shared/fixtures/api with its SOURCE.txt and licence"
+        )
+    return path
+
+
 def shared_recording(*parts):
-    """Load a recording from ``shared/fixtures/api/<parts>``; None if absent."""
-    base = shared_dir()
-    path = base.joinpath("fixtures", "api", *parts) if base else None
-    if not path or not path.is_file():
-        return None
-    with open(path, encoding="utf-8") as handle:
+    """Load the bundled real recording ``recorded/<parts>`` (the layout of
+    shared/fixtures/api); raises :class:`MissingRecording` when absent."""
+    with open(recorded_path(*parts), encoding="utf-8") as handle:
         return json.load(handle)
 
 

@@ -9,9 +9,8 @@ from ..connectors.testing import ReplaySession, local_recording, shared_recordin
 
 
 def x_recording(name, index=0):
-    """One exchange of a real recorded X API v2 cassette from ../shared."""
-    data = shared_recording("x_tweepy", "decoded", f"{name}.json")
-    return data[index] if data else None
+    """One exchange of a real recorded X API v2 cassette (bundled)."""
+    return shared_recording("x_tweepy", "decoded", f"{name}.json")[index]
 
 
 class SocialCrmCommon(TransactionCase):
@@ -58,13 +57,8 @@ class SocialCrmCommon(TransactionCase):
         with patch.object(Account, "_connector_session", lambda self: session):
             yield session
 
-    def require(self, exchange):
-        if exchange is None:
-            self.skipTest("../shared/fixtures/api/x_tweepy is not present")
-        return exchange
-
     def mentions(self):
-        return self.require(x_recording("test_client_get_users_mentions"))
+        return x_recording("test_client_get_users_mentions")
 
     @staticmethod
     def error(name):

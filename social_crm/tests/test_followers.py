@@ -36,7 +36,7 @@ class TestFollowers(SocialCrmCommon):
         return session
 
     def two_pages(self):
-        first = self.require(x_recording("test_client_get_users_followers"))
+        first = x_recording("test_client_get_users_followers")
         return (first, r"/2/users/783214/followers\?(?!.*pagination_token)"), (
             self.fixtures["last_page"],
             PAGE_2,

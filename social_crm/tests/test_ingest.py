@@ -115,7 +115,7 @@ class TestIngest(SocialCrmCommon):
             session.add_recording(self.error("forbidden_tier"))
             self.stream._cron_sync()
             self.assertIn("plan does not allow this", self.account.error_message)
-            session.add_recording(self.require(self.x_me()))
+            session.add_recording(self.x_me())
             session.add(
                 "GET",
                 r"/2/users/1072250532645998596/mentions",
@@ -132,7 +132,7 @@ class TestIngest(SocialCrmCommon):
 
     def test_test_connection_fills_in_the_account(self):
         with self.replay() as session:
-            session.add_recording(self.require(self.x_me()))
+            session.add_recording(self.x_me())
             session.add_recording(
                 self.mentions(), url_pattern=r"/2/users/1072250532645998596/mentions"
             )

@@ -20,7 +20,7 @@ class TestReply(SocialCrmCommon):
         cls.conversation = cls.post.conversation_id
 
     def test_reply_goes_out_through_the_connector_and_is_recorded(self):
-        create = self.require(x_recording("test_client_create_and_delete_tweet"))
+        create = x_recording("test_client_create_and_delete_tweet")
         conversation = self.conversation.with_user(self.agent)
         conversation.reply_draft = "Test Tweet"
         with self.replay() as session:

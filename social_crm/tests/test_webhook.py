@@ -6,17 +6,15 @@ from unittest.mock import patch
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..connectors import meta
-from ..connectors.testing import ReplaySession, local_recording, shared_dir
+from ..connectors.testing import ReplaySession, local_recording, recorded_path
 from .test_popup import pushed
 
 URL = "/social_crm/webhook/meta"
 
 
 def shared_body(name):
-    """The raw bytes of a real Meta webhook body from ../shared (as delivered)."""
-    base = shared_dir()
-    path = base / "fixtures" / "api" / "meta" / "webhooks" / name if base else None
-    return path.read_bytes() if path and path.is_file() else None
+    """The raw bytes of a real Meta webhook body (bundled, as delivered)."""
+    return recorded_path("meta", "webhooks", name).read_bytes()
 
 
 def sign(secret, body):
@@ -51,10 +49,7 @@ class TestMetaWebhook(HttpCase):
         cls.Message = cls.env["social_crm.message"]
 
     def body(self, name):
-        raw = shared_body(name)
-        if raw is None:
-            self.skipTest("../shared/fixtures/api/meta is not present")
-        return raw
+        return shared_body(name)
 
     def deliver(self, raw, signature):
         return self.url_open(

@@ -45,12 +45,16 @@ PAGE = {
         "agree": "I agree",
         "submit": "Confirm",
         "check": "Almost done: we sent a message to {email}. Click the link in it to confirm.",
+        "confirm_intro": "Press the button to confirm that {company} may send offers and news "
+        "to {email}. You agree to:",
+        "confirm_submit": "Confirm",
         "done": "Thank you! Your consent is recorded. You can withdraw it at any time.",
         "invalid": "This link is not valid (any more). Ask {company} for a new one.",
         "bad_email": "Please enter a valid e-mail address.",
         "must_agree": "Please tick the box to agree, or simply close this page.",
         "mail_subject": "Please confirm: messages from {company}",
-        "mail_body": "Click to confirm that {company} may send you messages: {link}\n"
+        "mail_body": "Open this link and press Confirm, so that {company} may send you "
+        "messages: {link}\n"
         "Did not ask for this? Ignore this message; nothing happens.",
         "done_subject": "Your consent for {company} is recorded",
         "done_body": "Thank you. {company} may now send you offers and news. "
@@ -70,12 +74,16 @@ PAGE = {
         "submit": "Bevestigen",
         "check": "Bijna klaar: we stuurden een bericht naar {email}. "
         "Klik op de link daarin om te bevestigen.",
+        "confirm_intro": "Druk op de knop om te bevestigen dat {company} aanbiedingen en nieuws "
+        "mag sturen naar {email}. Je geeft toestemming voor:",
+        "confirm_submit": "Bevestigen",
         "done": "Dank je wel! Je toestemming is vastgelegd. Je kunt die altijd intrekken.",
         "invalid": "Deze link is niet (meer) geldig. Vraag {company} om een nieuwe.",
         "bad_email": "Vul een geldig e-mailadres in.",
         "must_agree": "Vink het vakje aan om toestemming te geven, of sluit deze pagina.",
         "mail_subject": "Graag bevestigen: berichten van {company}",
-        "mail_body": "Klik om te bevestigen dat {company} je berichten mag sturen: {link}\n"
+        "mail_body": "Open deze link en druk op Bevestigen, zodat {company} je berichten "
+        "mag sturen: {link}\n"
         "Niet aangevraagd? Negeer dit bericht; er gebeurt dan niets.",
         "done_subject": "Je toestemming voor {company} is vastgelegd",
         "done_body": "Dank je wel. {company} mag je nu aanbiedingen en nieuws sturen. "

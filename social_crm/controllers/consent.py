@@ -2,11 +2,17 @@ from odoo import http
 from odoo.http import request
 
 from ..consent_wording import PAGE
+from ._headers import private_page
 
 
 class SocialCrmConsent(http.Controller):
     """The public opt-in page. Unknown, used and expired tokens get the same
-    "not valid" page; posts need Odoo's CSRF token as well as a live token."""
+    "not valid" page; posts need Odoo's CSRF token as well as a live token.
+
+    A GET never changes anything: mail scanners and link previews fetch the
+    links in an e-mail. The confirmation and the withdrawal links show a page
+    with a button; only its POST (with the CSRF token) records the event.
+    Every page is sent with :data:`._headers.PRIVATE_PAGE_HEADERS`."""
 
     def _render(self, consent_request, template, **values):
         version, wording, page = consent_request._texts()
@@ -30,6 +36,7 @@ class SocialCrmConsent(http.Controller):
         )
 
     @http.route("/social_crm/consent/<string:token>", type="http", auth="public", methods=["GET"])
+    @private_page
     def consent_page(self, token, **kwargs):
         consent_request = request.env["social_crm.consent.request"].sudo()._from_token(token)
         if not consent_request:
@@ -37,6 +44,7 @@ class SocialCrmConsent(http.Controller):
         return self._render(consent_request, "social_crm.consent_page", token=token)
 
     @http.route("/social_crm/consent/<string:token>", type="http", auth="public", methods=["POST"])
+    @private_page
     def consent_submit(self, token, email="", phone="", agree="", **kwargs):
         consent_request = request.env["social_crm.consent.request"].sudo()._from_token(token)
         if not consent_request:
@@ -55,20 +63,36 @@ class SocialCrmConsent(http.Controller):
             )
         return self._render(consent_request, "social_crm.consent_done", done="check")
 
+    def _confirmable(self, token):
+        Request = request.env["social_crm.consent.request"].sudo()
+        return Request._from_token(token, field="confirm_token", states=("submitted",))
+
     @http.route(
         "/social_crm/consent/confirm/<string:token>", type="http", auth="public", methods=["GET"]
     )
-    def consent_confirm(self, token, **kwargs):
-        Request = request.env["social_crm.consent.request"].sudo()
-        consent_request = Request._from_token(token, field="confirm_token", states=("submitted",))
+    @private_page
+    def consent_confirm_page(self, token, **kwargs):
+        """The link in the e-mail: a page with a "Confirm" button."""
+        consent_request = self._confirmable(token)
         if not consent_request:
             return self._invalid()
-        consent_request._confirm()
+        return self._render(consent_request, "social_crm.consent_confirm", token=token)
+
+    @http.route(
+        "/social_crm/consent/confirm/<string:token>", type="http", auth="public", methods=["POST"]
+    )
+    @private_page
+    def consent_confirm(self, token, **kwargs):
+        consent_request = self._confirmable(token)
+        if not consent_request:
+            return self._invalid()
+        consent_request._confirm(request.httprequest.remote_addr)
         return self._render(consent_request, "social_crm.consent_done", done="done")
 
     @http.route(
         "/social_crm/consent/withdraw/<string:token>", type="http", auth="public", methods=["GET"]
     )
+    @private_page
     def consent_withdraw_page(self, token, **kwargs):
         consent_request = self._withdrawable(token)
         if not consent_request:
@@ -78,6 +102,7 @@ class SocialCrmConsent(http.Controller):
     @http.route(
         "/social_crm/consent/withdraw/<string:token>", type="http", auth="public", methods=["POST"]
     )
+    @private_page
     def consent_withdraw(self, token, **kwargs):
         consent_request = self._withdrawable(token)
         if not consent_request:
@@ -86,8 +111,9 @@ class SocialCrmConsent(http.Controller):
         return self._render(consent_request, "social_crm.consent_done", done="withdrawn")
 
     def _withdrawable(self, token):
-        """A withdrawal link works until it is used, and never expires."""
+        """A withdrawal link works until it is used, or until the consent it
+        withdraws expires (there is nothing left to withdraw then)."""
         Request = request.env["social_crm.consent.request"].sudo()
         return Request._from_token(token, field="withdraw_token", states=("confirmed",)).filtered(
-            lambda r: not r.withdrawn_at
+            lambda r: not r.withdrawn_at and not r._consent_expired()
         )

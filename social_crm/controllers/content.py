@@ -3,6 +3,7 @@ from odoo.http import request
 
 from .. import rights
 from ..models.social_crm_account import PLATFORMS
+from ._headers import private_page
 
 PLATFORM_NAMES = dict(PLATFORMS)
 
@@ -19,6 +20,7 @@ class SocialCrmContent(http.Controller):
         return request.render("social_crm.content_not_found", status=404)
 
     @http.route("/social_crm/photos/<string:token>", type="http", auth="public", methods=["GET"])
+    @private_page
     def gallery(self, token, **kwargs):
         campaign = self._campaign(token)
         if not campaign:
@@ -53,6 +55,7 @@ class SocialCrmContent(http.Controller):
     @http.route(
         "/social_crm/photos/<string:token>/terms", type="http", auth="public", methods=["GET"]
     )
+    @private_page
     def terms(self, token, **kwargs):
         campaign = self._campaign(token)
         if not campaign:

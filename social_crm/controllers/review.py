@@ -2,6 +2,7 @@ from odoo import http
 from odoo.http import request
 
 from .. import reviews
+from ._headers import private_page
 
 
 class SocialCrmReview(http.Controller):
@@ -12,6 +13,7 @@ class SocialCrmReview(http.Controller):
         return request.render("social_crm.review_invalid", status=404)
 
     @http.route("/social_crm/review/<string:token>", type="http", auth="public", methods=["GET"])
+    @private_page
     def review_page(self, token, **kwargs):
         review = request.env["social_crm.review"]._from_token(token)
         if not review:
@@ -19,6 +21,7 @@ class SocialCrmReview(http.Controller):
         return request.render("social_crm.review_page", {"review": review, "token": token})
 
     @http.route("/social_crm/review/<string:token>", type="http", auth="public", methods=["POST"])
+    @private_page
     def review_submit(self, token, rating="", title="", text="", **kwargs):
         review = request.env["social_crm.review"]._from_token(token)
         if not review:
@@ -40,6 +43,7 @@ class SocialCrmReview(http.Controller):
         return request.render("social_crm.review_done", {"review": review})
 
     @http.route("/social_crm/reviews/<int:company_id>", type="http", auth="public", methods=["GET"])
+    @private_page
     def reviews_page(self, company_id, **kwargs):
         company = request.env["res.company"].sudo().browse(company_id).exists()
         if not company:

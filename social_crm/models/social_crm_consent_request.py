@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import email_normalize
+from odoo.tools import email_normalize, email_split
 
 from .. import consent_wording
 
@@ -18,8 +18,13 @@ class SocialCrmConsentRequest(models.Model):
 
     The link's token is long, random and single-use; it expires. The page
     asks for an e-mail address; consent is granted only once the person
-    clicks the confirmation link sent there. The page never links the
-    identity to a contact: it proposes the contact for an agent to confirm.
+    opens the confirmation link sent there and presses "Confirm" (a GET of a
+    link never records anything). The page never links the identity to a
+    contact: it proposes the contact for an agent to confirm.
+
+    The link may have been sent as a public reply, and anyone who has it can
+    confirm it with an address of their own: see :meth:`_confirm` for who
+    the consent is recorded on.
     """
 
     _name = "social_crm.consent.request"
@@ -44,7 +49,8 @@ class SocialCrmConsentRequest(models.Model):
     )
     lang = fields.Selection([("en", "English"), ("nl", "Dutch")], default="en", required=True)
     token = fields.Char(readonly=True, copy=False, index=True, groups="base.group_system")
-    url = fields.Char("Opt-in link", compute="_compute_url")
+    # admin-only: whoever holds the link can answer it (see _confirm)
+    url = fields.Char("Opt-in link", compute="_compute_url", groups="base.group_system")
     expires_at = fields.Datetime(readonly=True)
     state = fields.Selection(
         [
@@ -65,6 +71,7 @@ class SocialCrmConsentRequest(models.Model):
     confirm_token = fields.Char(readonly=True, copy=False, index=True, groups="base.group_system")
     confirm_expires_at = fields.Datetime(readonly=True)
     confirmed_at = fields.Datetime(readonly=True)
+    confirm_ip_address = fields.Char("Confirmed from IP address", readonly=True)
     partner_id = fields.Many2one("res.partner", "Contact", readonly=True)
     consent_id = fields.Many2one("social_crm.consent", readonly=True)
     withdraw_token = fields.Char(
@@ -172,44 +179,82 @@ class SocialCrmConsentRequest(models.Model):
     def _base_url(self):
         return self.env["ir.config_parameter"].sudo().get_param("web.base.url")
 
-    def _confirm(self):
-        """Double opt-in done: record the grant with its evidence (which
-        moves the funnel on), propose the contact, and mail a personal link
-        to withdraw."""
+    def _confirm(self, ip_address):
+        """Double opt-in done: the owner of the address pressed "Confirm"
+        from ``ip_address``. Record the grant with its evidence (which moves
+        the funnel on), propose the contact, and mail a personal link to
+        withdraw.
+
+        Who the grant is recorded on (the link may have been sent publicly,
+        so whoever confirms it is only known to own the address):
+
+        - identity not linked to a contact: the identity, and the contact
+          with that address (the only one, else a new contact), which is
+          proposed to an agent as a suggestion;
+        - identity linked to a contact that has the address (its e-mail
+          field): the identity and that contact;
+        - identity linked to a contact that does not have the address: only
+          the contact with that address (or a new one), proposed as a
+          suggestion. Not the identity: its events count for its linked
+          contact, which must not become contactable by somebody else's
+          confirmation.
+        """
         self.ensure_one()
         identity = self.identity_id
-        partner = identity.partner_id or self._find_or_create_partner()
+        linked = identity.partner_id
+        on_identity = not linked or self.email in self._addresses(linked)
+        partner = linked if on_identity and linked else self._find_or_create_partner()
         self.write(
             {
                 "state": "confirmed",
                 "confirmed_at": fields.Datetime.now(),
+                "confirm_ip_address": ip_address,
                 "partner_id": partner.id,
                 "withdraw_token": secrets.token_urlsafe(32),
             }
         )
-        self.consent_id = self._record("grant", self.ip_address)
-        if not identity.partner_id and partner not in identity.suggestion_ids.partner_id:
+        self.consent_id = self._record("grant", ip_address, on_identity=on_identity)
+        if partner != linked and partner not in identity.suggestion_ids.partner_id:
             # a suggestion, never a link: an agent confirms who this is
+            reasons = self.env._(
+                "Gave and confirmed %(email)s on the consent page.", email=self.email
+            )
+            if linked:
+                reasons += " " + self.env._(
+                    "The identity is linked to %(contact)s, who does not have this address: "
+                    "the consent was recorded on the suggested contact only.",
+                    contact=linked.display_name,
+                )
             self.env["social_crm.suggestion"].sudo().create(
                 {
                     "identity_id": identity.id,
                     "partner_id": partner.id,
                     "score": 0.9,
-                    "reasons": self.env._(
-                        "Gave and confirmed %(email)s on the consent page.", email=self.email
-                    ),
+                    "reasons": reasons,
                 }
             )
         self._send_mail("done_subject", "done_body", f"withdraw/{self.withdraw_token}")
         return self.consent_id
 
+    @staticmethod
+    def _addresses(partner):
+        """The normalized e-mail addresses in ``partner``'s e-mail field."""
+        return {email_normalize(e) for e in email_split(partner.email or "")} - {False}
+
+    def _consent_expired(self):
+        """Has the grant recorded by this request expired?"""
+        self.ensure_one()
+        expires_at = self.consent_id.expires_at
+        return bool(expires_at and expires_at < fields.Datetime.now())
+
     def _withdraw(self, ip_address):
-        """The person used their withdrawal link."""
+        """The person used their withdrawal link: withdrawn for the same
+        people the grant was recorded on."""
         self.ensure_one()
         self.withdrawn_at = fields.Datetime.now()
-        return self._record("withdraw", ip_address)
+        return self._record("withdraw", ip_address, on_identity=bool(self.consent_id.identity_id))
 
-    def _record(self, event, ip_address):
+    def _record(self, event, ip_address, on_identity=True):
         version, wording, _page = self._texts()
         return (
             self.env["social_crm.consent"]
@@ -217,7 +262,7 @@ class SocialCrmConsentRequest(models.Model):
             .create(
                 {
                     "partner_id": self.partner_id.id,
-                    "identity_id": self.identity_id.id,
+                    "identity_id": self.identity_id.id if on_identity else False,
                     "purpose": self.purpose,
                     "event": event,
                     "expires_at": fields.Datetime.now() + CONSENT_VALIDITY

@@ -683,7 +683,7 @@ class SocialCrmConversation(models.Model):
         self.ensure_one()
         consent_request = self.env["social_crm.consent.request"]._ask(self)
         template = self.env.ref(f"social_crm.reply_template_ask_consent_{consent_request.lang}")
-        text = template._render_for(self)
+        text = template._render_for(self, consent_link=consent_request.sudo().url)
         connector = self.account_id._get_connector()
         error = None
         if connector.supports_private:

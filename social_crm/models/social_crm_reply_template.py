@@ -26,8 +26,12 @@ class SocialCrmReplyTemplate(models.Model):
     def _compute_render_model(self):
         self.render_model = "social_crm.conversation"
 
-    def _render_for(self, conversation):
-        """The template's text for ``conversation``, placeholders filled in."""
+    def _render_for(self, conversation, consent_link=""):
+        """The template's text for ``conversation``, placeholders filled in.
+        ``{{ consent_link }}`` is the personal opt-in link, which only the
+        flow that asks for consent knows (agents cannot read it)."""
         self.ensure_one()
-        rendered = self._render_field("body", conversation.ids)[conversation.id]
+        rendered = self._render_field(
+            "body", conversation.ids, add_context={"consent_link": consent_link or ""}
+        )[conversation.id]
         return str(rendered).strip()

@@ -181,7 +181,7 @@ class TestConsentTour(HttpCase):
         )
         mail = self.env["mail.mail"].sudo().search([("email_to", "=", "hanna@example.com")])
         confirm = re.search(r"/social_crm/consent/confirm/[\w-]+", mail.body_html).group(0)
-        self.assertEqual(self.url_open(confirm).status_code, 200)  # the click in the e-mail
+        self.start_tour(confirm, "social_crm_consent_confirm_tour")  # the click in the e-mail
         self.assertEqual(post.author_identity_id.social_crm_consent_commercial, "granted")
         self.start_tour(
             f"/odoo/social-inbox/{conversation.id}",

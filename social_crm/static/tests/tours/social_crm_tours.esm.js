@@ -235,6 +235,24 @@ registry.category("web_tour.tours").add("social_crm_consent_page_tour", {
     ],
 });
 
+registry.category("web_tour.tours").add("social_crm_consent_confirm_tour", {
+    steps: () => [
+        {
+            content: "The link in the e-mail shows what is confirmed, and records nothing yet",
+            trigger: ".o_social_crm_consent_confirm:contains('hanna@example.com')",
+        },
+        {
+            content: "Press Confirm",
+            trigger: "form[action^='/social_crm/consent/confirm/'] button[type=submit]",
+            run: "click",
+        },
+        {
+            content: "The consent is recorded",
+            trigger: ".o_social_crm_consent_done[data-step=done]",
+        },
+    ],
+});
+
 registry.category("web_tour.tours").add("social_crm_consent_lead_tour", {
     steps: () => [
         {

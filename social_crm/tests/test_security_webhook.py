@@ -157,3 +157,35 @@ class TestAlertNoteSecurity(SocialCrmCommon):
         self.assertIn("&lt;b&gt;bold&lt;/b&gt;", note)
         self.assertIn("&lt;script&gt;", note)
 
+
+class TestTriageCronBatches(SocialCrmCommon):
+    def test_cron_triage_handles_one_batch_per_call_and_reports_what_remains(self):
+        for i in range(5):
+            self.Message._ingest(
+                self.account,
+                [Post(f"tb{i}", "Where is my parcel?", author=Profile(f"tbu{i}"))],
+                self.stream,
+            )
+        Conversation = self.Conversation
+        total = Conversation.search_count(Conversation._open_domain())
+        self.assertGreaterEqual(total, 5)
+        cron = self.env.ref("social_crm.ir_cron_social_crm_triage")
+        Trigger = self.env["ir.cron.trigger"]
+        triggers = Trigger.search_count([("cron_id", "=", cron.id)])
+        done = 0
+        for call in range(total):
+            cron, progress = cron._add_progress()
+            Conversation.with_context(ir_cron_progress_id=progress.id)._cron_triage(batch_size=2)
+            self.assertEqual(progress.done, min(2, total - done), f"call {call}")
+            done += progress.done
+            self.assertEqual(progress.remaining, total - done, f"call {call}")
+            if not progress.remaining:
+                break
+            if call == 0:
+                # more is left: the cron is called again soon
+                self.assertGreater(Trigger.search_count([("cron_id", "=", cron.id)]), triggers)
+        self.assertEqual(done, total)
+        # the pass is through: the next call starts again from the first
+        cron, progress = cron._add_progress()
+        Conversation.with_context(ir_cron_progress_id=progress.id)._cron_triage(batch_size=2)
+        self.assertEqual((progress.done, progress.remaining), (2, total - 2))

@@ -112,8 +112,21 @@ class TestWebhookSecurity(HttpCase):
         # the same delivery replayed, and a late reaction of theirs
         self.deliver(raw)
         self.deliver(delivery(like(777, f"{PAGE}_9", 1450701300)))
+        # a comment they wrote is stored, without bringing their identity back
+        comment = {
+            "item": "comment",
+            "verb": "add",
+            "comment_id": f"{PAGE}_1_77",
+            "post_id": f"{PAGE}_1",
+            "from": {"id": "777", "name": "Tester"},
+            "message": "hello again",
+            "created_time": 1450701400,
+        }
+        self.deliver(delivery({"field": "feed", "value": comment}))
         self.Event._cron_process()
         self.assertFalse(self.identity("777"), "an erased person is not recreated")
+        post = self.env["social_crm.message"].search([("external_id", "=", f"{PAGE}_1_77")])
+        self.assertEqual((post.text, post.author_identity_id.id), ("hello again", False))
         tombs = self.env["social_crm.erased.user"].search([])
         self.assertTrue(tombs)
         self.assertNotIn("777", tombs.mapped("user_hash"), "only a keyed hash is kept")

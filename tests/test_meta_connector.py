@@ -604,6 +604,52 @@ def test_a_change_that_breaks_the_reader_is_skipped(monkeypatch):
     assert len(batch.reactions) == 1  # the rest of the delivery is still read
 
 
+def _like(post_id, user_id, at):
+    value = {"item": "like", "verb": "add", "post_id": post_id, "sender_id": user_id}
+    return {"field": "feed", "value": dict(value, created_time=at)}
+
+
+def test_event_keys_are_per_event_not_per_body():
+    like = _like("1_2", 42, 1450701319)
+    alone = {"object": "page", "entry": [{"id": PAGE, "time": 1, "changes": [like]}]}
+    # Meta re-batches: the same change in another body, another entry time,
+    # next to another change, with the page id as a number
+    rebatched = {
+        "object": "page",
+        "entry": [{"id": int(PAGE), "time": 99, "changes": [_like("1_3", 43, 1450701400), like]}],
+    }
+    (key,) = meta.event_keys(alone)
+    assert key in meta.event_keys(rebatched)
+    assert len(set(meta.event_keys(rebatched))) == 2
+    # another object, page or change gives another key
+    assert meta.event_key("instagram", PAGE, like) != key
+    assert meta.event_key("page", "1", like) != key
+    assert meta.event_key("page", PAGE, _like("1_2", 42, 1450701320)) != key
+    assert meta.event_keys({"object": "page"}) == meta.event_keys(None) == []
+
+
+def test_events_already_seen_are_skipped():
+    like = _like("1_2", 42, 1450701319)
+    (key,) = meta.event_keys({"object": "page", "entry": [{"id": PAGE, "changes": [like]}]})
+    payload = {
+        "object": "page",
+        "entry": [
+            {"id": PAGE, "changes": [like, _like("1_3", 43, 1450701400)]},
+            # the same event twice in one delivery
+            {"id": PAGE, "changes": [_like("1_3", 43, 1450701400)]},
+        ],
+    }
+    first, second = parse_webhook(payload, seen={key})
+    assert [r.object_id for r in first.reactions] == ["1_3"]
+    assert first.skipped == ["A 'feed' change: already received in an earlier delivery."]
+    assert len(first.keys) == 1 and key not in first.keys
+    assert (second.reactions, second.keys) == ([], [])
+    assert second.skipped == ["A 'feed' change: already received in an earlier delivery."]
+    # without ``seen`` both are read, and their keys given
+    first, second = parse_webhook(payload)
+    assert len(first.reactions) == 2 and key in first.keys
+
+
 # ----------------------------------------------------------------------
 # Graph API: registration, connection test, profiles
 # ----------------------------------------------------------------------

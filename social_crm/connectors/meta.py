@@ -158,6 +158,9 @@ class WebhookBatch:
     posts: list = dataclasses.field(default_factory=list)
     reactions: list = dataclasses.field(default_factory=list)
     skipped: list = dataclasses.field(default_factory=list)
+    #: the :func:`event_key` of each change and message event read (not
+    #: those skipped as already seen)
+    keys: list = dataclasses.field(default_factory=list)
 
 
 def _id(value):
@@ -233,13 +236,57 @@ def _media_words(media_urls, value):
     return " ".join(words)
 
 
+def event_key(obj, entry_id, item):
+    """A stable key of one change or message event of a delivery: the
+    SHA-256 of the object, the entry's id and the item itself.
+
+    Meta retries a delivery, and may send the same event again inside another
+    batch (another body, another entry time): the key stays the same, so the
+    event is handled once. The entry's ``time`` is left out for that reason;
+    the item carries its own ids and times.
+    """
+    canonical = json.dumps(
+        [_text(obj), _id(entry_id), item],
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=True,
+        default=str,
+    )
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
+
+
+def _entry_items(entry):
+    """The changes and message events of an entry (dicts only)."""
+    return [
+        item
+        for item in (*_list(entry.get("changes")), *_list(entry.get("messaging")))
+        if isinstance(item, dict)
+    ]
+
+
+def event_keys(payload) -> list:
+    """The :func:`event_key` of every change and message event of a decoded
+    delivery, in order (none when it is not a delivery)."""
+    if not isinstance(payload, dict):
+        return []
+    obj = _text(payload.get("object"))
+    return [
+        event_key(obj, entry.get("id"), item)
+        for entry in _list(payload.get("entry"))
+        if isinstance(entry, dict)
+        for item in _entry_items(entry)
+    ]
+
+
 class _Entry:
     """Reads one webhook entry into a :class:`WebhookBatch`."""
 
-    def __init__(self, obj, platform, entry):
+    def __init__(self, obj, platform, entry, seen=None):
         self.entry = entry
         self.at = _time(entry.get("time"))
         self.batch = WebhookBatch(obj, _id(entry.get("id")), platform)
+        #: event keys already handled (earlier deliveries, earlier in this one)
+        self.seen = seen if seen is not None else set()
 
     @property
     def page(self):
@@ -277,10 +324,17 @@ class _Entry:
 
     def guarded(self, what, handler, item):
         """Run ``handler(item)``; an odd item is skipped, never raised, so the
-        rest of the delivery is still read."""
+        rest of the delivery is still read. An item already seen (a retry or
+        a re-batched copy) is skipped too."""
         if not isinstance(item, dict):
             self.skip(what, "", "it is not an object")
             return
+        key = event_key(self.batch.object, self.entry.get("id"), item)
+        if key in self.seen:
+            self.skip(what, "", "already received in an earlier delivery")
+            return
+        self.seen.add(key)
+        self.batch.keys.append(key)
         try:
             handler(item)
         except Exception as exc:  # noqa: BLE001 - one odd change must not lose the others
@@ -543,8 +597,12 @@ def _attachment_words(attachments, message):
     return " ".join(words)
 
 
-def parse_webhook(payload: dict) -> list:
+def parse_webhook(payload: dict, seen=()) -> list:
     """The :class:`WebhookBatch` of each entry of a decoded delivery.
+
+    ``seen`` holds the :func:`event_key` of events already handled: those
+    are skipped (with a reason), as is a second copy inside this delivery;
+    each batch's ``keys`` lists the events it read.
 
     Raises :class:`MalformedResponse` only when ``payload`` is not a dict
     with an ``entry`` list; anything odd inside goes to ``skipped``.
@@ -556,9 +614,10 @@ def parse_webhook(payload: dict) -> list:
     obj = _text(payload.get("object"))
     platform = PLATFORMS.get(obj, "")
     batches = []
+    seen = set(seen)
     for entry in payload["entry"]:
         if isinstance(entry, dict):
-            batches.append(_Entry(obj, platform, entry).parse())
+            batches.append(_Entry(obj, platform, entry, seen).parse())
         else:
             batches.append(
                 WebhookBatch(

@@ -4,6 +4,7 @@ from odoo import http
 from odoo.http import request
 
 from ..connectors import meta
+from ..models.social_crm_webhook_event import MAX_BODY
 
 _logger = logging.getLogger(__name__)
 
@@ -14,7 +15,9 @@ class SocialCrmWebhook(http.Controller):
     GET answers the subscription handshake. POST verifies the
     X-Hub-Signature-256 HMAC over the raw body with each Meta account's app
     secret, stores the delivery and answers at once; a scheduled action
-    processes it. Unsigned or badly signed deliveries store nothing.
+    processes it. Unsigned or badly signed deliveries store nothing; a body
+    over ``MAX_BODY`` is refused (413) before it is read; a delivery
+    received before is answered as received and not stored again.
     """
 
     @http.route("/social_crm/webhook/meta", type="http", auth="public", methods=["GET"], csrf=False)
@@ -31,7 +34,12 @@ class SocialCrmWebhook(http.Controller):
         return request.make_response("Forbidden", [("Content-Type", "text/plain")], status=403)
 
     @http.route(
-        "/social_crm/webhook/meta", type="http", auth="public", methods=["POST"], csrf=False
+        "/social_crm/webhook/meta",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        csrf=False,
+        max_content_length=MAX_BODY,
     )
     def meta_deliver(self, **_params):
         raw_body = request.httprequest.get_data(cache=True)

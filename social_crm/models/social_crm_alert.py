@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.tools import plaintext2html
 
 from .. import advocacy, triage
 from ._helpers import company_manager
@@ -11,6 +12,7 @@ KINDS = [
     ("negative", "Negative spike"),
     ("influencer", "Influencer complaint"),
     ("advocate", "Top advocate of the month"),
+    ("webhook", "Webhook delivery dropped"),
 ]
 WINDOW = timedelta(hours=1)
 BASELINE_LAG = timedelta(days=7)
@@ -214,6 +216,31 @@ class SocialCrmAlert(models.Model):
                 }
             )
 
+    @api.model
+    def _webhook_dropped(self, event, reason=""):
+        """A webhook delivery failed ``MAX_ATTEMPTS`` times and was dropped
+        (its body is gone): tell the managers, once per delivery."""
+        key = f"webhook:{event.id}"
+        account = event.account_ids[:1]
+        if not account or self.search_count([("key", "=", key)]):
+            return self.browse()
+        return self._create_and_post(
+            {
+                "name": self.env._(
+                    "A %(origin)s webhook delivery received %(received)s was dropped after "
+                    "%(attempts)s failed attempts%(reason)s; its content is not kept. "
+                    "See the server log and, if needed, ask Meta to resend it.",
+                    origin=dict(event._fields["source"].selection).get(event.source, ""),
+                    received=fields.Datetime.to_string(event.received_at),
+                    attempts=event.attempts,
+                    reason=f" ({reason})" if reason else "",
+                ),
+                "kind": "webhook",
+                "key": key,
+                "account_id": account.id,
+            }
+        )
+
     # ------------------------------------------------------------------
     # Delivery
     # ------------------------------------------------------------------
@@ -225,7 +252,8 @@ class SocialCrmAlert(models.Model):
             alert.activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=alert.name[:80],
-                note=alert._text(),
+                # the note is HTML: the post's text is escaped, never markup
+                note=plaintext2html(alert._text()),
                 user_id=owner.id,
             )
         return alert
@@ -238,7 +266,8 @@ class SocialCrmAlert(models.Model):
         return company_manager(self.env, self.company_id)
 
     def _text(self):
-        """Plain text (escaped by message_post): post text is never HTML."""
+        """Plain text (escaped by message_post, converted by plaintext2html
+        for the activity note): post text is never HTML."""
         text = self.name
         post = self.message_id
         if post:

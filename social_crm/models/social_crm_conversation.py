@@ -6,7 +6,6 @@ from markupsafe import escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import split_every
 from odoo.tools.mail import generate_tracking_message_id
 
 from .. import triage
@@ -576,13 +575,32 @@ class SocialCrmConversation(models.Model):
     def _cron_triage(self, batch_size=200):
         """Scheduled action: waiting time raises priority; deadlines turn to
         "at risk" and "breached" and warn people, once; unassigned
-        conversations go round-robin to agents who have room."""
-        conversations = self.search(self._open_domain(), order="id")
-        for batch in split_every(batch_size, conversations.ids, self.browse):
-            batch._triage_refresh()
-            batch._sla_notify()
-        self.search([("state", "in", ("new", "open")), ("user_id", "=", False)])._auto_assign()
-        self.env["ir.cron"]._notify_progress(done=len(conversations), remaining=0)
+        conversations go round-robin to agents who have room.
+
+        One batch per call, in id order from where the last call stopped
+        (the system parameter ``social_crm.triage_cursor``): the cron
+        framework commits after each call and calls again while work
+        remains. Assignment follows once a pass is through."""
+        params = self.env["ir.config_parameter"].sudo()
+        try:
+            cursor = int(params.get_param("social_crm.triage_cursor") or 0)
+        except ValueError:
+            cursor = 0
+        batch = self.search(
+            self._open_domain() + [("id", ">", cursor)], order="id", limit=batch_size
+        )
+        batch._triage_refresh()
+        batch._sla_notify()
+        remaining = 0
+        if len(batch) == batch_size:
+            remaining = self.search_count(self._open_domain() + [("id", ">", batch[-1].id)])
+        if remaining:
+            params.set_param("social_crm.triage_cursor", batch[-1].id)
+            self.env.ref("social_crm.ir_cron_social_crm_triage").sudo()._trigger()
+        else:
+            params.set_param("social_crm.triage_cursor", False)
+            self.search([("state", "in", ("new", "open")), ("user_id", "=", False)])._auto_assign()
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=remaining)
 
     # ------------------------------------------------------------------
     # Assignment: round-robin with a capacity per agent

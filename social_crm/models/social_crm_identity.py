@@ -123,20 +123,22 @@ class SocialCrmIdentity(models.Model):
 
     @api.model
     def _upsert_profiles(self, platform, profiles):
-        """Create or refresh identities from connector profiles.
+        """Create or refresh identities from connector profiles. People
+        who were erased (``social_crm.erased.user``) are not created again.
 
         :return: dict platform user id -> identity
         """
         latest = {p.user_id: p for p in profiles if p and p.user_id}
         if not latest:
             return {}
+        erased = self.env["social_crm.erased.user"]._erased(platform, list(latest))
         found = self.search([("platform", "=", platform), ("user_id", "in", list(latest))])
         by_user = {identity.user_id: identity for identity in found}
         # handles stored on contacts before their account posted: adopt them
         unknown = {
             p.handle.lower().lstrip("@"): user_id
             for user_id, p in latest.items()
-            if user_id not in by_user and p.handle
+            if user_id not in by_user and p.handle and user_id not in erased
         }
         if unknown:
             domain = expression.OR([[("handle", "=ilike", handle)] for handle in unknown])
@@ -156,7 +158,9 @@ class SocialCrmIdentity(models.Model):
             }
             if vals:
                 identity.write(vals)
-        missing = [p for user_id, p in latest.items() if user_id not in by_user]
+        missing = [
+            p for user_id, p in latest.items() if user_id not in by_user and user_id not in erased
+        ]
         created = self.with_context(mail_create_nolog=True).create(
             [
                 dict(
@@ -321,6 +325,7 @@ class SocialCrmIdentity(models.Model):
         return True
 
     def _erase_one(self):
+        self.env["social_crm.erased.user"]._bury(self.platform, [self.user_id])
         handle = self.handle
         needles = [n for n in (handle, self.user_id, self.profile_name) if n]
         needles += [f"@{handle}"] if handle else []

@@ -1,6 +1,9 @@
+import hashlib
 import json
 import logging
 from datetime import timedelta
+
+import psycopg2
 
 from odoo import api, fields, models
 
@@ -9,9 +12,13 @@ from ._helpers import ERASED, contains_any, run_guarded
 
 _logger = logging.getLogger(__name__)
 
-#: a delivery that keeps failing is retried this many times, then left for a person
+#: a delivery that keeps failing is tried this many times, then dropped with an alert
 MAX_ATTEMPTS = 5
 RETRY_WAIT = timedelta(minutes=10)
+#: the largest delivery accepted (Meta's are a few kB; it batches at most 1000 events)
+MAX_BODY = 1024 * 1024
+#: how long the keys of handled events are kept to recognise a late copy
+KEY_KEEP = timedelta(days=30)
 
 
 class SocialCrmWebhookEvent(models.Model):
@@ -20,8 +27,14 @@ class SocialCrmWebhookEvent(models.Model):
     The controller only checks the signature and stores the raw body, so
     the platform gets its quick 200 and nothing is lost if processing
     fails: the scheduled action processes deliveries batch by batch, and a
-    failed one keeps its body and is tried again. Once processed, the body
-    (personal data) is dropped; the posts it carried live on as messages.
+    failed one keeps its body and is tried again, up to ``MAX_ATTEMPTS``
+    times; then it is dropped (body and all) and an alert raised. Once
+    processed, the body (personal data) is dropped; the posts it carried live
+    on as messages.
+
+    Meta retries deliveries and re-batches events: a body received before
+    is stored once (``body_hash``), and each event is handled once (its key,
+    :func:`meta.event_key`, is kept as a ``social_crm.webhook.key``).
     """
 
     _name = "social_crm.webhook.event"
@@ -32,6 +45,9 @@ class SocialCrmWebhookEvent(models.Model):
     received_at = fields.Datetime(required=True, default=fields.Datetime.now, readonly=True)
     source = fields.Selection([("meta", "Meta (Facebook, Instagram)")], required=True)
     body = fields.Text(readonly=True, help="The raw delivery, until it is processed.")
+    body_hash = fields.Char(
+        readonly=True, index=True, help="SHA-256 of the raw delivery: the same one is kept once."
+    )
     account_ids = fields.Many2many(
         "social_crm.account",
         string="Accounts",
@@ -43,6 +59,7 @@ class SocialCrmWebhookEvent(models.Model):
             ("pending", "To process"),
             ("done", "Processed"),
             ("failed", "Failed"),
+            ("dropped", "Dropped"),
         ],
         default="pending",
         required=True,
@@ -55,6 +72,10 @@ class SocialCrmWebhookEvent(models.Model):
     summary = fields.Text(readonly=True, help="What the delivery held, and what was skipped.")
     message_count = fields.Integer("Posts stored", readonly=True)
     reaction_count = fields.Integer("Reactions", readonly=True)
+
+    _sql_constraints = [
+        ("body_unique", "UNIQUE(source, body_hash)", "This delivery was already received."),
+    ]
 
     # ------------------------------------------------------------------
     # Receiving (controller, as superuser)
@@ -76,17 +97,31 @@ class SocialCrmWebhookEvent(models.Model):
     @api.model
     def _receive_meta(self, raw_body, signature):
         """Store a signed delivery; return it, or None when no account's
-        secret signed it (nothing is stored then)."""
+        secret signed it (nothing is stored then). A delivery received
+        before (Meta's retry, or a replay) is not stored again: the first
+        one is returned."""
         accounts = self._meta_accounts_for(raw_body, signature)
         if not accounts:
             return None
-        event = self.sudo().create(
-            {
-                "source": "meta",
-                "body": raw_body.decode("utf-8", errors="replace"),
-                "account_ids": [fields.Command.set(accounts.ids)],
-            }
-        )
+        Event = self.sudo()
+        digest = hashlib.sha256(bytes(raw_body)).hexdigest()
+        known = [("source", "=", "meta"), ("body_hash", "=", digest)]
+        event = Event.search(known, limit=1)
+        if event:
+            return event
+        try:
+            with self.env.cr.savepoint():
+                event = Event.create(
+                    {
+                        "source": "meta",
+                        "body": raw_body.decode("utf-8", errors="replace"),
+                        "body_hash": digest,
+                        "account_ids": [fields.Command.set(accounts.ids)],
+                    }
+                )
+        except psycopg2.errors.UniqueViolation:
+            # the same delivery arrived twice at once: the other copy is kept
+            return Event.search(known, limit=1)
         cron = self.env.ref("social_crm.ir_cron_social_crm_webhooks", raise_if_not_found=False)
         if cron:
             cron.sudo()._trigger()
@@ -109,6 +144,11 @@ class SocialCrmWebhookEvent(models.Model):
     def _cron_process(self, batch_size=20):
         """Scheduled action: process a batch of deliveries, each under its own
         savepoint, so one bad delivery does not hold back the others."""
+        # deliveries left failed by an older version: drop them now
+        self.search(
+            [("state", "=", "failed"), ("attempts", ">=", MAX_ATTEMPTS)], limit=batch_size
+        )._drop()
+        self.env["social_crm.webhook.key"]._purge(batch_size * 50)
         events = self.search(self._due_domain(), order="id", limit=batch_size)
         for event in events:
             run_guarded(
@@ -119,21 +159,31 @@ class SocialCrmWebhookEvent(models.Model):
         )
 
     def _failed(self, error):
-        self.write(
-            {
-                "state": "failed",
-                "attempts": self.attempts + 1,
-                "error": str(error),
-                "next_attempt_at": fields.Datetime.now() + RETRY_WAIT * (self.attempts + 1),
-            }
-        )
+        attempts = self.attempts + 1
+        vals = {"attempts": attempts, "error": str(error)[:1000]}
+        if attempts >= MAX_ATTEMPTS:
+            self.write(vals)
+            self._drop(type(error).__name__)
+            return
+        vals.update(state="failed", next_attempt_at=fields.Datetime.now() + RETRY_WAIT * attempts)
+        self.write(vals)
+
+    def _drop(self, reason=""):
+        """Give up on these deliveries: their bodies (personal data) go, an
+        alert tells the managers."""
+        for event in self:
+            event.write({"state": "dropped", "body": False, "next_attempt_at": False})
+            self.env["social_crm.alert"].sudo()._webhook_dropped(event, reason)
 
     def _process(self):
         self.ensure_one()
         Message = self.env["social_crm.message"]
+        Key = self.env["social_crm.webhook.key"]
         stored = reactions = 0
         notes = []
-        for batch in meta.parse_webhook(json.loads(self.body or "{}")):
+        payload = json.loads(self.body or "{}")
+        batches = meta.parse_webhook(payload, Key._seen(meta.event_keys(payload)))
+        for batch in batches:
             account = self.account_ids.filtered(
                 lambda a, b=batch: a.platform == b.platform and a.external_user_id == b.account_ref
             )[:1]
@@ -159,6 +209,7 @@ class SocialCrmWebhookEvent(models.Model):
                     "follower", "reaction", message=message, when=message.posted_at
                 )
             notes += batch.skipped
+        Key._remember(self, [key for batch in batches for key in batch.keys])
         self.write(
             {
                 "state": "done",
@@ -178,14 +229,16 @@ class SocialCrmWebhookEvent(models.Model):
         added = [r for r in reactions if not r.removed and r.author and r.author.user_id]
         if not added:
             return 0
+        # an erased person (social_crm.erased.user) gets no identity back
         identities = self.env["social_crm.identity"]._upsert_profiles(
             account.platform, [r.author for r in added]
         )
-        for reaction in added:
+        kept = [r for r in added if r.author.user_id in identities]
+        for reaction in kept:
             identities[reaction.author.user_id]._funnel_advance(
                 "follower", "reaction", when=reaction.at, company=account.company_id
             )
-        return len(added)
+        return len(kept)
 
     def _erase(self, needles):
         """Erasure: blank the bodies of unprocessed deliveries naming someone."""
@@ -194,3 +247,41 @@ class SocialCrmWebhookEvent(models.Model):
         )
         hits.write({"body": ERASED, "state": "done", "summary": ERASED})
         return len(hits)
+
+
+class SocialCrmWebhookKey(models.Model):
+    """The key of one webhook event already handled (a hash of the event,
+    :func:`meta.event_key`), so a retried or re-batched copy is skipped.
+    Kept ``KEY_KEEP`` long."""
+
+    _name = "social_crm.webhook.key"
+    _description = "Social CRM webhook event handled"
+    _rec_name = "key"
+
+    key = fields.Char(required=True, readonly=True)
+    event_id = fields.Many2one(
+        "social_crm.webhook.event", required=True, readonly=True, ondelete="cascade"
+    )
+
+    _sql_constraints = [
+        ("key_unique", "UNIQUE(key)", "This webhook event was already handled."),
+    ]
+
+    @api.model
+    def _seen(self, keys):
+        """Those of ``keys`` handled before."""
+        if not keys:
+            return set()
+        return set(self.sudo().search([("key", "in", list(set(keys)))]).mapped("key"))
+
+    @api.model
+    def _remember(self, event, keys):
+        return self.sudo().create([{"key": key, "event_id": event.id} for key in set(keys)])
+
+    @api.model
+    def _purge(self, limit):
+        old = self.sudo().search(
+            [("create_date", "<", fields.Datetime.now() - KEY_KEEP)], limit=limit
+        )
+        old.unlink()
+        return len(old)

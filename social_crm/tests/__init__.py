@@ -17,3 +17,4 @@ from . import test_content
 from . import test_advocacy
 from . import test_review
 from . import test_security_consentpage
+from . import test_security_webhook

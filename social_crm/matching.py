@@ -4,11 +4,17 @@ Given a profile (handle, display name, bio, URL, location, the person's texts)
 and partner records, :func:`match` proposes candidates with a score in [0, 1]
 and human-readable reasons, and decides:
 
-- ``"link"`` only when the platform user id or handle is already stored on
-  exactly one partner for that platform. Nothing typed by the poster (an
-  e-mail, phone, customer number in a bio, post or DM) links on its own:
-  anyone can type someone else's customer number. A one-time-code round trip
-  is the other way to link; the Odoo side handles it.
+- ``"link"`` only when the platform user id is already stored on exactly one
+  partner for that platform, or a handle stored without a user id (typed on
+  the contact before its account posted) while no other user id is known for
+  that handle. Handles are recycled: a handle stored with another user id is
+  only a suggestion ("handle now used by another account"). Nothing typed by
+  the poster (an e-mail, phone, customer number in a bio, post or DM) links on
+  its own: anyone can type someone else's customer number. A one-time-code
+  round trip is the other way to link; the Odoo side handles it.
+- An identifier in the public profile (bio, URL) under a name that disagrees
+  with the partner's is a warning sign of impersonation, scored low and said
+  so; one the poster typed to us in a post or DM keeps its weight.
 - ``"suggest"`` when evidence points to partners an agent should confirm.
 - ``"none"`` otherwise. A name alone never links, and a common name shared
   by several partners is weakened in proportion.
@@ -38,6 +44,10 @@ WEIGHTS = {
     "domain": 0.45,
     "name": 0.55,
     "city": 0.15,
+    # a handle stored with another platform user id: the handle was recycled
+    "handle_reused": 0.5,
+    # a customer's identifier in a public bio under another name: impersonation?
+    "public_mismatch": 0.3,
 }
 SUGGEST_THRESHOLD = 0.3
 MAX_CANDIDATES = 5
@@ -734,6 +744,9 @@ class Evidence:
     spellings: list = dataclasses.field(default_factory=list)
     #: a first name shown on its own: "jan" for the display name "Jan 🚲"
     given_hint: str = ""
+    #: ``(kind, value)`` of the identifiers found only in the public profile
+    #: (bio, URL), never typed to us in a post or DM: ``("email", "a@b.nl")``
+    public: set = dataclasses.field(default_factory=set)
 
 
 #: what handles add to a name besides a first name: "verbeek_nl", "thedevries"
@@ -755,11 +768,11 @@ def display_name_part(display):
 
 def extract(profile):
     """Identifiers the poster typed: in the bio, URL, location and texts."""
-    texts = [profile.bio or "", profile.url or "", *(profile.texts or [])]
-    blob = "\n".join(texts)
-    emails = {normalize_email(e.strip(".")) for e in EMAIL_RE.findall(blob)} - {""}
-    phones = {normalize_phone(p) for p in PHONE_RE.findall(blob)} - {""}
-    refs = {normalize_ref(r) for r in REF_RE.findall(blob)} - {""}
+    public_blob = "\n".join([profile.bio or "", profile.url or ""])
+    typed_blob = "\n".join(profile.texts or [])
+    blob = "\n".join([public_blob, typed_blob])
+    public, typed = _identifiers(public_blob), _identifiers(typed_blob)
+    emails, phones, refs = (public[kind] | typed[kind] for kind in ("email", "phone", "ref"))
     display = display_name_part(profile.display_name)
     if normalize_handle(display) == normalize_handle(profile.handle):
         display = ""  # a display name that is the handle is no name
@@ -786,7 +799,46 @@ def extract(profile):
         location=fold(profile.location).strip(),
         spellings=[(where, letters) for where, letters in spellings if letters],
         given_hint=hint if len(hint) > 1 else "",
+        public={(kind, value) for kind in public for value in public[kind] - typed[kind]},
     )
+
+
+def _identifiers(blob):
+    """``{"email": set, "phone": set, "ref": set}`` typed in ``blob``."""
+    return {
+        "email": {normalize_email(e.strip(".")) for e in EMAIL_RE.findall(blob)} - {""},
+        "phone": {normalize_phone(p) for p in PHONE_RE.findall(blob)} - {""},
+        "ref": {normalize_ref(r) for r in REF_RE.findall(blob)} - {""},
+    }
+
+
+#: what a public identifier is called in the impersonation warning
+PUBLIC_KINDS = {"email": "e-mail address", "phone": "phone number", "ref": "customer number"}
+
+
+def name_disagrees(evidence, key):
+    """Does the name the profile shows contradict the partner's name?
+
+    Only the display name counts (an e-mail address in the bio must not vouch
+    for itself). No name shown is no contradiction; a name shown that fits
+    neither the partner's full name, nor (a single word) its first or last
+    name, is one.
+    """
+    shown = evidence.name
+    if not shown or not key:
+        return False
+    if shown.company or key.company:
+        return shown.full != key.full
+    if shown.given or len(shown.surname) == 1:
+        return not name_similarity(shown, key)[0]
+    word = shown.full  # one word: a first name, a surname, or a name glued
+    if _similar(word, key.surname) or key.surname in word or key.joined in word:
+        return False
+    if key.given and len(key.first) > 1:
+        return NICKNAMES.get(word, word) != key.given[0] and word != key.first
+    if key.given:  # known by an initial only
+        return word[0] not in key.initials
+    return True
 
 
 # --------------------------------------------------------------------------
@@ -798,7 +850,12 @@ class PartnerIndex:
     def __init__(self, partners=()):
         self.partners = {}
         self.keys = {}
+        #: (platform, "id", user id) and (platform, "handle", handle) for the
+        #: handles stored without a user id -> partner ids: what links
         self.by_social = defaultdict(set)
+        #: (platform, handle) -> {partner id: user ids stored with that handle}:
+        #: a recycled handle suggests, never links
+        self.handle_users = defaultdict(dict)
         self.by_email = defaultdict(set)
         self.by_phone = defaultdict(set)
         self.by_ref = defaultdict(set)
@@ -816,7 +873,11 @@ class PartnerIndex:
                 self.by_social[(platform, "id", str(entry["user_id"]))].add(partner.id)
             if entry.get("handle"):
                 handle = normalize_handle(entry["handle"])
-                self.by_social[(platform, "handle", handle)].add(partner.id)
+                if entry.get("user_id"):
+                    owners = self.handle_users[(platform, handle)]
+                    owners.setdefault(partner.id, set()).add(str(entry["user_id"]))
+                else:
+                    self.by_social[(platform, "handle", handle)].add(partner.id)
         if email := normalize_email(partner.email):
             self.by_email[email].add(partner.id)
         for number in (partner.phone, partner.mobile):
@@ -989,20 +1050,58 @@ def match(profile, index, rejected=()):
         social_ids |= ids
         add(ids, "social", f"{platform} user id {profile.user_id} is stored on the partner")
     if profile.handle:
+        # Handles are recycled: link on a stored handle only while no other
+        # user id is known for it; a handle stored with another user id is a
+        # suggestion at most.
         handle = normalize_handle(profile.handle)
+        user_id = str(profile.user_id or "")
+        owners = index.handle_users.get((platform, handle), {})
+        others = {pid: uids - {user_id} for pid, uids in owners.items() if uids - {user_id}}
         ids = index.by_social.get((platform, "handle", handle), set())
-        social_ids |= ids
-        add(ids, "social", f"handle @{handle} is stored on the partner")
+        if others:
+            add(
+                ids,
+                "social",
+                f"handle @{handle} is stored on the partner, but now used by another account",
+                WEIGHTS["handle_reused"],
+            )
+        else:
+            social_ids |= ids
+            add(ids, "social", f"handle @{handle} is stored on the partner")
+        for pid, uids in others.items():
+            known = ", ".join(sorted(uids))
+            add(
+                [pid],
+                "social",
+                f"handle @{handle} now used by another account (the partner's {platform} "
+                f"user id is {known}, this one's {user_id or 'unknown'})",
+                WEIGHTS["handle_reused"],
+            )
+
+    impersonated = set()  # partners whose identifier is in a bio under another name
+
+    def add_typed(kind, ids, value, what):
+        """An identifier typed by the poster: full weight, unless it is only
+        in the public profile and the name shown is not the partner's."""
+        public = (kind, value) in evidence.public
+        for pid in ids:
+            if public and name_disagrees(evidence, index.keys.get(pid)):
+                warning = (
+                    f"warning: a customer's {PUBLIC_KINDS[kind]} in a public bio under "
+                    f"another name ({what})"
+                )
+                add([pid], kind, warning, WEIGHTS["public_mismatch"])
+                impersonated.add(pid)
+            else:
+                add([pid], kind, f"{what} typed by the poster")
+
     for email in evidence.emails:
-        add(index.by_email.get(email, ()), "email", f"e-mail {email} typed by the poster")
+        add_typed("email", index.by_email.get(email, ()), email, f"e-mail {email}")
     for phone in evidence.phones:
-        add(
-            index.by_phone.get(phone, ()),
-            "phone",
-            f"phone number ending {phone[-4:]} typed by the poster",
-        )
+        what = f"phone number ending {phone[-4:]}"
+        add_typed("phone", index.by_phone.get(phone, ()), phone, what)
     for ref in evidence.refs:
-        add(index.by_ref.get(ref, ()), "ref", f"customer number {ref} typed by the poster")
+        add_typed("ref", index.by_ref.get(ref, ()), ref, f"customer number {ref}")
     for domain in evidence.domains:
         add(index.by_domain.get(domain, ()), "domain", f"website domain {domain}")
 
@@ -1022,6 +1121,8 @@ def match(profile, index, rejected=()):
         chance[pid] = name_chance * (CITY_ELSEWHERE if elsewhere else 1.0)
     total = sum(score * chance[pid] for pid, (score, _how, _chance) in fits.items())
     for pid, (score, how, _chance) in fits.items():
+        if pid in impersonated and "e-mail address" in how:
+            continue  # the name spelled by a suspect e-mail address vouches for nothing
         weight = WEIGHTS["name"] * score * chance[pid] * (score / total) ** 0.5
         city = index.partners[pid].city
         if named and city and city not in named:

@@ -1,5 +1,6 @@
 """The identity matching engine: evidence, name rules, ambiguity, rejections."""
 
+import dataclasses
 import io
 import json
 import subprocess
@@ -61,9 +62,15 @@ def best(result):
 
 # -- evidence ---------------------------------------------------------------
 def test_stored_handle_links():
-    result = run(handle="@zoevdb", display_name="whatever")
+    # a handle typed on the contact before its account posted: no user id known
+    index = PartnerIndex(
+        [Partner(10, "Zoë van der Berg", social=[{"platform": "x", "handle": "ZoeVDB"}])]
+    )
+    result = match(Profile("p", platform="x", user_id="777", handle="@zoevdb"), index)
     assert (result.decision, result.partner_id) == ("link", 10)
     assert "handle @zoevdb is stored on the partner" in result.candidates[0].reasons
+    # stored with its user id, the handle alone no longer links
+    assert run(handle="@zoevdb", display_name="whatever").decision == "suggest"
 
 
 def test_profile_url_stored_on_the_partner_links():
@@ -532,3 +539,86 @@ def test_in_memory_name_candidates_are_the_sql_lookup():
         stored = {p.id for p in partners if set(partner_keys(p.name, p.is_company)) & keys}
         assert index.name_candidates(evidence) == stored, profile.id
         assert stored, profile.id
+
+
+# -- recycled handles and impersonation (issue 11, item 7) -------------------
+def test_a_recycled_handle_only_suggests():
+    """Contact linked to X user 111 as @bob; user 222, now called @bob, posts."""
+    index = PartnerIndex(
+        [Partner(1, "Bob Jansen", social=[{"platform": "x", "handle": "bob", "user_id": "111"}])]
+    )
+    same = match(Profile("p", platform="x", user_id="111", handle="bob_new"), index)
+    assert (same.decision, same.partner_id) == ("link", 1)
+    other = match(Profile("p", platform="x", user_id="222", handle="@Bob"), index)
+    assert other.decision == "suggest"
+    [candidate] = other.candidates
+    assert candidate.partner_id == 1
+    assert candidate.score < 0.9
+    assert any("handle @bob now used by another account" in r for r in candidate.reasons)
+
+
+def test_a_typed_handle_does_not_link_once_another_user_id_is_known_for_it():
+    index = PartnerIndex(
+        [
+            Partner(1, "Bob Jansen", social=[{"platform": "x", "handle": "bob", "user_id": "111"}]),
+            Partner(2, "Robert Smit", social=[{"platform": "x", "handle": "bob"}]),
+        ]
+    )
+    result = match(Profile("p", platform="x", user_id="222", handle="bob"), index)
+    assert result.decision == "suggest"
+    assert {c.partner_id for c in result.candidates} == {1, 2}
+    for candidate in result.candidates:
+        assert "now used by another account" in " ".join(candidate.reasons)
+
+
+IMPERSONATED = PartnerIndex(
+    [Partner(1, "Jan de Vries", email="jan.devries@example.org", ref="A-1234", phone="0612345678")]
+)
+
+
+@pytest.mark.parametrize(
+    ("bio", "kind"),
+    [
+        ("Contact: jan.devries@example.org", "e-mail address"),
+        ("customer number A-1234", "customer number"),
+        ("bel 06 12345678", "phone number"),
+    ],
+)
+def test_a_customers_identifier_in_a_public_bio_under_another_name_is_a_warning(bio, kind):
+    profile = Profile(
+        "p", platform="x", user_id="9", handle="eve", display_name="Eve Mallory", bio=bio
+    )
+    result = match(profile, IMPERSONATED)
+    [candidate] = result.candidates
+    assert candidate.score <= 0.3
+    assert f"a customer's {kind} in a public bio under another name" in candidate.reasons[0]
+    assert result.decision != "link"
+
+
+def test_the_same_identifier_typed_to_us_keeps_its_weight():
+    texts = ["Hi, my mail is jan.devries@example.org"]
+    profile = Profile(
+        "p", platform="x", user_id="9", handle="eve", display_name="Eve Mallory", texts=texts
+    )
+    [candidate] = match(profile, IMPERSONATED).candidates
+    assert candidate.score >= 0.9
+    assert candidate.reasons[0] == "e-mail jan.devries@example.org typed by the poster"
+    assert "public bio" not in " ".join(candidate.reasons)
+    # also in the bio: typed to us counts
+    both = dataclasses.replace(profile, bio="jan.devries@example.org")
+    assert match(both, IMPERSONATED).candidates[0].score >= 0.9
+
+
+@pytest.mark.parametrize("display_name", ["Jan de Vries", "J. de Vries", "Jan", "", "devries"])
+def test_an_identifier_in_the_bio_under_the_right_name_or_none_keeps_its_weight(display_name):
+    profile = Profile(
+        "p",
+        platform="x",
+        user_id="9",
+        handle="jdv",
+        display_name=display_name,
+        bio="jan.devries@example.org",
+    )
+    [candidate] = match(profile, IMPERSONATED).candidates
+    assert candidate.score >= 0.9
+    assert "public bio" not in " ".join(candidate.reasons)

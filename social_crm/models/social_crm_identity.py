@@ -134,7 +134,10 @@ class SocialCrmIdentity(models.Model):
         erased = self.env["social_crm.erased.user"]._erased(platform, list(latest))
         found = self.search([("platform", "=", platform), ("user_id", "in", list(latest))])
         by_user = {identity.user_id: identity for identity in found}
-        # handles stored on contacts before their account posted: adopt them
+        # handles stored on contacts before their account posted: adopt them,
+        # while no user id is known for that handle (handles are recycled: a
+        # new account using a known handle gets its own identity, and the
+        # matcher only suggests the contact)
         unknown = {
             p.handle.lower().lstrip("@"): user_id
             for user_id, p in latest.items()
@@ -142,11 +145,11 @@ class SocialCrmIdentity(models.Model):
         }
         if unknown:
             domain = expression.OR([[("handle", "=ilike", handle)] for handle in unknown])
-            for stored in self.search(
-                expression.AND([[("platform", "=", platform), ("user_id", "=", False)], domain])
-            ):
+            same_handle = self.search(expression.AND([[("platform", "=", platform)], domain]))
+            taken = {i.handle.lower() for i in same_handle if i.user_id}
+            for stored in same_handle.filtered(lambda i: not i.user_id):
                 user_id = unknown.get(stored.handle.lower())
-                if user_id and user_id not in by_user:
+                if user_id and user_id not in by_user and stored.handle.lower() not in taken:
                     stored.user_id = user_id
                     by_user[user_id] = stored
         for user_id, identity in by_user.items():

@@ -4,14 +4,50 @@ import re
 import secrets
 from datetime import timedelta
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import email_normalize, plaintext2html
 
-#: how long a one-time code is valid, and how many wrong codes end it
+#: how long a one-time code is valid, and how many guesses per identity and
+#: contact and per day end it (every six-digit number in a post is a guess)
 CODE_VALIDITY = timedelta(hours=48)
 CODE_MAX_ATTEMPTS = 5
 CODE_RE = re.compile(r"(?<!\d)(\d{6})(?!\d)")
+
+
+class SocialCrmCodeGuess(models.Model):
+    """Guesses at one-time codes, per identity, contact and day.
+
+    Kept apart from the suggestion and its code, so that neither a new code
+    nor a new suggestion for the same pair resets the count; written by the
+    server only (no one has write access).
+    """
+
+    _name = "social_crm.code.guess"
+    _description = "One-time code guesses"
+    _order = "id desc"
+
+    identity_id = fields.Many2one(
+        "social_crm.identity", required=True, ondelete="cascade", index=True
+    )
+    partner_id = fields.Many2one("res.partner", "Contact", required=True, ondelete="cascade")
+    day = fields.Date(required=True, index=True)
+    guesses = fields.Integer(required=True, help="Six-digit numbers in the post")
+    message_id = fields.Many2one("social_crm.message", "Post", ondelete="set null")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env["social_crm.suggestion"].invalidate_model(["code_attempts"])
+        return super().create(vals_list)
+
+    @api.model
+    def _count(self, identity, partner, day):
+        groups = self.sudo()._read_group(
+            [("identity_id", "=", identity.id), ("partner_id", "=", partner.id), ("day", "=", day)],
+            [],
+            ["guesses:sum"],
+        )
+        return (groups[0][0] or 0) if groups else 0
 
 
 class SocialCrmSuggestion(models.Model):
@@ -44,13 +80,29 @@ class SocialCrmSuggestion(models.Model):
     code_sent_at = fields.Datetime("Code sent at", readonly=True, copy=False)
     code_sent_by_id = fields.Many2one("res.users", "Code sent by", readonly=True, copy=False)
     code_expires_at = fields.Datetime("Code valid until", readonly=True, copy=False)
-    code_attempts = fields.Integer("Wrong codes", readonly=True, copy=False)
+    code_attempts = fields.Integer(
+        "Code guesses today",
+        compute="_compute_code_attempts",
+        help="Six-digit numbers this identity sent today while a code for this contact was "
+        "waiting. After 5 the code ends, and no new one is sent before tomorrow.",
+    )
+    code_last_guess_at = fields.Datetime("Last code guess", readonly=True, copy=False)
     decided_at = fields.Datetime("Decided at", readonly=True)
 
     # No UNIQUE(identity, partner): Odoo's partner merge deletes rows whose
     # re-pointing would violate one, and a merge must delete nothing (a
     # rejection on either contact stays remembered). The matcher never
     # proposes a pair twice (see social_crm.identity._apply_match).
+
+    def _compute_code_attempts(self):
+        for suggestion in self:
+            suggestion.code_attempts = suggestion._code_guesses_today()
+
+    def _code_guesses_today(self):
+        self.ensure_one()
+        return self.env["social_crm.code.guess"]._count(
+            self.identity_id, self.partner_id, fields.Datetime.now().date()
+        )
 
     def _decide(self, state):
         if self.filtered(lambda s: s.state != "pending"):
@@ -98,6 +150,15 @@ class SocialCrmSuggestion(models.Model):
         self.ensure_one()
         if self.state != "pending":
             raise UserError(self.env._("This suggestion was already decided."))
+        if self._code_guesses_today() >= CODE_MAX_ATTEMPTS:
+            raise UserError(
+                self.env._(
+                    "Too many codes were guessed today from %(identity)s for %(partner)s: "
+                    "send a new code tomorrow.",
+                    identity=self.identity_id.name,
+                    partner=self.partner_id.name,
+                )
+            )
         email = email_normalize(self.partner_id.email)
         if not email:
             raise UserError(
@@ -135,7 +196,6 @@ class SocialCrmSuggestion(models.Model):
                 "code_sent_at": now,
                 "code_sent_by_id": self.env.uid,
                 "code_expires_at": now + CODE_VALIDITY,
-                "code_attempts": 0,
             }
         )
         masked = re.sub(r"(?<=.).(?=[^@]*@)", "*", email)
@@ -153,9 +213,15 @@ class SocialCrmSuggestion(models.Model):
 
     def _check_codes(self, message):
         """Confirm the suggestion whose code comes back in ``message``, a post
-        by the suggested identity; count wrong codes, and expire after too many."""
+        by the suggested identity.
+
+        Every six-digit number in the post is one guess, counted per identity
+        and contact and per day (a new code does not reset the count). A post
+        holding more numbers than the guesses left is counted and not checked;
+        the fifth guess of the day ends the code.
+        """
         now = fields.Datetime.now()
-        codes = CODE_RE.findall(message.text or "")
+        codes = list(dict.fromkeys(CODE_RE.findall(message.text or "")))
         if not codes:
             return self.browse()
         waiting = self.sudo().filtered(
@@ -166,19 +232,43 @@ class SocialCrmSuggestion(models.Model):
                 and s.code_expires_at > now
             )
         )
+        if not waiting:
+            return self.browse()
+        # one post checked at a time per suggestion: a concurrent check of the
+        # same suggestion waits, then fails to serialise and is retried
+        self.env.cr.execute(
+            "SELECT id FROM social_crm_suggestion WHERE id = ANY(%s) FOR UPDATE", [waiting.ids]
+        )
+        Guess = self.env["social_crm.code.guess"].sudo()
         for suggestion in waiting:
-            if any(
+            used = suggestion._code_guesses_today()
+            Guess.create(
+                {
+                    "identity_id": suggestion.identity_id.id,
+                    "partner_id": suggestion.partner_id.id,
+                    "day": now.date(),
+                    "guesses": len(codes),
+                    "message_id": message.id,
+                }
+            )
+            suggestion.code_last_guess_at = now
+            if len(codes) <= CODE_MAX_ATTEMPTS - used and any(
                 hmac.compare_digest(suggestion._code_digest(code), suggestion.code_hash)
                 for code in codes
             ):
                 suggestion._confirm_by_code(message)
                 return suggestion
-        for suggestion in waiting:
-            attempts = suggestion.code_attempts + 1
-            vals = {"code_attempts": attempts}
-            if attempts >= CODE_MAX_ATTEMPTS:
-                vals.update(code_hash=False, code_expires_at=False)
-            suggestion.write(vals)
+            if used + len(codes) >= CODE_MAX_ATTEMPTS:
+                suggestion.write({"code_hash": False, "code_expires_at": False})
+                suggestion.identity_id.message_post(
+                    body=self.env._(
+                        "Verification code for %(partner)s ended: %(count)s codes guessed "
+                        "today. A new code can be sent tomorrow.",
+                        partner=suggestion.partner_id.name,
+                        count=used + len(codes),
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
         return self.browse()
 
     def _confirm_by_code(self, message):

@@ -18,3 +18,4 @@ from . import test_advocacy
 from . import test_review
 from . import test_security_consentpage
 from . import test_security_webhook
+from . import test_security_matching

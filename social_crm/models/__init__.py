@@ -1,3 +1,4 @@
+from . import social_crm_guard
 from . import social_crm_consent_mixin
 from . import social_crm_account
 from . import social_crm_stream
@@ -25,3 +26,4 @@ from . import social_crm_webhook_event
 from . import social_crm_content_campaign
 from . import social_crm_content
 from . import social_crm_review
+from . import social_crm_guard_fields

@@ -15,6 +15,8 @@ from ._helpers import flow, in_flow
 
 #: the flow of the module's own computations (scores, stages, flags, dates)
 SYSTEM = "social_crm_system"
+#: the erasure flow blanks facts and evidence too (``flow(records, ERASURE)``)
+ERASURE = "social_crm_erasure"
 
 
 def system(records):
@@ -25,8 +27,8 @@ def system(records):
 
 def check_protected(records, protected, vals_list):
     """Refuse ``vals_list`` when it sets one of ``protected`` outside su and
-    outside the ``SYSTEM`` flow."""
-    if records.env.su or in_flow(records, SYSTEM):
+    outside the ``SYSTEM`` and ``ERASURE`` flows."""
+    if records.env.su or in_flow(records, SYSTEM) or in_flow(records, ERASURE):
         return
     forced = sorted({name for vals in vals_list for name in vals if name in protected})
     if forced:

@@ -86,3 +86,27 @@ class SocialCrmReview(models.Model):
         "submitted_at",
         "response_by",
     }
+
+
+class SocialCrmMessage(models.Model):
+    """A post is what the platform said (and what the classifier made of it)."""
+
+    _name = "social_crm.message"
+    _inherit = ["social_crm.message", "social_crm.guarded"]
+    _social_crm_protected = frozenset(
+        {"account_id", "platform", "external_id", "direction", "author_identity_id"}
+        | {"text", "url", "media_urls", "posted_at", "received_at", "erased"}
+        | {"lang", "sentiment", "sentiment_score", "intent", "priority_score"}
+    )
+
+
+class SocialCrmConsentRequest(models.Model):
+    """What the person did on the consent page, and when: the page records it."""
+
+    _name = "social_crm.consent.request"
+    _inherit = ["social_crm.consent.request", "social_crm.guarded"]
+    _social_crm_protected = frozenset(
+        {"identity_id", "conversation_id", "message_id", "company_id", "user_id", "sent_as"}
+        | {"state", "expires_at", "email", "phone", "ip_address", "submitted_at"}
+        | {"confirm_expires_at", "confirmed_at", "partner_id", "consent_id", "withdrawn_at"}
+    )

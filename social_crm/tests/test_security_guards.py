@@ -285,3 +285,47 @@ class TestGuardsRpc(RpcAttack, HttpCase, ContentCommon):
         self.rpc(self.agent, "social_crm.consent", "create", [self.consent_vals()])
         status = self.Consent._status("content_reuse", partners=self.partner)
         self.assertEqual(status[self.partner], "withdrawn")
+
+    def test_manager_cannot_forge_reviews_posts_or_consent_requests(self):
+        self.refused(
+            self.manager,
+            "social_crm.review",
+            "create",
+            [{"partner_id": self.partner.id, "rating": "5", "state": "published"}],
+        )
+        self.assertFalse(
+            self.env["social_crm.review"].search([("partner_id", "=", self.partner.id)])
+        )
+        entry = self.entry_of(self.post("gp2", "My scarf #winterlooks"))
+        self.refused(
+            self.manager,
+            "social_crm.content",
+            "create",
+            [
+                {
+                    "campaign_id": self.campaign.id,
+                    "message_id": self.post_in.id,
+                    "identity_id": self.identity.id,
+                    "state": "granted",
+                    "published": True,
+                }
+            ],
+        )
+        self.assertEqual(entry.state, "new")
+        self.refused(
+            self.manager,
+            "social_crm.message",
+            "write",
+            [self.post_in.id],
+            {"text": "I hate this shop", "intent": "complaint"},
+        )
+        self.assertEqual(self.post_in.text, "Lovely shop")
+        request = self.env["social_crm.consent.request"]._ask(self.post_in.conversation_id)
+        self.refused(
+            self.manager,
+            "social_crm.consent.request",
+            "write",
+            [request.id],
+            {"state": "confirmed", "email": "someone@example.com"},
+        )
+        self.assertNotEqual(request.state, "confirmed")

@@ -1,3 +1,4 @@
+from . import social_crm_guard
 from . import social_crm_consent_mixin
 from . import social_crm_account
 from . import social_crm_stream
@@ -26,3 +27,4 @@ from . import social_crm_content_campaign
 from . import social_crm_content
 from . import social_crm_review
 from . import social_crm_erased_user
+from . import social_crm_guard_fields

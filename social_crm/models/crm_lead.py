@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.tools import plaintext2html
 
 from .social_crm_account import PLATFORMS
+from .social_crm_guard import system
 
 #: the names of Odoo's own UTM sources and mediums, where they exist
 UTM_NAMES = {"x": "X"}
@@ -78,7 +79,7 @@ class CrmLead(models.Model):
             status = (by_partner if lead.partner_id else by_identity).get(person)
             ok = status == "granted"
             if lead.social_crm_marketing_ok != ok:
-                lead.social_crm_marketing_ok = ok
+                system(lead).social_crm_marketing_ok = ok
 
     def _social_crm_open(self):
         return {

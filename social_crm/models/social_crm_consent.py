@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .. import funnel
+from ._helpers import in_flow
 
 CHANNELS = [
     ("web_page", "Consent page (double opt-in)"),
@@ -61,17 +62,30 @@ class SocialCrmConsent(models.Model):
 
     @api.constrains("partner_id", "identity_id", "event", "channel", "wording", "message_id")
     def _check_evidence(self):
-        if self.env.context.get("social_crm_erasure"):
-            return  # erasure blanks the person's details, the event stays
+        # erasure blanks the person's details (the post, the page, the note);
+        # the event, its wording and its channel stay and are always checked
+        erasing = in_flow(self, "social_crm_erasure")
         for consent in self:
-            if not consent.partner_id and not consent.identity_id:
-                raise ValidationError(self.env._("A consent event needs a contact or an identity."))
             if consent.event != "grant":
                 continue
             if not consent.wording or not consent.wording_version:
                 raise ValidationError(
                     self.env._("A consent needs the exact wording the person agreed to.")
                 )
+            if consent.purpose == "commercial" and consent.channel != "web_page":
+                raise ValidationError(
+                    self.env._(
+                        "Consent for commercial messages is granted only by double opt-in: "
+                        "send the person the consent link."
+                    )
+                )
+        if erasing:
+            return
+        for consent in self:
+            if not consent.partner_id and not consent.identity_id:
+                raise ValidationError(self.env._("A consent event needs a contact or an identity."))
+            if consent.event != "grant":
+                continue
             if consent.channel == "social" and not consent.message_id:
                 raise ValidationError(
                     self.env._("A consent given on social media needs the post as evidence.")
@@ -81,13 +95,6 @@ class SocialCrmConsent(models.Model):
             if consent.channel not in ("web_page", "social") and not consent.note:
                 raise ValidationError(
                     self.env._("Describe how the consent was given (who, when, what was said).")
-                )
-            if consent.purpose == "commercial" and consent.channel != "web_page":
-                raise ValidationError(
-                    self.env._(
-                        "Consent for commercial messages is granted only by double opt-in: "
-                        "send the person the consent link."
-                    )
                 )
 
     @api.model_create_multi
@@ -102,7 +109,7 @@ class SocialCrmConsent(models.Model):
         return consents
 
     def write(self, vals):
-        if not self.env.context.get("social_crm_erasure") or set(vals) - ERASABLE:
+        if not in_flow(self, "social_crm_erasure") or set(vals) - ERASABLE:
             raise UserError(
                 self.env._(
                     "Consent evidence cannot be changed. To withdraw consent, record a withdrawal."
@@ -112,7 +119,7 @@ class SocialCrmConsent(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_for_erasure(self):
-        if not self.env.context.get("social_crm_erasure"):
+        if not in_flow(self, "social_crm_erasure"):
             raise UserError(self.env._("Consent evidence cannot be deleted."))
 
     # ------------------------------------------------------------------

@@ -7,6 +7,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from .. import rights
 from ..connectors import ConnectorError
+from ._helpers import flow, in_flow
 
 #: a request not answered within this time may be sent again
 ASK_AGAIN_AFTER = timedelta(days=1)
@@ -134,9 +135,7 @@ class SocialCrmContent(models.Model):
         """The rights and their evidence change only through the flow (the
         buttons, the author's answer), never by a typed value: an agent
         cannot mark rights granted over the ORM or JSON-RPC."""
-        if EVIDENCE & set(vals) and not (
-            self.env.su or self.env.context.get("social_crm_rights_flow")
-        ):
+        if EVIDENCE & set(vals) and not (self.env.su or in_flow(self, "social_crm_rights_flow")):
             raise UserError(
                 self.env._(
                     "The rights of an entry change only through its buttons or the "
@@ -147,7 +146,7 @@ class SocialCrmContent(models.Model):
         return super().write(vals)
 
     def _flow_write(self, vals):
-        return self.with_context(social_crm_rights_flow=True).write(vals)
+        return flow(self, "social_crm_rights_flow").write(vals)
 
     @api.constrains("published", "state")
     def _check_published(self):

@@ -10,7 +10,7 @@ from odoo.tools.mail import generate_tracking_message_id
 
 from .. import triage
 from ..connectors import ConnectorError
-from ._helpers import INTENTS, SENTIMENTS, count_by
+from ._helpers import INTENTS, SENTIMENTS, count_by, flow, in_flow
 from .social_crm_account import PLATFORMS
 
 _logger = logging.getLogger(__name__)
@@ -685,7 +685,7 @@ class SocialCrmConversation(models.Model):
 
     def _check_reply_lock(self):
         holder = self._reply_lock_holder()
-        if holder and holder != self.env.user and not self.env.context.get("social_crm_override"):
+        if holder and holder != self.env.user and not in_flow(self, "social_crm_override"):
             raise UserError(
                 self.env._(
                     "%(agent)s is already replying to this conversation. Your reply was not "
@@ -745,7 +745,7 @@ class SocialCrmConversation(models.Model):
         return self._reply_target().action_create_lead()
 
     def action_send_reply_anyway(self):
-        return self.with_context(social_crm_override=True).action_send_reply()
+        return flow(self, "social_crm_override").action_send_reply()
 
     # ------------------------------------------------------------------
     # Real-time pop-up

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .. import funnel
+from ._helpers import in_flow
 
 
 class SocialCrmFunnelEvent(models.Model):
@@ -28,11 +29,11 @@ class SocialCrmFunnelEvent(models.Model):
     company_id = fields.Many2one("res.company", readonly=True, index=True)
 
     def write(self, vals):
-        if not self.env.context.get("social_crm_erasure"):
+        if not in_flow(self, "social_crm_erasure"):
             raise UserError(self.env._("Funnel history cannot be changed."))
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_for_erasure(self):
-        if not self.env.context.get("social_crm_erasure"):
+        if not in_flow(self, "social_crm_erasure"):
             raise UserError(self.env._("Funnel history cannot be deleted."))

@@ -8,8 +8,9 @@ from odoo.osv import expression
 
 from .. import advocacy, funnel, matching
 from ..connectors import Profile
-from ._helpers import ERASED, contains_any, count_by, scrub_mail_messages, window_action
+from ._helpers import ERASED, contains_any, count_by, flow, scrub_mail_messages, window_action
 from .social_crm_account import PLATFORMS
+from .social_crm_guard import system
 
 _logger = logging.getLogger(__name__)
 
@@ -24,6 +25,14 @@ PROFILE_FIELDS = {
     "followers": "followers_count",
     "verified": "verified",
 }
+
+
+class Evidence(str):
+    """Why an identity was linked, as the server found it: passed in the
+    context key ``social_crm_evidence``. JSON-RPC carries plain strings,
+    never this class, so a client cannot write evidence into the log."""
+
+    __slots__ = ()
 
 
 class SocialCrmIdentity(models.Model):
@@ -372,7 +381,7 @@ class SocialCrmIdentity(models.Model):
         self.env["social_crm.alert"].sudo().search([("identity_id", "=", self.id)]).unlink()
         # photo entries go, published or not (the chatter goes with them)
         self.env["social_crm.content"].sudo().search([("identity_id", "=", self.id)]).unlink()
-        erasing = self.with_context(social_crm_erasure=True)
+        erasing = flow(self, "social_crm_erasure")
         # consent kept for a contact stays as evidence, without this identity
         consents = erasing.consent_ids
         consents.filtered("partner_id").write({"identity_id": False, "message_id": False})
@@ -418,9 +427,10 @@ class SocialCrmIdentity(models.Model):
         result = super().write(vals)
         for identity, old in before.items():
             if identity.partner_id != old:
-                identity._log_link(
-                    identity.partner_id, old, self.env.context.get("social_crm_evidence")
-                )
+                evidence = self.env.context.get("social_crm_evidence")
+                # only the server's own evidence (a client sends plain strings)
+                evidence = evidence if isinstance(evidence, Evidence) else None
+                identity._log_link(identity.partner_id, old, evidence)
         if rematch:
             self._trigger_matching()
         return result
@@ -582,7 +592,7 @@ class SocialCrmIdentity(models.Model):
                 followers=identity.followers_count,
                 follows_us=identity.id in following,
             )
-            identity.write(
+            system(identity).write(
                 {
                     "advocate_score": score,
                     "advocate_reasons": advocacy.describe(reasons) or False,
@@ -648,9 +658,8 @@ class SocialCrmIdentity(models.Model):
         Partner = self.env["res.partner"]
         if result.decision == "link":
             reasons = result.candidates[0].reasons if result.candidates else []
-            self.with_context(social_crm_evidence="; ".join(reasons)).partner_id = Partner.browse(
-                result.partner_id
-            )
+            linking = self.with_context(social_crm_evidence=Evidence("; ".join(reasons)))
+            linking.partner_id = Partner.browse(result.partner_id)
             return
         if result.decision != "suggest":
             return

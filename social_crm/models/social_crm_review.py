@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .. import classify, reviews
-from ._helpers import INTENTS, SENTIMENTS, company_manager
+from ._helpers import INTENTS, SENTIMENTS, company_manager, flow, in_flow
 
 #: how long a review link stays valid once sent
 LINK_VALID = timedelta(days=30)
@@ -253,7 +253,7 @@ class SocialCrmReview(models.Model):
         hides a low score over JSON-RPC. The response is free to write."""
         if "response" in vals:
             vals = dict(vals, response_by=self.env.user.id if vals["response"] else False)
-        if self.env.su or self.env.context.get("social_crm_review_flow"):
+        if self.env.su or in_flow(self, "social_crm_review_flow"):
             return super().write(vals)
         if {"rating", "title", "text", "submitted_at"} & set(vals):
             raise UserError(
@@ -270,4 +270,4 @@ class SocialCrmReview(models.Model):
         return super().write(vals)
 
     def _flow_write(self, vals):
-        return self.with_context(social_crm_review_flow=True).write(vals)
+        return flow(self, "social_crm_review_flow").write(vals)

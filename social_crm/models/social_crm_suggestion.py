@@ -8,6 +8,9 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import email_normalize, plaintext2html
 
+from .social_crm_guard import system
+from .social_crm_identity import Evidence
+
 #: how long a one-time code is valid, and how many guesses per identity and
 #: contact and per day end it (every six-digit number in a post is a guess)
 CODE_VALIDITY = timedelta(hours=48)
@@ -107,7 +110,7 @@ class SocialCrmSuggestion(models.Model):
     def _decide(self, state):
         if self.filtered(lambda s: s.state != "pending"):
             raise UserError(self.env._("This suggestion was already decided."))
-        self.write(
+        system(self).write(
             {"state": state, "decided_by_id": self.env.uid, "decided_at": fields.Datetime.now()}
         )
 
@@ -118,7 +121,7 @@ class SocialCrmSuggestion(models.Model):
                 raise UserError(self.env._("%s is already linked to a contact.", identity.name))
             suggestion._decide("confirmed")
             identity.with_context(
-                social_crm_evidence=(suggestion.reasons or "").replace("\n", "; ")
+                social_crm_evidence=Evidence((suggestion.reasons or "").replace("\n", "; "))
             ).partner_id = suggestion.partner_id
         return True
 
@@ -286,5 +289,5 @@ class SocialCrmSuggestion(models.Model):
             }
         )
         self.identity_id.with_user(agent).with_context(
-            social_crm_evidence=evidence
+            social_crm_evidence=Evidence(evidence)
         ).sudo().partner_id = self.partner_id

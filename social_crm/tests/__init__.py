@@ -19,3 +19,4 @@ from . import test_review
 from . import test_security_consentpage
 from . import test_security_webhook
 from . import test_security_matching
+from . import test_security_guards

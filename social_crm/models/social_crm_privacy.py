@@ -560,12 +560,12 @@ class SocialCrmIdentity(models.Model):
             )
             drop_linked_mail(expired)
             expired.unlink()
-        followed = Follower.search([]).identity_id
+        followed = Follower._search([]).subselect("identity_id")
         identities = self.sudo().search(
             [
                 ("partner_id", "=", False),
                 ("post_ids", "=", False),
-                ("id", "not in", followed.ids),
+                ("id", "not in", followed),
                 "|",
                 "|",
                 "|",

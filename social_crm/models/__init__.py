@@ -27,4 +27,5 @@ from . import social_crm_content_campaign
 from . import social_crm_content
 from . import social_crm_review
 from . import social_crm_erased_user
+from . import social_crm_privacy
 from . import social_crm_guard_fields

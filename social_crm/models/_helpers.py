@@ -1,8 +1,9 @@
 """Small helpers shared by the models (not a model)."""
 
 import logging
+import secrets
 
-from odoo.tools import html2plaintext
+from odoo.osv import expression
 
 from ..connectors import ConnectorError
 
@@ -92,23 +93,59 @@ def contains_any(text, needles):
     return any(needle.casefold() in text for needle in needles if needle)
 
 
-def scrub_mail_messages(env, domain, needles):
-    """Blank what mentions a needle in the chatter messages in ``domain``:
-    body (with its tracking values), sender, subject, record name, reply-to.
+def link_key(record):
+    """A Message-Id for a chatter copy made on another record for
+    ``record`` (a post quoted on a lead, an identity's link logged on a
+    contact): erasure finds the copy by this link, never by its text."""
+    tag = record._name.replace("_", "-")
+    return f"<{tag}-{record.id}-{secrets.token_hex(8)}@social-crm>"
 
-    :return: how many messages had a body blanked
-    """
-    messages = env["mail.message"].sudo().search(domain)
-    hits = messages.filtered(
-        lambda m: (
-            contains_any(html2plaintext(m.body or ""), needles)
-            or contains_any(m.email_from, needles)
-            or contains_any(m.subject, needles)
-        )
+
+def linked_copies(records):
+    """The chatter messages stamped ``link_key(record)`` for one of ``records``."""
+    Message = records.env["mail.message"].sudo()
+    if not records:
+        return Message
+    tag = records._name.replace("_", "-")
+    # the pattern is built from the model name and integer ids: no wildcard from text
+    return Message.search(
+        expression.OR([[("message_id", "=like", f"<{tag}-{rid}-%")] for rid in records.ids])
     )
-    if hits:
-        hits.tracking_value_ids.unlink()
-        hits.write({"body": ERASED, "email_from": False, "subject": False})
-    messages.filtered(lambda m: contains_any(m.record_name, needles)).record_name = ERASED
-    messages.filtered(lambda m: contains_any(m.reply_to, needles)).reply_to = False
-    return len(hits)
+
+
+def blank_messages(messages):
+    """Blank these chatter messages (body, tracking values, sender,
+    subject) and drop the e-mails queued for them.
+
+    :return: how many messages were blanked
+    """
+    messages = messages.sudo().exists()
+    if not messages:
+        return 0
+    messages.env["mail.mail"].sudo().search([("mail_message_id", "in", messages.ids)]).unlink()
+    messages = messages.exists()
+    messages.tracking_value_ids.unlink()
+    messages.write({"body": ERASED, "email_from": False, "subject": False})
+    return len(messages)
+
+
+def record_messages(records):
+    """The chatter messages of ``records`` (by model and res_id)."""
+    return (
+        records.env["mail.message"]
+        .sudo()
+        .search([("model", "=", records._name), ("res_id", "in", records.ids)])
+    )
+
+
+def forget_record_names(records):
+    """Messages copy their record's name (and put it in their reply-to):
+    blank those copies once the record's name was erased."""
+    record_messages(records).write({"record_name": ERASED, "reply_to": False})
+
+
+def drop_linked_mail(records):
+    """Delete the e-mails still queued about ``records`` (by model and res_id)."""
+    mails = records.env["mail.mail"].sudo()
+    if records:
+        mails.search([("model", "=", records._name), ("res_id", "in", records.ids)]).unlink()

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import plaintext2html
 
+from ._helpers import link_key
 from .social_crm_account import PLATFORMS
 from .social_crm_guard import system
 
@@ -43,7 +44,8 @@ class CrmLead(models.Model):
                 existing.message_post(
                     body=self.env._("The same person was proposed again, after this post:")
                 )
-                existing.message_post(body=message.text or "")
+                # a copy of the post, linked to it: erasure finds it
+                existing.message_post(body=message.text or "", message_id=link_key(message))
             return existing
         platform = dict(PLATFORMS).get(identity.platform, identity.platform)
         utm_name = UTM_NAMES.get(identity.platform, platform)

@@ -17,9 +17,11 @@ class ResCompany(models.Model):
     )
     social_crm_retention_days = fields.Integer(
         "Keep posts of unknown people (days)",
-        default=0,
+        default=365,
         help="Posts by identities not linked to a contact are anonymised after this many "
-        "days (text and author removed; the counts stay). 0 keeps them.",
+        "days (text and author removed; the counts stay), with the conversation titles, "
+        "lead quotes, profiles, suggestions, old follower rows and expired consent requests "
+        "of those people. 0 keeps them.",
     )
     social_crm_spike_factor = fields.Float(
         "Spike factor",

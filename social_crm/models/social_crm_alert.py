@@ -50,6 +50,9 @@ class SocialCrmAlert(models.Model):
     count = fields.Integer("Posts in the last hour", readonly=True)
     baseline = fields.Integer("Same hour last week", readonly=True)
     followers = fields.Integer("Author followers", readonly=True)
+    channel_message_id = fields.Many2one(
+        "mail.message", "Posted in Discuss as", ondelete="set null", readonly=True, copy=False
+    )
 
     _sql_constraints = [
         ("key_unique", "UNIQUE(key)", "This alert was already raised."),
@@ -282,7 +285,7 @@ class SocialCrmAlert(models.Model):
             return
         channel = channel.sudo()
         channel._subscribe_users_automatically()
-        channel.message_post(
+        self.channel_message_id = channel.message_post(
             body=self._text(),
             message_type="comment",
             subtype_xmlid="mail.mt_comment",

@@ -173,6 +173,9 @@ class SocialCrmConsentRequest(models.Model):
                 "subject": page[subject_key],
                 "body_html": "<p>%s</p>" % page[body_key].replace("{link}", link),
                 "auto_delete": True,
+                # linked to the request, so that erasure finds it
+                "model": self._name,
+                "res_id": self.id,
             }
         )
 
@@ -302,5 +305,6 @@ class SocialCrmConsentRequest(models.Model):
                 "email": self.email,
                 "phone": self.phone or False,
                 "company_id": False,
+                "social_crm_consent_page": True,
             }
         )

@@ -1,14 +1,13 @@
-import json
 import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 from odoo.osv import expression
 
 from .. import advocacy, funnel, matching
 from ..connectors import Profile
-from ._helpers import ERASED, contains_any, count_by, flow, scrub_mail_messages, window_action
+from ._helpers import count_by, link_key, window_action
 from .social_crm_account import PLATFORMS
 from .social_crm_guard import system
 
@@ -231,164 +230,6 @@ class SocialCrmIdentity(models.Model):
         latest = self.post_ids.filtered(lambda m: m.direction == "in")[:1]
         return self.env["crm.lead"]._social_crm_from_identity(self, latest)._social_crm_open()
 
-    # ------------------------------------------------------------------
-    # Privacy: export and erasure
-    # ------------------------------------------------------------------
-    def _personal_data(self):
-        """Everything held about these identities, as JSON-ready data."""
-        data = []
-        for identity in self.sudo():
-            profile = {
-                name: identity[name]
-                for name in ("platform", "user_id", "handle", "profile_name", "profile_url")
-                + ("avatar_url", "bio", "location", "followers_count", "verified", "funnel_stage")
-                + ("advocate_score", "advocate_reasons")
-            }
-            profile["contact"] = identity.partner_id.display_name or None
-            profile["posts"] = [
-                {
-                    "date": fields.Datetime.to_string(post.posted_at),
-                    "platform": post.platform,
-                    "external_id": post.external_id,
-                    "url": post.url or None,
-                    "text": post.text or "",
-                    "language": post.lang or None,
-                    "sentiment": post.sentiment or None,
-                    "intent": post.intent or None,
-                }
-                for post in identity.post_ids.sorted(lambda m: (m.posted_at, m.id))
-            ]
-            profile["funnel_history"] = [
-                {
-                    "date": fields.Datetime.to_string(event.event_date),
-                    "from": event.previous_stage,
-                    "to": event.stage,
-                    "because": event.source,
-                }
-                for event in identity.funnel_event_ids.sorted(lambda e: (e.event_date, e.id))
-            ]
-            profile["consents"] = [
-                {
-                    "date": fields.Datetime.to_string(consent.event_date),
-                    "purpose": consent.purpose,
-                    "event": consent.event,
-                    "expires": fields.Datetime.to_string(consent.expires_at) or None,
-                    "channel": consent.channel,
-                    "wording_version": consent.wording_version or None,
-                    "wording": consent.wording or None,
-                    "page": consent.source_url or None,
-                    "ip_address": consent.ip_address or None,
-                    "email": consent.email or None,
-                    "phone": consent.phone or None,
-                    "post": consent.message_id.external_id or None,
-                }
-                for consent in (identity.consent_ids | identity.partner_id.social_crm_consent_ids)
-                .filtered(lambda c, i=identity: not c.identity_id or c.identity_id == i)
-                .sorted(lambda c: (c.event_date, c.id))
-            ]
-            profile["contactable_for_marketing"] = identity.social_crm_contactable
-            profile["leads"] = [
-                {"name": lead.name, "contactable_for_marketing": lead.social_crm_marketing_ok}
-                for lead in identity.lead_ids
-            ]
-            profile["photo_entries"] = [
-                {
-                    "campaign": entry.campaign_id.name,
-                    "post": entry.message_id.external_id,
-                    "media": entry.media_urls.splitlines() if entry.media_urls else [],
-                    "rights": entry.state,
-                    "published": entry.published,
-                    "requested": entry.request_wording or None,
-                    "granted_in": entry.grant_message_id.external_id or None,
-                }
-                for entry in self.env["social_crm.content"]
-                .sudo()
-                .search([("identity_id", "=", identity.id)], order="id")
-            ]
-            data.append(profile)
-        return data
-
-    def action_export_personal_data(self):
-        """Download a JSON file with everything held about this person."""
-        payload = {
-            "exported_at": fields.Datetime.to_string(fields.Datetime.now()),
-            "identities": self._personal_data(),
-        }
-        return _download_json(self.env, f"social-data-{self[:1].handle or self[:1].id}", payload)
-
-    def action_erase(self):
-        """Erasure request (GDPR/AVG): see ``_erase_personal_data``."""
-        self._erase_personal_data()
-        return {"type": "ir.actions.act_window_close"}
-
-    def _erase_personal_data(self):
-        """Forget these identities: their posts keep only date, platform,
-        sentiment and intent (text and author removed, also where the text
-        was copied: chatter, alerts, leads), the conversations they started
-        lose their titles, mentions of the handle are blanked, and the
-        identity is deleted with its funnel history. Each request is logged
-        in Odoo's privacy log (name and handle anonymised)."""
-        if not self.env.is_admin() and not self.env.user.has_group(
-            "social_crm.group_social_crm_manager"
-        ):
-            raise UserError(self.env._("Only Social CRM managers may erase personal data."))
-        for identity in self.sudo():
-            identity._erase_one()
-        return True
-
-    def _erase_one(self):
-        self.env["social_crm.erased.user"]._bury(self.platform, [self.user_id])
-        handle = self.handle
-        needles = [n for n in (handle, self.user_id, self.profile_name) if n]
-        needles += [f"@{handle}"] if handle else []
-        posts = self.post_ids
-        conversations = self.env["social_crm.conversation"].search([("identity_id", "=", self.id)])
-        needles = posts._anonymize(needles)
-        # our replies in their conversations name them: scrub those too
-        replies = conversations.post_ids.filtered(lambda m: contains_any(m.text, needles))
-        replies._anonymize()
-        conversations.write({"name": ERASED, "identity_id": False, "reply_draft": False})
-        leads = self.lead_ids
-        leads.write({"description": ERASED})
-        leads.filtered(lambda lead: contains_any(lead.contact_name, needles)).contact_name = False
-        leads.filtered(lambda lead: contains_any(lead.name, needles)).name = ERASED
-        self.env["social_crm.webhook.event"].sudo()._erase(needles)
-        scrubbed = sum(
-            scrub_mail_messages(self.env, [("model", "=", model), ("res_id", "in", ids)], needles)
-            for model, ids in (
-                ("social_crm.conversation", conversations.ids),
-                ("crm.lead", leads.ids),
-                ("res.partner", self.partner_id.ids),
-            )
-        )
-        self.env["privacy.log"].create(
-            {
-                "anonymized_name": self.profile_name or handle or self.name,
-                "anonymized_email": f"{handle or self.user_id}@{self.platform}",
-                "execution_details": self.env._(
-                    "Social CRM erasure: %(posts)s posts and %(replies)s replies anonymised, "
-                    "%(conversations)s conversations and %(leads)s leads cleaned, "
-                    "%(chatter)s chatter messages blanked, identity deleted.",
-                    posts=len(posts),
-                    replies=len(replies),
-                    conversations=len(conversations),
-                    leads=len(leads),
-                    chatter=scrubbed,
-                ),
-            }
-        )
-        self.suggestion_ids.unlink()
-        self.env["social_crm.alert"].sudo().search([("identity_id", "=", self.id)]).unlink()
-        # photo entries go, published or not (the chatter goes with them)
-        self.env["social_crm.content"].sudo().search([("identity_id", "=", self.id)]).unlink()
-        erasing = flow(self, "social_crm_erasure")
-        # consent kept for a contact stays as evidence, without this identity
-        consents = erasing.consent_ids
-        consents.filtered("partner_id").write({"identity_id": False, "message_id": False})
-        consents.filtered(lambda c: not c.partner_id).unlink()
-        erasing.funnel_event_ids.unlink()
-        erasing.unlink()
-
     def action_view_posts(self):
         return window_action(self, "social_crm.action_social_crm_message", "author_identity_id")
 
@@ -460,6 +301,8 @@ class SocialCrmIdentity(models.Model):
                 )
                 + because,
                 **log,
+                # it names this identity: linked to it, so erasure finds it
+                message_id=link_key(self),
             )
             self.suggestion_ids.filtered(lambda s: s.state == "pending")._decide("rejected")
         if old:
@@ -470,6 +313,8 @@ class SocialCrmIdentity(models.Model):
                     user=user.name,
                 ),
                 **log,
+                # it names this identity: linked to it, so erasure finds it
+                message_id=link_key(self),
             )
 
     def _trigger_matching(self):
@@ -677,19 +522,3 @@ class SocialCrmIdentity(models.Model):
                 and candidate.partner_id not in existing.ids
             ]
         )
-
-
-def _download_json(env, name, payload):
-    """An attachment holding ``payload`` as JSON, offered as a download."""
-    attachment = env["ir.attachment"].create(
-        {
-            "name": f"{name}.json",
-            "raw": json.dumps(payload, indent=2, ensure_ascii=False).encode(),
-            "mimetype": "application/json",
-        }
-    )
-    return {
-        "type": "ir.actions.act_url",
-        "url": f"/web/content/{attachment.id}?download=true",
-        "target": "self",
-    }

@@ -1,10 +1,7 @@
-from datetime import timedelta
-
 from odoo import api, fields, models
-from odoo.osv import expression
 
 from .. import classify, triage
-from ._helpers import ERASED, INTENTS, SENTIMENTS, scrub_mail_messages
+from ._helpers import INTENTS, SENTIMENTS
 from .social_crm_account import PLATFORMS
 
 
@@ -74,68 +71,6 @@ class SocialCrmMessage(models.Model):
             "This post is already stored for this company.",
         ),
     ]
-
-    def _anonymize(self, needles=()):
-        """Remove the text and the author, here and where the text was
-        copied: the chatter, alerts, and pop-ups still in the bus. The row,
-        its date, platform, sentiment and intent stay, for the counts; the
-        external id stays too, so the post is not pulled in again."""
-        messages = self.sudo()
-        needles = list(needles) + [fragment for m in messages for fragment in _fragments(m.text)]
-        chatter = messages.chatter_message_id
-        chatter.tracking_value_ids.unlink()
-        chatter.write({"body": ERASED, "email_from": False})
-        alerts = self.env["social_crm.alert"].sudo().search([("message_id", "in", messages.ids)])
-        alerts.write({"name": ERASED})
-        alerts.activity_ids.unlink()
-        scrub_mail_messages(
-            self.env, [("model", "=", "social_crm.alert"), ("res_id", "in", alerts.ids)], needles
-        )
-        channel = self.env.ref("social_crm.channel_social_crm_alerts", raise_if_not_found=False)
-        if channel:
-            scrub_mail_messages(
-                self.env, [("model", "=", "discuss.channel"), ("res_id", "=", channel.id)], needles
-            )
-        if needles:
-            # unsent e-mail notifications and pop-ups still in the bus
-            for model, field in (("bus.bus", "message"), ("mail.mail", "body_html")):
-                self.env[model].sudo().search(
-                    expression.OR([[(field, "ilike", needle)] for needle in needles])
-                ).unlink()
-        messages.write(
-            {
-                "text": ERASED,
-                "author_identity_id": False,
-                "url": False,
-                "media_urls": False,
-                "erased": True,
-            }
-        )
-        return needles
-
-    @api.model
-    def _cron_retention(self, batch_size=500):
-        """Scheduled action: anonymise incoming posts of unlinked identities
-        older than each company's retention period, batch by batch."""
-        now = fields.Datetime.now()
-        domains = [
-            [
-                ("company_id", "=", company.id),
-                ("direction", "=", "in"),
-                ("erased", "=", False),
-                ("posted_at", "<", now - timedelta(days=company.social_crm_retention_days)),
-                "|",
-                ("author_identity_id", "=", False),
-                ("author_identity_id.partner_id", "=", False),
-            ]
-            for company in self.env["res.company"].search([("social_crm_retention_days", ">", 0)])
-        ]
-        if not domains:
-            return
-        domain = expression.OR(domains)
-        batch = self.search(domain, limit=batch_size, order="posted_at, id")
-        batch._anonymize()
-        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=self.search_count(domain))
 
     def action_create_lead(self):
         """Create a lead for this post's author (or open their open lead)."""
@@ -291,11 +226,3 @@ class SocialCrmMessage(models.Model):
         self.env["social_crm.content"].sudo()._on_new_posts(messages)
         messages.conversation_id._on_new_messages(messages, agent)
         return messages.with_env(self.env)
-
-
-def _fragments(text, size=20):
-    """The text itself and its 20-character pieces, to find copies of it."""
-    text = " ".join((text or "").split())
-    if not text or text == ERASED:
-        return []
-    return [text] + [text[i : i + size] for i in range(0, max(len(text) - size, 0) + 1, size)]

@@ -190,6 +190,9 @@ class SocialCrmSuggestion(models.Model):
                 "email_from": company.email_formatted or self.env.user.email_formatted,
                 "body_html": plaintext2html(body),
                 "auto_delete": True,
+                # linked to the suggestion, so that erasure finds it
+                "model": self._name,
+                "res_id": self.id,
             }
         )
         now = fields.Datetime.now()

@@ -20,3 +20,4 @@ from . import test_security_consentpage
 from . import test_security_webhook
 from . import test_security_matching
 from . import test_security_guards
+from . import test_security_privacy

@@ -161,6 +161,11 @@ class TestPrivacy(SocialCrmCommon):
         with self.assertRaises(UserError):
             self.identity.with_user(self.agent).action_erase()
         self.identity.with_user(self.manager).action_erase()
+        # pop-ups in the bus carry no link to the post: Odoo drops them once
+        # they can no longer be delivered
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE bus_bus SET create_date = create_date - interval '1 day'")
+        self.env["bus.bus"].sudo()._gc_messages()
         self.assertEqual(self.scan(needles), [])
         # aggregate counts stay: the rows remain, without text or author
         self.assertEqual(

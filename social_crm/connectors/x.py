@@ -159,7 +159,8 @@ class XConnector(Connector):
     def _problem(response):
         """The last part of X's problem type (``invalid-request``), a short code."""
         body = json_object(response) or {}
-        return safe_code(str(body.get("type") or "").rstrip("/").rsplit("/", 1)[-1])
+        kind = str(body.get("type") or "")
+        return "" if kind == "about:blank" else safe_code(kind.rstrip("/").rsplit("/", 1)[-1])
 
     def _refusal(self, response, detail=""):
         """A refusal in our words (status and X's problem type); X's own

@@ -315,19 +315,23 @@ def test_reply_deeper_in_a_thread_keeps_the_root(session):
 def test_reply_to_a_post_that_is_gone(session):
     conn = logged_in(session)
     session.add_recording(fixture("errors")["thread_not_found"])
-    with pytest.raises(RequestRefused, match="NotFound: Post not found"):
+    with pytest.raises(RequestRefused, match="code NotFound") as info:
         conn.reply(
             "hallo",
             in_reply_to="at://did:plc:hollandiafan2taart3zat4a/app.bsky.feed.post/3lcgone2222",
         )
+    assert "Post not found" in info.value.detail
+    assert "Post not found" not in str(info.value)
 
 
 def test_reply_refused(session):
     conn = reply_calls(session, thread_post())
     session.routes.pop()  # answer createRecord with the refusal instead
     session.add_recording(fixture("errors")["reply_refused"])
-    with pytest.raises(RequestRefused, match="300 graphemes"):
+    with pytest.raises(RequestRefused, match="Bluesky refused the request") as info:
         conn.reply("x" * 301, in_reply_to=THREAD_URI)
+    assert "300 graphemes" in info.value.detail
+    assert "300 graphemes" not in str(info.value)
 
 
 # ----------------------------------------------------------------------
@@ -391,8 +395,12 @@ def test_token_expired_twice_is_an_error(session):
 
 def test_wrong_app_password(session):
     session.add_recording(fixture("errors")["bad_login"])
-    with pytest.raises(AuthenticationError, match="Invalid identifier or password") as info:
+    with pytest.raises(AuthenticationError, match="rejected the credentials") as info:
         bluesky(session).test_connection()
+    assert (
+        "Invalid identifier or password" in info.value.detail
+        and "Invalid identifier or password" not in str(info.value)
+    )
     assert "App passwords" in str(info.value) and info.value.status == 401
 
 

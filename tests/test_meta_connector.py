@@ -899,8 +899,12 @@ def test_private_message_refused_with_metas_words(session):
     """Meta's real code-1 envelope with the words meant for people."""
     body = shared("meta", "errors", "oauthExampleError.json")
     session.add("POST", rf"^{GRAPH_URL}/me/messages\?", status=400, body=body)
-    with pytest.raises(RequestRefused, match="Please choose another end date") as info:
+    with pytest.raises(RequestRefused, match="Meta error 1/1965014, trace id") as info:
         ig(session).send_private(CONSENT, COMMENTER)
+    assert (
+        "Please choose another end date" in info.value.detail
+        and "Please choose another end date" not in str(info.value)
+    )
     assert info.value.status == 400
 
 
@@ -933,7 +937,8 @@ def test_expired_token_says_to_reconnect_the_page(session, name, status):
         facebook(session).test_connection()
     message = str(info.value)
     assert "expired or was revoked" in message and "Reconnect the page" in message
-    assert "Message describing the error: A title: A message" in message
+    assert "Message describing the error: A title: A message" in info.value.detail
+    assert "Message describing the error" not in message and "Meta error 190" in message
     assert info.value.status == status and not info.value.transient
     if name == "exampleErrorNew":
         assert "trace id EJplcsCHuLu" in message
@@ -944,7 +949,8 @@ def test_validation_error_is_refused_with_metas_words(session):
     session.add("POST", r"/comments\?", status=400, body=body)
     with pytest.raises(RequestRefused) as info:
         facebook(session).reply("hi", in_reply_to="1_2")
-    assert "Fundraisers Have a 90 Day Limit: Please choose another end date." in str(info.value)
+    assert "Fundraisers Have a 90 Day Limit: Please choose another end date." in info.value.detail
+    assert "Fundraisers" not in str(info.value)
     assert "trace id EmOAvxDPlF2" in str(info.value)
     assert info.value.status == 400
 
@@ -952,8 +958,12 @@ def test_validation_error_is_refused_with_metas_words(session):
 def test_older_oauth_error_shape(session):
     body = shared("meta", "errors", "exampleOauthError.json")
     session.add("GET", rf"^{GRAPH_URL}/{PAGE}\?", status=400, body=body)
-    with pytest.raises(RequestRefused, match="Error validating verification code"):
+    with pytest.raises(RequestRefused, match="Facebook refused the request") as info:
         facebook(session).test_connection()
+    assert (
+        "Error validating verification code" in info.value.detail
+        and "Error validating verification code" not in str(info.value)
+    )
 
 
 @pytest.mark.parametrize(
@@ -977,7 +987,7 @@ def test_rate_limits_wait_as_long_as_meta_says(session, name, status, minutes, w
             conn.reply("hi", in_reply_to="901097836652708_903438993085259")
     error = info.value
     assert error.transient and error.status == status and error.scope == "window"
-    assert words in str(error)
+    assert words in error.detail and words not in str(error)
     wait = timedelta(minutes=minutes)
     assert before + wait <= error.retry_at <= utcnow() + wait
 
@@ -997,7 +1007,8 @@ def test_permission_errors(session, name):
     )
     with pytest.raises(AccessLevelError) as info:
         facebook(session).reply("hi", in_reply_to=target)
-    assert recording["body"]["error"]["message"] in str(info.value)
+    assert recording["body"]["error"]["message"] in info.value.detail
+    assert recording["body"]["error"]["message"] not in str(info.value)
     assert "permission" in str(info.value)
 
 
@@ -1009,8 +1020,11 @@ def test_private_reply_outside_the_24_hour_window(session):
 
 def test_missing_object_is_refused(session):
     session.add_recording(graph_error("not_found"))
-    with pytest.raises(RequestRefused, match="Unsupported get request") as info:
+    with pytest.raises(RequestRefused, match="Meta error 100") as info:
         facebook(session).get_profile(user_id="8423678347823")
+    assert "Unsupported get request" in info.value.detail and "Unsupported get request" not in str(
+        info.value
+    )
     assert info.value.status == 400
 
 

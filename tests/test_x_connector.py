@@ -232,8 +232,10 @@ def test_malformed_structure(session):
 
 def test_duplicate_reply_refused(session):
     session.add_recording(local_recording("x", "errors.json")["reply_refused"])
-    with pytest.raises(RequestRefused, match="duplicate content"):
+    with pytest.raises(RequestRefused, match="403 Forbidden") as info:
         x(session, USER).reply("again", "1")
+    assert "duplicate content" in info.value.detail
+    assert "duplicate content" not in str(info.value)
 
 
 def test_no_bearer_token(session):

@@ -4,7 +4,8 @@ Every connector implements :class:`~.base.Connector`: ``fetch(stream,
 cursor)``, ``reply(text, in_reply_to)``, ``get_profile(...)``,
 ``test_connection()`` and, where ``supports_followers``,
 ``fetch_followers(cursor, account_user_id="", page_size=100)``; it sends HTTP
-only through its injected session.
+only through its injected session, by default a :class:`.safety.SafeSession`
+(public https hosts only, no redirects, a deadline and a size cap).
 
 Facebook Pages and Instagram deliver their posts by webhook:
 :mod:`.meta` also holds ``verify_signature``, ``verify_subscription``,
@@ -16,6 +17,7 @@ from .base import (  # noqa: F401
     AuthenticationError,
     Connector,
     ConnectorError,
+    CursorExpired,
     FetchResult,
     FollowersResult,
     MalformedResponse,
@@ -26,10 +28,12 @@ from .base import (  # noqa: F401
     RequestRefused,
     StreamSpec,
     TimeoutSession,
+    UnsafeRequest,
 )
 from .bluesky import BlueskyConnector
 from .demo import DemoConnector
 from .mastodon import MastodonConnector
+from .safety import SafeSession, check_url  # noqa: F401
 from .meta import InstagramConnector, MetaConnector
 from .x import XConnector
 

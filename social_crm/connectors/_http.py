@@ -27,6 +27,7 @@ from .base import (
     from_epoch,
     json_object,
     parse_time,
+    said,
     utcnow,
 )
 
@@ -144,7 +145,11 @@ class JsonHttpConnector(Connector):
                 f"{self.label} did not answer in time; it will be tried again later."
             ) from exc
         except requests.RequestException as exc:
-            raise PlatformUnavailable(f"Could not reach {self.label}: {exc}") from exc
+            raise PlatformUnavailable(
+                f"Could not reach {self.label} ({type(exc).__name__}); "
+                "it will be tried again later.",
+                detail=str(exc),
+            ) from exc
 
     def _read(self, response, expect=dict):
         """The JSON body (of type ``expect``) of a successful answer; a
@@ -167,39 +172,41 @@ class JsonHttpConnector(Connector):
     @staticmethod
     def _detail(response):
         """The platform's own words about an error (Mastodon's ``error``,
-        XRPC's ``error`` and ``message``)."""
+        XRPC's ``error`` and ``message``): for the server log only."""
         body = json_object(response) or {}
         words = [
             str(body[key]) for key in ("error", "message", "error_description") if body.get(key)
         ]
         return ": ".join(words)
 
+    @staticmethod
+    def _code(response):
+        """A short code of the platform's (XRPC's ``error``, such as
+        ``ExpiredToken``), or ""; sanitised where it is shown."""
+        return (json_object(response) or {}).get("error") or ""
+
     def _error(self, response):
+        """A :class:`ConnectorError` in our own words: the status and at most a
+        short code; the platform's own words go to ``detail`` (the log)."""
         status = response.status_code
-        detail = self._detail(response)
-        said = (
-            f" ({status} {response.reason}: {detail})"
-            if detail
-            else f" ({status} {response.reason})"
-        )
+        facts = {"status": status, "code": self._code(response), "detail": self._detail(response)}
+        what = said(status, facts["code"])
         if status == 401:
             return AuthenticationError(
-                f"{self.label} rejected the credentials{said}. {self.advice[401]}".strip(),
-                status=status,
+                f"{self.label} rejected the credentials{what}. {self.advice[401]}".strip(), **facts
             )
         if status == 403:
             return AccessLevelError(
-                f"{self.label} does not allow this{said}. {self.advice[403]}".strip(),
-                status=status,
+                f"{self.label} does not allow this{what}. {self.advice[403]}".strip(), **facts
             )
         if status == 429:
             return self._rate_limit_error(response)
         if status >= 500:
             return PlatformUnavailable(
                 f"{self.label} had a server error ({status}); it will be tried again later.",
-                status=status,
+                **facts,
             )
-        return RequestRefused(f"{self.label} refused the request{said}.", status=status)
+        return RequestRefused(f"{self.label} refused the request{what}.", **facts)
 
     def _rate_limit_error(self, response):
         """A 429: when to retry (the reset header, else in five minutes), and

@@ -7,7 +7,9 @@ person who configured the account.
 """
 
 import dataclasses
+import re
 from datetime import datetime, timezone
+from http import HTTPStatus
 
 import requests
 
@@ -86,10 +88,14 @@ class ConnectorError(Exception):
 
     transient = False
 
-    def __init__(self, message, *, retry_at=None, status=None):
+    def __init__(self, message, *, retry_at=None, status=None, code="", detail=""):
         super().__init__(message)
         self.retry_at = retry_at
         self.status = status
+        #: a short code of the platform's, sanitised (:func:`safe_code`)
+        self.code = safe_code(code)
+        #: the platform's own words: for the server log only, never shown
+        self.detail = str(detail or "")
 
 
 class AuthenticationError(ConnectorError):
@@ -109,8 +115,8 @@ class RateLimitError(ConnectorError):
 
     transient = True
 
-    def __init__(self, message, *, retry_at=None, status=429, scope="window"):
-        super().__init__(message, retry_at=retry_at, status=status)
+    def __init__(self, message, *, retry_at=None, status=429, scope="window", **kwargs):
+        super().__init__(message, retry_at=retry_at, status=status, **kwargs)
         self.scope = scope
 
 
@@ -128,6 +134,39 @@ class MalformedResponse(ConnectorError):
 
 class RequestRefused(ConnectorError):
     """The platform refused this particular request (400, 404, duplicate...)."""
+
+
+class UnsafeRequest(RequestRefused):
+    """We refused to send (or to read) a request: not https, not a public
+    address, a redirect, a body over the size cap (:mod:`.safety`)."""
+
+
+class CursorExpired(RequestRefused):
+    """The platform no longer accepts the stream's cursor (an old
+    ``since_id``, an expired page token). ``cursor`` is the safe cursor to
+    start again from; the stream stores it and says so, once."""
+
+    def __init__(self, message, *, cursor=None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.cursor = dict(cursor or {})
+
+
+def safe_code(value, size=40):
+    """``value`` when it is a short code (letters, digits, ``_.:/-``), else ""."""
+    value = str(value or "").strip()
+    return value if re.fullmatch(r"[A-Za-z0-9_.:/#-]{1,%d}" % size, value) else ""
+
+
+def said(status, code=""):
+    """`` (403 Forbidden, code X)``: the status and code of a refusal, in our
+    words (the status phrase is ours, not the server's)."""
+    try:
+        phrase = f"{status} {HTTPStatus(int(status)).phrase}"
+    except (TypeError, ValueError):
+        phrase = str(status or "")
+    code = safe_code(code)
+    parts = [p for p in (phrase, f"code {code}" if code else "") if p]
+    return f" ({', '.join(parts)})" if parts else ""
 
 
 # --------------------------------------------------------------------------
@@ -238,7 +277,11 @@ class Connector:
 
     def __init__(self, credentials=None, session=None):
         self.credentials = dict(credentials or {})
-        self.session = session if session is not None else TimeoutSession()
+        if session is None:
+            from .safety import SafeSession  # noqa: PLC0415 (safety imports this module)
+
+            session = SafeSession()
+        self.session = session
 
     def fetch(self, stream, cursor):
         """Return a :class:`FetchResult` for ``stream`` (a :class:`StreamSpec`)

@@ -22,6 +22,7 @@ from ._http import JsonHttpConnector, page_limit
 from .base import (
     AuthenticationError,
     ConnectorError,
+    CursorExpired,
     FetchResult,
     FollowersResult,
     MalformedResponse,
@@ -256,7 +257,21 @@ class BlueskyConnector(JsonHttpConnector):
         nsid, params, key = self._stream_query(stream)
         if cursor.get("cursor"):
             params["cursor"] = cursor["cursor"]
-        body = self._xrpc("GET", nsid, params=params)
+        try:
+            body = self._xrpc("GET", nsid, params=params)
+        except RequestRefused as exc:
+            if not (params.get("cursor") and exc.status == 400 and "cursor" in exc.detail.lower()):
+                raise
+            # a malformed or stale page cursor: page again from the newest post,
+            # down to the newest of the last complete run
+            raise CursorExpired(
+                "Bluesky no longer accepts where this stream stopped; the stream pages "
+                "again from the latest posts.",
+                status=exc.status,
+                code=exc.code,
+                detail=exc.detail,
+                cursor={"newest": cursor.get("newest")} if cursor.get("newest") else {},
+            ) from exc
         newest_before = cursor.get("newest") or {}
         posts, marks, reached = [], [], False
         for item in self._list(body, key):

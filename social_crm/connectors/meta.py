@@ -51,6 +51,7 @@ from .base import (
     parse_time,
     private_key,
     recipient_id,
+    safe_code,
     utcnow,
 )
 
@@ -738,7 +739,7 @@ class MetaConnector(JsonHttpConnector):
     # ------------------------------------------------------------------
     def _detail(self, response):
         """Meta's own words: its message, the text meant for people, and the
-        trace id its support asks for."""
+        trace id its support asks for. For the server log only."""
         error = _graph_error(response)
         words = []
         for key in ("message", "error_message", "error_user_title", "error_user_msg"):
@@ -749,20 +750,36 @@ class MetaConnector(JsonHttpConnector):
         trace = _text(error.get("fbtrace_id"))
         return f"{detail} (trace id {trace})" if trace else detail
 
+    def _facts(self, response):
+        """``(said, facts)``: the words `` (Meta error 190/463, trace id X)``
+        built from Meta's numbers and trace id only (never its text), and the
+        keyword arguments of the error (status, code, detail)."""
+        error = _graph_error(response)
+        code, subcode = _code(error.get("code")), _code(error.get("error_subcode"))
+        number = f"{code}/{subcode}" if code is not None and subcode else str(code or "")
+        trace = safe_code(error.get("fbtrace_id"), size=32)
+        parts = [f"Meta error {number}" if number else "", f"trace id {trace}" if trace else ""]
+        parts = [p for p in parts if p]
+        said = f" ({', '.join(parts)})" if parts else ""
+        return said, {
+            "status": response.status_code,
+            "code": number,
+            "detail": self._detail(response),
+        }
+
     def _error(self, response):
         """Graph errors by Meta's code first (Meta answers most of them with
-        HTTP 400), then by HTTP status."""
+        HTTP 400), then by HTTP status. Our words, Meta's numbers."""
         error = _graph_error(response)
         code, subcode = _code(error.get("code")), _code(error.get("error_subcode"))
         status = response.status_code
-        detail = self._detail(response)
-        said = f" (Meta says: {detail})" if detail else ""
+        said, facts = self._facts(response)
         if code == TOKEN_EXPIRED:
             return AuthenticationError(
                 f"{self.label} no longer accepts the page's access token: it has expired or "
                 f"was revoked{said}. Reconnect the page: paste a new page access token in "
                 "the account.",
-                status=status,
+                **facts,
             )
         if code in RATE_LIMIT_CODES or status == 429:
             return self._rate_limit_error(response)
@@ -771,18 +788,20 @@ class MetaConnector(JsonHttpConnector):
                 f"{self.label} accepts a private reply only within 24 hours of the person's "
                 "last message (a private reply to a comment: once, within 7 days of the "
                 f"comment){said}. Answer in a public comment, or wait until they write again.",
-                status=status,
+                **facts,
             )
         if code in PERMISSION_CODES:
             return AccessLevelError(
-                f"{self.label} does not allow this{said}. {self.advice[403]}", status=status
+                f"{self.label} does not allow this{said}. {self.advice[403]}", **facts
             )
         if status >= 500 or code in TRANSIENT_CODES or error.get("is_transient") is True:
             return PlatformUnavailable(
                 f"{self.label} had a temporary problem ({status}){said}; it will be tried "
                 "again later.",
-                status=status,
+                **facts,
             )
+        if said:
+            return RequestRefused(f"{self.label} refused the request{said}.", **facts)
         return super()._error(response)
 
     def _rate_limit_error(self, response):
@@ -790,13 +809,13 @@ class MetaConnector(JsonHttpConnector):
         (minutes, in the usage headers), else five minutes."""
         minutes = _regain_minutes(response.headers)
         retry_at = utcnow() + (timedelta(minutes=minutes) if minutes else DEFAULT_RETRY)
-        detail = self._detail(response)
-        said = f" (Meta says: {detail})" if detail else ""
+        said, facts = self._facts(response)
         return RateLimitError(
             f"{self.label}'s rate limit is reached{said}; the call is tried again after "
             f"{retry_at:%Y-%m-%d %H:%M} UTC.",
             retry_at=retry_at,
             status=response.status_code,
+            detail=facts["detail"],
         )
 
     # ------------------------------------------------------------------

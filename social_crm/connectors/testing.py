@@ -21,6 +21,7 @@ import requests
 from requests.structures import CaseInsensitiveDict
 
 from .base import TimeoutSession
+from .safety import SafeSession
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 #: self-written fixtures (429, 5xx, malformed bodies, expansions...)
@@ -77,9 +78,28 @@ class UnexpectedRequest(AssertionError):
     """The code under test sent a request that has no recording."""
 
 
-class ReplaySession(TimeoutSession):
-    def __init__(self):
-        super().__init__()
+#: what every name but ``localhost`` resolves to in replays (a public address)
+PUBLIC_ADDRESS = "93.184.215.14"
+
+
+def public_resolver(host, port):
+    """A resolver for tests: ``localhost`` (and ``*.localhost``) is loopback,
+    every other name a public address. No DNS is asked."""
+    host = host.lower().rstrip(".")
+    return ["127.0.0.1"] if host == "localhost" or host.endswith(".localhost") else [PUBLIC_ADDRESS]
+
+
+class ReplaySession(SafeSession):
+    """A :class:`~.safety.SafeSession` whose answers are replayed: the URL
+    policy, the redirect refusal, the deadline and the size cap apply to it
+    too. ``resolver`` defaults to :func:`public_resolver`; a test of a local
+    recording (``http://localhost:3000``) sets ``url_policy = False``."""
+
+    #: False to replay recordings made against a local server
+    url_policy = True
+
+    def __init__(self, resolver=public_resolver, **kwargs):
+        super().__init__(resolver=resolver, **kwargs)
         self.routes = []
         self.calls = []
 
@@ -132,6 +152,11 @@ class ReplaySession(TimeoutSession):
             headers=exchange.get("rate_limit_headers") or exchange.get("headers"),
             times=times,
         )
+
+    def request(self, method, url, *args, **kwargs):
+        if self.url_policy:
+            return super().request(method, url, *args, **kwargs)
+        return TimeoutSession.request(self, method, url, *args, **kwargs)
 
     def send(self, request, **kwargs):
         if kwargs.get("timeout") is None:

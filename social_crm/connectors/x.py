@@ -27,6 +27,7 @@ from .base import (
     AuthenticationError,
     Connector,
     ConnectorError,
+    CursorExpired,
     FetchResult,
     FollowersResult,
     MalformedResponse,
@@ -41,6 +42,8 @@ from .base import (
     private_key,
     recipient_id,
     run_cursor,
+    safe_code,
+    said,
     utcnow,
 )
 
@@ -65,6 +68,8 @@ USER_FIELDS = [
 EXPANSIONS = ["author_id", "attachments.media_keys"]
 MEDIA_FIELDS = ["url", "preview_image_url"]
 WEB = "https://x.com"
+#: request parameters that carry a stream's position
+CURSOR_PARAMETERS = {"since_id", "until_id", "next_token", "pagination_token"}
 
 
 def _next_month(now):
@@ -130,17 +135,16 @@ class XConnector(Connector):
                 status=exc.response.status_code,
             ) from exc
         except tweepy.HTTPException as exc:
-            detail = "; ".join(exc.api_messages) or exc.response.reason or ""
-            raise RequestRefused(
-                f"X refused the request ({exc.response.status_code}): {detail}",
-                status=exc.response.status_code,
-            ) from exc
+            raise self._refusal(exc.response, "; ".join(exc.api_messages)) from exc
         except requests.Timeout as exc:
             raise PlatformUnavailable(
                 "X did not answer in time; it will be tried again later."
             ) from exc
         except requests.RequestException as exc:
-            raise PlatformUnavailable(f"Could not reach X: {exc}") from exc
+            raise PlatformUnavailable(
+                f"Could not reach X ({type(exc).__name__}); it will be tried again later.",
+                detail=str(exc),
+            ) from exc
         body = json_object(response)
         if body is None:
             raise MalformedResponse(
@@ -150,6 +154,45 @@ class XConnector(Connector):
                 status=response.status_code,
             )
         return body
+
+    @staticmethod
+    def _problem(response):
+        """The last part of X's problem type (``invalid-request``), a short code."""
+        body = json_object(response) or {}
+        kind = str(body.get("type") or "")
+        return "" if kind == "about:blank" else safe_code(kind.rstrip("/").rsplit("/", 1)[-1])
+
+    def _refusal(self, response, detail=""):
+        """A refusal in our words (status and X's problem type); X's own
+        words go to ``detail``. A 400 about a stale ``since_id`` or page
+        token is :class:`CursorExpired`."""
+        status = response.status_code
+        code = self._problem(response)
+        stale = status == 400 and self._stale_cursor_parameters(response)
+        if stale:
+            return CursorExpired(
+                "X no longer accepts where this stream stopped (its "
+                f"{' and '.join(sorted(stale))} expired); the stream starts again from the "
+                "latest posts (X's search reaches back 7 days at most).",
+                status=status,
+                code=code,
+                detail=detail,
+                cursor={},
+            )
+        return RequestRefused(
+            f"X refused the request{said(status, code)}.", status=status, code=code, detail=detail
+        )
+
+    @staticmethod
+    def _stale_cursor_parameters(response):
+        """The cursor parameters (``since_id``, ``pagination_token``,
+        ``next_token``, ``until_id``) an X 400 names as invalid."""
+        body = json_object(response) or {}
+        names = set()
+        for error in body.get("errors") or []:
+            if isinstance(error, dict) and isinstance(error.get("parameters"), dict):
+                names |= set(error["parameters"])
+        return names & CURSOR_PARAMETERS
 
     def _call_forbidden(self, refusal, method, *args, **kwargs):
         """As :meth:`_call`, but a 403 becomes :class:`AccessLevelError` with
@@ -196,7 +239,7 @@ class XConnector(Connector):
     def _forbidden_error(self, response):
         body = json_object(response) or {}
         reason = str(body.get("reason", ""))
-        detail = body.get("detail") or "; ".join(
+        detail = str(body.get("detail") or "") or "; ".join(
             str(e.get("message", "")) for e in body.get("errors", []) if isinstance(e, dict)
         )
         if reason == "client-not-enrolled" or "client-forbidden" in str(body.get("type", "")):
@@ -207,8 +250,10 @@ class XConnector(Connector):
                 "plan or higher: upgrade the app in the X developer portal, "
                 "then test the connection again.",
                 status=403,
+                code=self._problem(response),
+                detail=detail,
             )
-        return RequestRefused(f"X refused the request (403 Forbidden): {detail}", status=403)
+        return self._refusal(response, detail)
 
     # ------------------------------------------------------------------
     # Mapping

@@ -1,10 +1,18 @@
 import logging
 import secrets
 
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, ValidationError
 
-from ..connectors import ConnectorError, Profile, TimeoutSession, get_connector
-from ._helpers import count_by, window_action
+from ..connectors import (
+    ConnectorError,
+    Profile,
+    SafeSession,
+    UnsafeRequest,
+    check_url,
+    get_connector,
+)
+from ._helpers import count_by, flow, in_flow, window_action
 
 _logger = logging.getLogger(__name__)
 
@@ -40,6 +48,20 @@ CREDENTIAL_FIELDS = {
     "instagram": META_CREDENTIALS,
 }
 ALL_CREDENTIAL_FIELDS = {field for fields_ in CREDENTIAL_FIELDS.values() for field in fields_}
+#: what decides where a connector sends the credentials, and as whom: only
+#: administrators set them (a manager could otherwise send an administrator's
+#: token to a server of their own)
+CONNECTION_FIELDS = ALL_CREDENTIAL_FIELDS | {
+    "platform",
+    "handle",
+    "server_url",
+    "external_user_id",
+    "meta_verify_token",
+}
+#: what a manager may set when creating an account (no credentials yet)
+CREATE_FIELDS = {"platform", "handle"}
+#: the flow of "Test connection", which fills in handle and platform user id
+CONNECTION_FLOW = "social_crm_connection_test"
 
 
 class SocialCrmAccount(models.Model):
@@ -85,6 +107,7 @@ class SocialCrmAccount(models.Model):
     )
     server_url = fields.Char(
         "Server",
+        groups="base.group_system",
         help="Mastodon: your instance, such as https://mastodon.social. "
         "Bluesky: leave empty for https://bsky.social.",
     )
@@ -148,10 +171,52 @@ class SocialCrmAccount(models.Model):
     # ------------------------------------------------------------------
     # Connector
     # ------------------------------------------------------------------
+    @api.constrains("server_url")
+    def _check_server_url(self):
+        for account in self.sudo():
+            url = (account.server_url or "").strip()
+            if not url:
+                continue
+            try:
+                check_url(url if "://" in url else f"https://{url}")
+            except UnsafeRequest as exc:
+                raise ValidationError(
+                    self.env._(
+                        "The server address of '%(account)s' is refused: %(why)s "
+                        "Enter the https address of a public server, such as "
+                        "https://mastodon.social.",
+                        account=account.name,
+                        why=str(exc),
+                    )
+                ) from None
+
+    def _check_connection_rights(self, vals, allowed=frozenset()):
+        """Only administrators set connection fields (server, handle, keys),
+        except a flow of our own (Test connection) or a superuser job."""
+        touched = set(vals) & CONNECTION_FIELDS - set(allowed)
+        if touched and not (
+            self.env.su
+            or self.env.user.has_group("base.group_system")
+            or in_flow(self, CONNECTION_FLOW)
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only administrators may change how an account connects (%s).",
+                    ", ".join(sorted(touched)),
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_connection_rights(vals, allowed=CREATE_FIELDS)
+        return super().create(vals_list)
+
     def _connector_session(self):
-        """The HTTP session every connector call goes through (tests inject
-        a replaying session here)."""
-        return TimeoutSession()
+        """The HTTP session every connector call goes through: public https
+        hosts only, no redirects, a deadline and a size cap (tests inject a
+        replaying session here)."""
+        return SafeSession()
 
     def _get_connector(self):
         self.ensure_one()
@@ -174,6 +239,10 @@ class SocialCrmAccount(models.Model):
         )
 
     def _record_error(self, error):
+        """Store our own words about ``error`` (connectors keep the platform's
+        text in ``error.detail``, which goes to the log only)."""
+        if getattr(error, "detail", ""):
+            _logger.info("social_crm: account %s: %s", self.id, error.detail)
         self.write({"state": "error", "error_message": str(error)})
 
     def _record_success(self):
@@ -183,13 +252,15 @@ class SocialCrmAccount(models.Model):
         self.write(vals)
 
     def action_test_connection(self):
+        """Test the keys: only who may change the account may make it call out."""
         self.ensure_one()
+        self.check_access("write")
         try:
             profile = self._get_connector().test_connection()
         except ConnectorError as error:
             self._record_error(error)
             return self._notify(self.env._("Connection failed: %s", error), "danger")
-        self.write(
+        flow(self, CONNECTION_FLOW).write(
             {
                 "state": "connected",
                 "error_message": False,
@@ -220,6 +291,7 @@ class SocialCrmAccount(models.Model):
         return window_action(self, "social_crm.action_social_crm_conversation", "account_id")
 
     def write(self, vals):
+        self._check_connection_rights(vals)
         if vals.keys() & (ALL_CREDENTIAL_FIELDS | {"platform", "handle"}) and "state" not in vals:
             vals = dict(vals, state="draft")
         return super().write(vals)

@@ -4,7 +4,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..connectors import ConnectorError, RateLimitError, StreamSpec
+from ..connectors import ConnectorError, CursorExpired, RateLimitError, StreamSpec
 from ._helpers import count_by, retry_time, run_guarded, window_action
 
 _logger = logging.getLogger(__name__)
@@ -133,9 +133,23 @@ class SocialCrmStream(models.Model):
         return messages, result.has_more
 
     def _record_failure(self, error):
-        """Remember why a pull failed and when to try again; never touch the cursor."""
+        """Remember why a pull failed and when to try again. The cursor stays
+        put, except when the platform no longer accepts it
+        (:class:`CursorExpired`): then it starts again from the safe cursor the
+        connector gives, once, and the stream says so."""
         self.ensure_one()
         now = fields.Datetime.now()
+        if getattr(error, "detail", ""):
+            _logger.info("social_crm: stream %s: %s", self.id, error.detail)
+        if isinstance(error, CursorExpired) and self.cursor and error.cursor != self.cursor:
+            self.write(
+                {"cursor": error.cursor or False, "last_error": str(error), "next_sync_at": now}
+            )
+            self.account_id.sudo().message_post(
+                body=self.env._("Stream %(stream)s: %(what)s", stream=self.name, what=str(error))
+            )
+            self._trigger_sync(at=now)
+            return
         retry_at = retry_time(error, now, timedelta(minutes=self.interval_minutes), ERROR_BACKOFF)
         streams = self
         if isinstance(error, RateLimitError) and error.scope in ("daily", "monthly"):

@@ -21,3 +21,4 @@ from . import test_security_webhook
 from . import test_security_matching
 from . import test_security_guards
 from . import test_security_privacy
+from . import test_security_conn

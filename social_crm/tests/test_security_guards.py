@@ -197,7 +197,14 @@ class TestGuardsRpc(RpcAttack, HttpCase, ContentCommon):
             {"identity_id": self.identity.id, "partner_id": self.partner.id, "score": 0.7}
         )
         suggestion.with_user(self.agent).action_send_code()
-        suggestion.code_attempts = 4
+        self.env["social_crm.code.guess"].create(
+            {
+                "identity_id": self.identity.id,
+                "partner_id": self.partner.id,
+                "day": fields.Date.today(),
+                "guesses": 4,
+            }
+        )
         for vals in (
             {"code_attempts": 0},
             {"code_expires_at": FUTURE},

@@ -240,7 +240,8 @@ class TestSecurityMatchingRpc(RpcAttack, HttpCase):
                 "guesses": CODE_MAX_ATTEMPTS,
             }
         )
-        self.rpc(agent, "social_crm.suggestion", "write", [suggestion.id], {"code_attempts": 0})
+        with self.assertRpcRefused("AccessError"):
+            self.rpc(agent, "social_crm.suggestion", "write", [suggestion.id], {"code_attempts": 0})
         self.assertEqual(suggestion.code_attempts, CODE_MAX_ATTEMPTS)
         for method, args in (
             ("unlink", [guesses.ids]),

@@ -201,7 +201,7 @@ class TestPrivacyErasureLinked(PrivacyCommon):
         identity = post.author_identity_id
         request = self.env["social_crm.consent.request"]._ask(post.conversation_id)
         request._submit("optin.person@example.com", "+31611111111", "10.0.0.9")
-        request._confirm()
+        request._confirm("127.0.0.1")
         created = request.partner_id
         self.assertTrue(created)
         identity.with_user(self.manager).action_erase()

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.osv import expression
 
 from .. import classify, triage
-from ._helpers import ERASED, INTENTS, SENTIMENTS, scrub_mail_messages
+from ._helpers import ERASED, INTENTS, SENTIMENTS, company_link, scrub_mail_messages
 from .social_crm_account import PLATFORMS
 
 
@@ -33,7 +33,11 @@ class SocialCrmMessage(models.Model):
         "social_crm.identity", "Author", ondelete="set null", index="btree_not_null"
     )
     partner_id = fields.Many2one(
-        related="author_identity_id.partner_id", store=True, string="Contact"
+        "res.partner",
+        "Contact",
+        compute="_compute_partner_id",
+        store=True,
+        help="The contact this post's company linked the author to.",
     )
     text = fields.Text()
     summary = fields.Char(compute="_compute_summary")
@@ -74,6 +78,10 @@ class SocialCrmMessage(models.Model):
             "This post is already stored for this company.",
         ),
     ]
+
+    @api.depends("author_identity_id.partner_id", "company_id")
+    def _compute_partner_id(self):
+        company_link(self, "author_identity_id")
 
     def _anonymize(self, needles=()):
         """Remove the text and the author, here and where the text was
@@ -126,7 +134,7 @@ class SocialCrmMessage(models.Model):
                 ("posted_at", "<", now - timedelta(days=company.social_crm_retention_days)),
                 "|",
                 ("author_identity_id", "=", False),
-                ("author_identity_id.partner_id", "=", False),
+                ("partner_id", "=", False),
             ]
             for company in self.env["res.company"].search([("social_crm_retention_days", ">", 0)])
         ]
@@ -190,6 +198,13 @@ class SocialCrmMessage(models.Model):
 
         :return: the newly created messages
         """
+        if self.env.company != account.company_id:
+            # links, stages, pop-ups: everything below is the account company's own
+            return (
+                self.with_company(account.company_id)
+                ._ingest(account, posts, stream=stream, direction=direction)
+                .with_env(self.env)
+            )
         agent = self.env.user
         Message = self.sudo()
         company = account.company_id

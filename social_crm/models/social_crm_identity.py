@@ -521,9 +521,12 @@ class SocialCrmIdentity(models.Model):
         """Scheduled action: match a batch of identities per company (where
         automatic matching is on), propose suggestions."""
         done = remaining = 0
-        for company in self.env["res.company"].search([("social_crm_auto_match", "=", True)]):
+        for company in self.env["res.company"].search([]):
             Identity = self.with_company(company)
             identities = Identity.search(Identity._match_due_domain(), limit=batch_size)
+            if not company.social_crm_auto_match:
+                identities.match_state = "done"  # nothing to propose there
+                continue
             for identity in identities:
                 try:
                     with self.env.cr.savepoint():

@@ -157,10 +157,11 @@ class TestCustomerCard(SocialCrmCommon):
 
     def test_card_shows_nothing_of_companies_the_agent_may_not_see(self):
         customer = self.env["res.partner"].create({"name": "Shared Customer", "ref": "77"})
-        self.env["social_crm.identity"].create(
+        identity = self.env["social_crm.identity"].create(
             {"platform": "x", "user_id": "777", "handle": "shared", "partner_id": customer.id}
         )
         company_b = self.env["res.company"].create({"name": "B"})
+        identity.with_company(company_b).partner_id = customer  # B linked them too
         account_b = self.account.copy({"name": "B account", "company_id": company_b.id})
         author = Profile("777", handle="shared")
         [in_a] = self.Message._ingest(self.account, [Post("a1", "hi A", author=author)])

@@ -91,7 +91,7 @@ class TestCustomerPopupTour(WebsocketCase):
         identity = identity or Identity.create(
             {"platform": "demo", "user_id": "demo-yesican", "handle": "yesican"}
         )
-        identity.partner_id = customer
+        identity.with_company(company).partner_id = customer  # the store's own link
         account = self.env["social_crm.account"].create(
             {"name": "Popup demo", "platform": "demo", "company_id": company.id}
         )

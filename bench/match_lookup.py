@@ -30,6 +30,9 @@ from match_devset import make  # noqa: E402
 from social_crm import matching, matching_sql  # noqa: E402
 
 DB = "social_crm_bench"
+#: the company whose links the bench looks up
+COMPANY = 1
+
 COLUMNS = [
     "id",
     "name",
@@ -57,7 +60,7 @@ def setup(cr, partners):
             social_crm_surname_key varchar, social_crm_name_key varchar)"""
     )
     cr.execute(
-        "CREATE TABLE social_crm_identity (partner_id integer, platform varchar, "
+        "CREATE TABLE social_crm_identity (partner_id jsonb, platform varchar, "
         "handle varchar, user_id varchar)"
     )
     buffer = io.StringIO()
@@ -72,7 +75,9 @@ def setup(cr, partners):
     social = io.StringIO()
     for p in partners:
         for entry in p["social"]:
-            social.write(f"{p['id']}\t{entry['platform']}\t{entry['handle']}\t\\N\n")
+            # the link is per company, as Odoo stores company_dependent fields
+            link = f'{{"{COMPANY}": {p["id"]}}}'
+            social.write(f"{link}\t{entry['platform']}\t{entry['handle']}\t\\N\n")
     social.seek(0)
     cr.copy_from(
         social, "social_crm_identity", columns=["partner_id", "platform", "handle", "user_id"]
@@ -81,7 +86,7 @@ def setup(cr, partners):
         cr.execute(f"CREATE INDEX ON res_partner ({column})")
     for statement in matching_sql.index_statements():
         cr.execute(statement)
-    cr.execute("CREATE INDEX ON social_crm_identity (partner_id)")
+    cr.execute(matching_sql.link_index_statement())
     cr.execute("CREATE INDEX ON social_crm_identity (platform, lower(handle))")
     cr.execute("ANALYZE res_partner")
     cr.execute("ANALYZE social_crm_identity")
@@ -102,7 +107,7 @@ def run(cr, size, profiles, n_partners):
         profile = matching.Profile.from_dict(row)
         start = time.perf_counter()
         evidence = matching.extract(profile)
-        candidates = matching_sql.fetch_candidates(cr, evidence, profile, [])
+        candidates = matching_sql.fetch_candidates(cr, evidence, profile, [COMPANY])
         looked_up = time.perf_counter()
         result = matching.match(profile, matching.PartnerIndex(candidates))
         done = time.perf_counter()

@@ -45,9 +45,13 @@ def candidate_query(evidence, profile, company_ids, limit=CANDIDATE_LIMIT):
         "companies": list(company_ids),
         "limit": limit,
     }
+    # the identity's contact link is per company (company_dependent: jsonb
+    # keyed by company id as text); only the matching companies' links count
     parts = [
-        "SELECT partner_id AS id FROM social_crm_identity WHERE platform = %(platform)s "
-        "AND partner_id IS NOT NULL AND (user_id = %(user_id)s OR lower(handle) = %(handle)s)"
+        "SELECT (i.partner_id->>c.id::text)::int AS id FROM social_crm_identity i "
+        "CROSS JOIN unnest(%(companies)s::int[]) AS c(id) WHERE i.platform = %(platform)s "
+        "AND i.partner_id ? c.id::text "
+        "AND (i.user_id = %(user_id)s OR lower(i.handle) = %(handle)s)"
     ]
     for key, values, expressions in (
         ("emails", evidence.emails, [email]),
@@ -87,19 +91,35 @@ def candidate_query(evidence, profile, company_ids, limit=CANDIDATE_LIMIT):
     return sql, params
 
 
+def social_query(partner_ids, company_ids):
+    """``(sql, params)``: the identities ``company_ids`` linked to ``partner_ids``,
+    one containment lookup per (partner, company) pair (the jsonb link column
+    has a GIN index, see ``link_index_statement``)."""
+    sql = (
+        "SELECT (i.partner_id->>c.id::text)::int, i.platform, i.handle, i.user_id "
+        "FROM unnest(%(partners)s::int[]) AS p(id) "
+        "CROSS JOIN unnest(%(companies)s::int[]) AS c(id) "
+        "JOIN social_crm_identity i ON i.partner_id @> jsonb_build_object(c.id::text, p.id)"
+    )
+    return sql, {"partners": list(partner_ids), "companies": list(company_ids)}
+
+
+def link_index_statement():
+    return (
+        "CREATE INDEX IF NOT EXISTS social_crm_identity_partner_links "
+        "ON social_crm_identity USING gin (partner_id jsonb_path_ops)"
+    )
+
+
 def fetch_candidates(cr, evidence, profile, company_ids, limit=CANDIDATE_LIMIT):
     """Run the candidate query on any DB-API cursor; return :class:`matching.Partner` s
-    with their stored social entries."""
+    with their stored social entries (as linked by ``company_ids``)."""
     cr.execute(*candidate_query(evidence, profile, company_ids, limit))
     columns = [c[0] for c in cr.description]
     rows = [dict(zip(columns, row, strict=True)) for row in cr.fetchall()]
     social = {}
-    if rows:
-        cr.execute(
-            "SELECT partner_id, platform, handle, user_id FROM social_crm_identity "
-            "WHERE partner_id = ANY(%s)",
-            ([row["id"] for row in rows],),
-        )
+    if rows and company_ids:
+        cr.execute(*social_query([row["id"] for row in rows], company_ids))
         for partner_id, platform, handle, user_id in cr.fetchall():
             social.setdefault(partner_id, []).append(
                 {"platform": platform, "handle": handle, "user_id": user_id}

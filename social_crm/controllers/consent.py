@@ -2,6 +2,7 @@ from odoo import http
 from odoo.http import request
 
 from ..consent_wording import PAGE
+from ..models._helpers import client_ip
 from ._headers import private_page
 
 
@@ -54,7 +55,7 @@ class SocialCrmConsent(http.Controller):
             error = "must_agree"
         else:
             try:
-                consent_request._submit(email, phone, request.httprequest.remote_addr)
+                consent_request._submit(email, phone, client_ip(request.httprequest))
             except ValueError:
                 error = "bad_email"
         if error:
@@ -107,7 +108,7 @@ class SocialCrmConsent(http.Controller):
         consent_request = self._withdrawable(token)
         if not consent_request:
             return self._invalid()
-        consent_request._withdraw(request.httprequest.remote_addr)
+        consent_request._withdraw(client_ip(request.httprequest))
         return self._render(consent_request, "social_crm.consent_done", done="withdrawn")
 
     def _withdrawable(self, token):

@@ -4,6 +4,7 @@ import logging
 import secrets
 
 from odoo.osv import expression
+from odoo.tools import config
 
 from ..connectors import ConnectorError
 
@@ -60,6 +61,36 @@ def count_by(records, model, field):
     """``{record: n}``: how many ``model`` rows point to each of ``records``
     through ``field``, in one grouped query."""
     return dict(records.env[model]._read_group([(field, "in", records.ids)], [field], ["__count"]))
+
+
+def company_link(records, identity_field):
+    """Compute ``partner_id`` of ``records``: the contact that each record's
+    company linked its identity (``identity_field``) to. The link is per
+    company (``social_crm.identity.partner_id`` is company-dependent), so a
+    post, conversation or follower shows its own company's contact only."""
+    for record in records:
+        identity = record[identity_field]
+        company = record.company_id or record.env.company
+        linked = identity.sudo().with_company(company).partner_id
+        record.partner_id = linked.id or False
+
+
+def client_ip(httprequest):
+    """The address of the client that sent ``httprequest``, for evidence.
+
+    Behind a reverse proxy ``remote_addr`` is the proxy's. With Odoo's
+    ``proxy_mode`` on, Odoo applies werkzeug's ProxyFix (one trusted hop) only
+    when the proxy also sends ``X-Forwarded-Host``; without it, take the
+    client address the same way: the last hop of ``X-Forwarded-For``, the one
+    our own proxy appended (earlier hops are whatever the client claimed).
+    Without ``proxy_mode`` the header is ignored: anyone could send it.
+    """
+    remote = httprequest.remote_addr
+    if config.get("proxy_mode") and "werkzeug.proxy_fix.orig" not in httprequest.environ:
+        hops = [hop.strip() for hop in httprequest.headers.get("X-Forwarded-For", "").split(",")]
+        if hops[-1]:
+            return hops[-1]
+    return remote
 
 
 def company_manager(env, company):

@@ -29,6 +29,8 @@ class CrmLead(models.Model):
         """The open lead of this person, else a new one: quoting ``message``,
         with UTM source and medium for the platform, and the stream's
         campaign when it has one."""
+        if message:
+            identity = identity.with_company(message.company_id)  # that company's link
         partner = identity.partner_id
         existing = (
             self.search(
@@ -72,7 +74,16 @@ class CrmLead(models.Model):
 
     def _social_crm_sync_marketing(self):
         """Contactable for marketing follows the consent for commercial
-        messages of the lead's contact, else of its social identity."""
+        messages of the lead's contact, else of its social identity, as
+        given to the lead's company."""
+        companies = self.company_id
+        if len(companies) > 1 or (companies and companies != self.env.company):
+            for company in companies:
+                self.filtered(lambda lead, c=company: lead.company_id == c).with_company(
+                    company
+                )._social_crm_sync_marketing()
+            self.filtered(lambda lead: not lead.company_id)._social_crm_sync_marketing()
+            return
         Consent = self.env["social_crm.consent"]
         by_partner = Consent._status("commercial", partners=self.partner_id)
         by_identity = Consent._status("commercial", identities=self.social_crm_identity_id)

@@ -193,12 +193,18 @@ class SocialCrmAlert(models.Model):
                 ["author_identity_id"],
                 ["posted_at:max"],
             )
+            # scores are per company: read the account company's
             mayor = advocacy.pick_mayor(
-                [(identity.id, identity.advocate_score, last) for identity, last in groups]
+                [
+                    (identity.id, identity.with_company(account.company_id).advocate_score, last)
+                    for identity, last in groups
+                ]
             )
             if not mayor:
                 continue
-            identity = self.env["social_crm.identity"].browse(mayor)
+            identity = (
+                self.env["social_crm.identity"].with_company(account.company_id).browse(mayor)
+            )
             self._create_and_post(
                 {
                     "name": self.env._(

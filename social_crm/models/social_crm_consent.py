@@ -129,8 +129,9 @@ class SocialCrmConsent(models.Model):
     def _status(self, purpose, partners=None, identities=None):
         """``{record: status}`` for ``partners`` or ``identities`` (one of the
         two): the status given by the latest event of the person for
-        ``purpose``. A partner's events include those of its identities, and
-        an identity's those of its contact."""
+        ``purpose`` recorded by ``env.company``. A partner's events include
+        those of its identities, and an identity's those of its contact (both
+        links as that company made them)."""
         records = partners if partners is not None else identities
         if not records:
             return {}
@@ -145,7 +146,9 @@ class SocialCrmConsent(models.Model):
                 ("identity_id", "in", identities.ids),
                 ("partner_id", "in", identities.partner_id.ids),
             ]
-        events = self.sudo().search(domain + [("purpose", "=", purpose)])
+        events = self.sudo().search(
+            domain + [("purpose", "=", purpose), ("company_id", "=", self.env.company.id)]
+        )
         keyed = []
         for event in events:
             if partners is not None:
@@ -180,7 +183,16 @@ class SocialCrmConsent(models.Model):
         """Honour new events everywhere: blacklist on withdrawal, the
         contactable flags of identities and contacts, their leads, the
         funnel on a grant for commercial messages, and photo entries on a
-        withdrawal of content reuse."""
+        withdrawal of content reuse; each in the event's company."""
+        for company in self.company_id:
+            self.filtered(lambda c, co=company: c.company_id == co).with_company(
+                company
+            )._apply_in_company()
+        self.filtered(lambda c: not c.company_id)._apply_in_company()
+
+    def _apply_in_company(self):
+        if not self:
+            return
         for model in ("res.partner", "social_crm.identity"):
             self.env[model].invalidate_model(
                 [f"social_crm_consent_{purpose}" for purpose, _label in funnel.PURPOSES]
@@ -190,7 +202,9 @@ class SocialCrmConsent(models.Model):
             consent._blacklist()
         for consent in commercial.filtered(lambda c: c.event == "grant"):
             identities = consent.identity_id | consent.partner_id.social_identity_ids
-            identities._funnel_advance("consented", "consent", message=consent.message_id)
+            identities._funnel_advance(
+                "consented", "consent", message=consent.message_id, company=self.env.company
+            )
         if commercial:
             commercial._sync_contactable()
         reuse_withdrawn = self.filtered(
@@ -222,6 +236,7 @@ class SocialCrmConsent(models.Model):
             .sudo()
             .search(
                 [
+                    ("company_id", "in", [False, self.env.company.id]),
                     "|",
                     ("partner_id", "in", partners.ids),
                     ("social_crm_identity_id", "in", identities.ids),
@@ -255,7 +270,13 @@ class SocialCrmConsent(models.Model):
     def _cron_expire(self):
         """Scheduled action: clear the contactable flags of people whose
         consent expired."""
-        partners = self.env["res.partner"].search([("social_crm_contactable", "=", True)])
-        identities = self.env["social_crm.identity"].search([("social_crm_contactable", "=", True)])
-        self._write_contactable(partners, identities)
-        self.env["ir.cron"]._notify_progress(done=len(partners) + len(identities), remaining=0)
+        done = 0
+        for company in self.env["res.company"].search([]):
+            Consent = self.with_company(company)
+            partners = Consent.env["res.partner"].search([("social_crm_contactable", "=", True)])
+            identities = Consent.env["social_crm.identity"].search(
+                [("social_crm_contactable", "=", True)]
+            )
+            Consent._write_contactable(partners, identities)
+            done += len(partners) + len(identities)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=0)

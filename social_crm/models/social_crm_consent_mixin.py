@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from .. import funnel
 
@@ -6,7 +6,8 @@ from .. import funnel
 class SocialCrmConsentMixin(models.AbstractModel):
     """Consent status of a person (a contact or a social identity): the
     logged "contactable" flag and the current status per purpose, read from
-    the append-only consent events."""
+    the append-only consent events. Both are per company: consent given to
+    one company does not make the person contactable for another."""
 
     _name = "social_crm.consent.mixin"
     _description = "Social CRM consent status"
@@ -16,8 +17,9 @@ class SocialCrmConsentMixin(models.AbstractModel):
         readonly=True,
         copy=False,
         tracking=True,
-        help="Set while consent for commercial messages is granted (double opt-in), "
-        "cleared when it is withdrawn or expires. Every change is logged.",
+        company_dependent=True,
+        help="Set while consent for commercial messages is granted (double opt-in) to "
+        "this company, cleared when it is withdrawn or expires. Every change is logged.",
     )
     social_crm_consent_commercial = fields.Selection(
         funnel.CONSENT_STATUSES, "Commercial messages", compute="_compute_social_crm_consent"
@@ -33,6 +35,7 @@ class SocialCrmConsentMixin(models.AbstractModel):
         """The keyword of ``social_crm.consent._status`` for these records."""
         raise NotImplementedError
 
+    @api.depends_context("company")
     def _compute_social_crm_consent(self):
         stored = self.filtered("id")
         Consent = self.env["social_crm.consent"]

@@ -7,7 +7,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from .. import rights
 from ..connectors import ConnectorError
-from ._helpers import flow, in_flow
+from ._helpers import company_link, flow, in_flow
 
 #: a request not answered within this time may be sent again
 ASK_AGAIN_AFTER = timedelta(days=1)
@@ -66,7 +66,7 @@ class SocialCrmContent(models.Model):
         index=True,
         readonly=True,
     )
-    partner_id = fields.Many2one(related="identity_id.partner_id", string="Contact")
+    partner_id = fields.Many2one("res.partner", "Contact", compute="_compute_partner_id")
     media_urls = fields.Text("Media URLs", readonly=True, help="One URL per line.")
     image_url = fields.Char(compute="_compute_image_url")
     display_title = fields.Char(compute="_compute_display_title")
@@ -119,6 +119,10 @@ class SocialCrmContent(models.Model):
             "This post is already an entry of the campaign.",
         ),
     ]
+
+    @api.depends("identity_id.partner_id", "company_id")
+    def _compute_partner_id(self):
+        company_link(self, "identity_id")
 
     def _compute_image_url(self):
         for entry in self:

@@ -10,7 +10,7 @@ from odoo.tools.mail import generate_tracking_message_id
 
 from .. import triage
 from ..connectors import ConnectorError
-from ._helpers import INTENTS, SENTIMENTS, count_by, flow, in_flow
+from ._helpers import INTENTS, SENTIMENTS, company_link, count_by, flow, in_flow
 from .social_crm_account import PLATFORMS
 
 _logger = logging.getLogger(__name__)
@@ -56,7 +56,12 @@ class SocialCrmConversation(models.Model):
         readonly=True,
     )
     partner_id = fields.Many2one(
-        related="identity_id.partner_id", store=True, string="Contact", index="btree_not_null"
+        "res.partner",
+        "Contact",
+        compute="_compute_partner_id",
+        store=True,
+        index="btree_not_null",
+        help="The contact this conversation's company linked the author to.",
     )
     post_ids = fields.One2many("social_crm.message", "conversation_id", "Posts")
     # customer card (computed with the reader's rights: other companies stay hidden)
@@ -174,6 +179,10 @@ class SocialCrmConversation(models.Model):
             "This conversation already exists for this company.",
         ),
     ]
+
+    @api.depends("identity_id.partner_id", "company_id")
+    def _compute_partner_id(self):
+        company_link(self, "identity_id")
 
     @api.depends("first_inbound_at", "first_response_at")
     def _compute_first_response_time(self):

@@ -4,7 +4,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 
 from ..connectors import AccessLevelError
-from ._helpers import retry_time, run_guarded
+from ._helpers import company_link, retry_time, run_guarded
 
 _logger = logging.getLogger(__name__)
 
@@ -33,7 +33,12 @@ class SocialCrmFollower(models.Model):
         "social_crm.identity", required=True, ondelete="cascade", index=True, readonly=True
     )
     partner_id = fields.Many2one(
-        related="identity_id.partner_id", store=True, string="Contact", index="btree_not_null"
+        "res.partner",
+        "Contact",
+        compute="_compute_partner_id",
+        store=True,
+        index="btree_not_null",
+        help="The contact the account's company linked the follower to.",
     )
     platform = fields.Selection(related="account_id.platform", store=True)
     company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
@@ -54,6 +59,10 @@ class SocialCrmFollower(models.Model):
             "This person already follows this account.",
         ),
     ]
+
+    @api.depends("identity_id.partner_id", "company_id")
+    def _compute_partner_id(self):
+        company_link(self, "identity_id")
 
     def _compute_is_customer(self):
         people = self.partner_id | self.partner_id.commercial_partner_id
@@ -124,6 +133,7 @@ class SocialCrmFollower(models.Model):
     def _sync_page(self, account):
         """Fetch one page, store who follows, and move the cursor with them.
         After the last page, whoever the sweep did not see has unfollowed."""
+        self = self.with_company(account.company_id)  # the links and stages of its company
         connector = account._get_connector()
         if not connector.supports_followers:
             account.write({"follower_sync": False})

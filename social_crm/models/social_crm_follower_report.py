@@ -60,8 +60,8 @@ class SocialCrmFollowerReport(models.Model):
                        count(DISTINCT fp.commercial_partner_id)
                            FILTER (WHERE %(follower_is_customer)s) AS customers_following
                   FROM social_crm_follower f
-                  JOIN social_crm_identity i ON i.id = f.identity_id
-                  LEFT JOIN res_partner fp ON fp.id = i.partner_id
+                  -- the contact the account's company linked (stored per follower)
+                  LEFT JOIN res_partner fp ON fp.id = f.partner_id
                  WHERE f.active
                  GROUP BY f.account_id
             ), c AS (

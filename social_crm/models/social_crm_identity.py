@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
 
-from .. import advocacy, funnel, matching
+from .. import advocacy, funnel, matching, matching_sql
 from ..connectors import Profile
 from ._helpers import count_by, link_key, window_action
 from .social_crm_account import PLATFORMS
@@ -56,14 +56,20 @@ class SocialCrmIdentity(models.Model):
     location = fields.Char()
     followers_count = fields.Integer("Follower count")
     verified = fields.Boolean()
+    # The platform profile above is global: every company sees the same
+    # person. What a company knows or decides about them is its own
+    # (company_dependent, stored as jsonb keyed by company id): the contact
+    # link, the matching state, the funnel stage, the advocate score and
+    # the consent flags. Server code reads them with_company(the account's
+    # company).
     partner_id = fields.Many2one(
-        "res.partner", "Contact", index=True, tracking=True, ondelete="set null"
+        "res.partner", "Contact", company_dependent=True, tracking=True, ondelete="set null"
     )
     post_ids = fields.One2many("social_crm.message", "author_identity_id", "Posts")
     match_state = fields.Selection(
         [("pending", "To match"), ("done", "Matched")],
         default="pending",
-        index=True,
+        company_dependent=True,
         copy=False,
         help="Identities to match are proposed to agents in the background.",
     )
@@ -73,8 +79,7 @@ class SocialCrmIdentity(models.Model):
         funnel.STAGES,
         "Funnel stage",
         default="anonymous",
-        required=True,
-        index=True,
+        company_dependent=True,
         readonly=True,
         tracking=True,
         help="The furthest stage reached; see the funnel history for when and why.",
@@ -90,13 +95,13 @@ class SocialCrmIdentity(models.Model):
         "Advocate score",
         digits=(4, 1),
         readonly=True,
-        index=True,
+        company_dependent=True,
         aggregator="max",
         help="0 to 100: praise, positive posts, photos and rights granted, following us, over "
         "the last 90 days (recent ones count most); complaints count against. Daily.",
     )
-    advocate_reasons = fields.Char("Why", readonly=True)
-    advocate_date = fields.Date("Scored on", readonly=True, copy=False)
+    advocate_reasons = fields.Char("Why", readonly=True, company_dependent=True)
+    advocate_date = fields.Date("Scored on", readonly=True, copy=False, company_dependent=True)
 
     _sql_constraints = [
         (
@@ -105,6 +110,10 @@ class SocialCrmIdentity(models.Model):
             "This platform user already has an identity.",
         ),
     ]
+
+    def init(self):
+        # looks up the identities a company linked to given contacts (jsonb)
+        self.env.cr.execute(matching_sql.link_index_statement())
 
     def _consent_key(self):
         return "identities"
@@ -191,24 +200,26 @@ class SocialCrmIdentity(models.Model):
     def _funnel_advance(self, stage, source, message=None, lead=None, when=None, company=None):
         """Move to ``stage`` if it lies further on, and log the move with its
         date and cause. Earlier stages passed over are not invented."""
-        Event = self.env["social_crm.funnel.event"].sudo()
         if company is None:
-            company = (message or lead).company_id if message or lead else self.env["res.company"]
+            company = (message or lead).company_id if message or lead else self.env.company
+        # the stage is the company's own: read and move it in that company
+        self = self.with_company(company or self.env.company)
+        Event = self.env["social_crm.funnel.event"].sudo()
         vals_list = []
         for identity in self:
-            if not funnel.is_further(identity.funnel_stage, stage):
+            if not funnel.is_further(identity.funnel_stage or "anonymous", stage):
                 continue
             vals_list.append(
                 {
                     "identity_id": identity.id,
                     "partner_id": identity.partner_id.id,
                     "stage": stage,
-                    "previous_stage": identity.funnel_stage,
+                    "previous_stage": identity.funnel_stage or "anonymous",
                     "source": source,
                     "event_date": when or fields.Datetime.now(),
                     "message_id": message.id if message else False,
                     "lead_id": lead.id if lead else False,
-                    "company_id": company.id,
+                    "company_id": self.env.company.id,
                 }
             )
             identity.sudo().funnel_stage = stage
@@ -263,9 +274,9 @@ class SocialCrmIdentity(models.Model):
             {identity: identity.partner_id for identity in self} if "partner_id" in vals else {}
         )
         rematch = vals.keys() & {"handle", "profile_name", "bio", "location", "profile_url"}
-        if rematch and "match_state" not in vals:
-            vals = dict(vals, match_state="pending")
         result = super().write(vals)
+        if rematch and "match_state" not in vals:
+            self._match_again_everywhere()
         for identity, old in before.items():
             if identity.partner_id != old:
                 evidence = self.env.context.get("social_crm_evidence")
@@ -317,6 +328,15 @@ class SocialCrmIdentity(models.Model):
                 message_id=link_key(self),
             )
 
+    def _match_again_everywhere(self):
+        """The global profile changed: every company matches it again (an
+        empty per-company value falls back to "pending", see ir.default)."""
+        self.flush_recordset(["match_state"])
+        self.env.cr.execute(
+            "UPDATE social_crm_identity SET match_state = NULL WHERE id = ANY(%s)", [self.ids]
+        )
+        self.invalidate_recordset(["match_state"])
+
     def _trigger_matching(self):
         cron = self.env.ref("social_crm.ir_cron_social_crm_match", raise_if_not_found=False)
         if cron:
@@ -344,34 +364,43 @@ class SocialCrmIdentity(models.Model):
             texts=posts.mapped("text"),
         )
 
-    def _match_companies(self):
-        """Companies whose contacts this identity may be matched with: those of
-        the accounts that caught its posts or that it follows, where automatic
-        matching is on."""
-        companies = (
-            self.env["social_crm.message"].search([("author_identity_id", "=", self.id)]).company_id
-            | self.env["social_crm.follower"].search([("identity_id", "=", self.id)]).company_id
-        )
-        return companies.filtered("social_crm_auto_match")
+    @api.model
+    def _match_due_domain(self):
+        """Identities seen by ``env.company`` (a post caught by one of its
+        accounts, or following one) that are to match there and not linked
+        there: the link is per company."""
+        company = self.env.company
+        followed = self.env["social_crm.follower"].sudo()._search([("company_id", "=", company.id)])
+        return [
+            ("match_state", "=", "pending"),
+            ("partner_id", "=", False),
+            "|",
+            ("post_ids.company_id", "=", company.id),
+            ("id", "in", followed.subselect("identity_id")),
+        ]
 
     @api.model
     def _cron_match(self, batch_size=50):
-        """Scheduled action: match a batch of identities, propose suggestions."""
-        identities = self.search(
-            [("match_state", "=", "pending"), ("partner_id", "=", False)], limit=batch_size
-        )
-        for identity in identities:
-            try:
-                with self.env.cr.savepoint():
-                    companies = identity._match_companies()
-                    if companies:
-                        identity._apply_match(identity._run_match(companies))
-            except Exception:  # pylint: disable=broad-except
-                # one odd profile must not block the others, nor fail the cron
-                _logger.exception("social_crm: matching identity %s failed", identity.id)
-        identities.match_state = "done"
-        remaining = self.search_count([("match_state", "=", "pending"), ("partner_id", "=", False)])
-        self.env["ir.cron"]._notify_progress(done=len(identities), remaining=remaining)
+        """Scheduled action: match a batch of identities per company (where
+        automatic matching is on), propose suggestions."""
+        done = remaining = 0
+        for company in self.env["res.company"].search([]):
+            Identity = self.with_company(company)
+            identities = Identity.search(Identity._match_due_domain(), limit=batch_size)
+            if not company.social_crm_auto_match:
+                identities.match_state = "done"  # nothing to propose there
+                continue
+            for identity in identities:
+                try:
+                    with self.env.cr.savepoint():
+                        identity._apply_match(identity._run_match(company))
+                except Exception:  # pylint: disable=broad-except
+                    # one odd profile must not block the others, nor fail the cron
+                    _logger.exception("social_crm: matching identity %s failed", identity.id)
+            identities.match_state = "done"
+            done += len(identities)
+            remaining += Identity.search_count(Identity._match_due_domain())
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
 
     # ------------------------------------------------------------------
     # Advocacy
@@ -391,6 +420,7 @@ class SocialCrmIdentity(models.Model):
             .search_read(
                 [
                     ("author_identity_id", "in", self.ids),
+                    ("company_id", "=", self.env.company.id),
                     ("direction", "=", "in"),
                     ("erased", "=", False),
                     ("posted_at", ">=", since),
@@ -413,7 +443,13 @@ class SocialCrmIdentity(models.Model):
         entries = (
             self.env["social_crm.content"]
             .sudo()
-            .search([("identity_id", "in", self.ids), ("message_id.posted_at", ">=", since)])
+            .search(
+                [
+                    ("identity_id", "in", self.ids),
+                    ("company_id", "=", self.env.company.id),
+                    ("message_id.posted_at", ">=", since),
+                ]
+            )
         )
         for entry in entries:
             add(entry.identity_id.id, "photo", entry.posted_at)
@@ -422,13 +458,14 @@ class SocialCrmIdentity(models.Model):
         return found
 
     def _refresh_advocacy(self, now=None):
-        """Score these identities (advocacy.advocate_score) as of ``now``."""
+        """Score these identities (advocacy.advocate_score) as of ``now``,
+        for ``env.company``: from what they did with its accounts only."""
         now = now or fields.Datetime.now()
         activities = self._advocacy_activities(now)
         following = set(
             self.env["social_crm.follower"]
             .sudo()
-            .search([("identity_id", "in", self.ids)])
+            .search([("identity_id", "in", self.ids), ("company_id", "=", self.env.company.id)])
             .identity_id.ids
         )
         for identity in self:
@@ -447,16 +484,21 @@ class SocialCrmIdentity(models.Model):
         return activities
 
     def _advocacy_due_domain(self, now):
-        """Not scored today, and either active in the window or still
-        carrying a score that has to decay."""
+        """Not scored today (for ``env.company``), and either active in
+        the window with its accounts or still carrying a score that has to decay."""
         since = now - timedelta(days=advocacy.WINDOW_DAYS)
+        recent = (
+            self.env["social_crm.message"]
+            .sudo()
+            ._search([("company_id", "=", self.env.company.id), ("posted_at", ">=", since)])
+        )
         return [
             "|",
             ("advocate_date", "=", False),
             ("advocate_date", "<", now.date()),
             "|",
             ("advocate_score", ">", 0),
-            ("post_ids.posted_at", ">=", since),
+            ("id", "in", recent.subselect("author_identity_id")),
         ]
 
     @api.model
@@ -464,12 +506,18 @@ class SocialCrmIdentity(models.Model):
         """Scheduled action (daily): score a batch of identities; once all
         are scored, crown each account's top advocate of the last month."""
         now = now or fields.Datetime.now()
-        identities = self.search(self._advocacy_due_domain(now), limit=batch_size, order="id")
-        identities._refresh_advocacy(now)
-        remaining = self.search_count(self._advocacy_due_domain(now))
+        done = remaining = 0
+        for company in self.env["res.company"].search([]):
+            Identity = self.with_company(company)
+            identities = Identity.search(
+                Identity._advocacy_due_domain(now), limit=batch_size, order="id"
+            )
+            identities._refresh_advocacy(now)
+            done += len(identities)
+            remaining += Identity.search_count(Identity._advocacy_due_domain(now))
         if not remaining:
             self.env["social_crm.alert"]._crown_advocates(now)
-        self.env["ir.cron"]._notify_progress(done=len(identities), remaining=remaining)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
 
     def action_refresh_advocacy(self):
         self._refresh_advocacy()
@@ -514,6 +562,7 @@ class SocialCrmIdentity(models.Model):
                 {
                     "identity_id": self.id,
                     "partner_id": candidate.partner_id,
+                    "company_id": self.env.company.id,
                     "score": candidate.score,
                     "reasons": "\n".join(candidate.reasons),
                 }

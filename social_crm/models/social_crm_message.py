@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 
 from .. import classify, triage
-from ._helpers import INTENTS, SENTIMENTS
+from ._helpers import INTENTS, SENTIMENTS, company_link
 from .social_crm_account import PLATFORMS
 
 
@@ -30,7 +30,11 @@ class SocialCrmMessage(models.Model):
         "social_crm.identity", "Author", ondelete="set null", index="btree_not_null"
     )
     partner_id = fields.Many2one(
-        related="author_identity_id.partner_id", store=True, string="Contact"
+        "res.partner",
+        "Contact",
+        compute="_compute_partner_id",
+        store=True,
+        help="The contact this post's company linked the author to.",
     )
     text = fields.Text()
     summary = fields.Char(compute="_compute_summary")
@@ -71,6 +75,10 @@ class SocialCrmMessage(models.Model):
             "This post is already stored for this company.",
         ),
     ]
+
+    @api.depends("author_identity_id.partner_id", "company_id")
+    def _compute_partner_id(self):
+        company_link(self, "author_identity_id")
 
     def action_create_lead(self):
         """Create a lead for this post's author (or open their open lead)."""
@@ -125,6 +133,13 @@ class SocialCrmMessage(models.Model):
 
         :return: the newly created messages
         """
+        if self.env.company != account.company_id:
+            # links, stages, pop-ups: everything below is the account company's own
+            return (
+                self.with_company(account.company_id)
+                ._ingest(account, posts, stream=stream, direction=direction)
+                .with_env(self.env)
+            )
         agent = self.env.user
         Message = self.sudo()
         company = account.company_id

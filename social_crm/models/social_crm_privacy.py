@@ -136,7 +136,7 @@ class SocialCrmMessage(models.Model):
             ("erased", "=", False),
             "|",
             ("author_identity_id", "=", False),
-            ("author_identity_id.partner_id", "=", False),
+            ("partner_id", "=", False),
             *(["|"] * (len(by_company) - 1)),
             *(term for terms in by_company for term in terms),
         ]

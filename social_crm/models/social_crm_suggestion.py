@@ -67,7 +67,14 @@ class SocialCrmSuggestion(models.Model):
         "social_crm.identity", required=True, ondelete="cascade", index=True
     )
     partner_id = fields.Many2one("res.partner", "Contact", required=True, ondelete="cascade")
-    company_id = fields.Many2one(related="partner_id.company_id", store=True)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        readonly=True,
+        index=True,
+        default=lambda self: self.env.company,
+        help="The company that would link the contact (links are per company).",
+    )
     score = fields.Float(digits=(3, 2))
     reasons = fields.Text()
     state = fields.Selection(
@@ -116,7 +123,8 @@ class SocialCrmSuggestion(models.Model):
 
     def action_confirm(self):
         for suggestion in self:
-            identity = suggestion.identity_id
+            # the link is the suggestion's company's own
+            identity = suggestion.identity_id.with_company(suggestion.company_id)
             if identity.partner_id:
                 raise UserError(self.env._("%s is already linked to a contact.", identity.name))
             suggestion._decide("confirmed")
@@ -233,6 +241,7 @@ class SocialCrmSuggestion(models.Model):
         waiting = self.sudo().filtered(
             lambda s: (
                 s.state == "pending"
+                and s.company_id == message.company_id
                 and s.code_hash
                 and s.code_expires_at
                 and s.code_expires_at > now
@@ -291,6 +300,6 @@ class SocialCrmSuggestion(models.Model):
                 "code_hash": False,
             }
         )
-        self.identity_id.with_user(agent).with_context(
+        self.identity_id.with_user(agent).with_company(self.company_id).with_context(
             social_crm_evidence=Evidence(evidence)
         ).sudo().partner_id = self.partner_id

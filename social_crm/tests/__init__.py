@@ -22,3 +22,4 @@ from . import test_security_matching
 from . import test_security_guards
 from . import test_security_privacy
 from . import test_security_conn
+from . import test_security_company

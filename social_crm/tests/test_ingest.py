@@ -232,7 +232,7 @@ class TestIngest(SocialCrmCommon):
         identity = identity or Identity.create(
             {"platform": "demo", "user_id": "demo-yesican", "handle": "yesican"}
         )
-        identity.partner_id = partner
+        identity.with_company(company).partner_id = partner  # the link is per company
         stream._sync_batch()
         posts = self.stream_posts(stream)
         self.assertEqual(len(posts), 16)

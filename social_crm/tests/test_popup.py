@@ -91,7 +91,7 @@ class TestCustomerPopupTour(WebsocketCase):
         identity = identity or Identity.create(
             {"platform": "demo", "user_id": "demo-yesican", "handle": "yesican"}
         )
-        identity.partner_id = customer
+        identity.with_company(company).partner_id = customer  # the store's own link
         account = self.env["social_crm.account"].create(
             {"name": "Popup demo", "platform": "demo", "company_id": company.id}
         )
@@ -157,10 +157,11 @@ class TestCustomerCard(SocialCrmCommon):
 
     def test_card_shows_nothing_of_companies_the_agent_may_not_see(self):
         customer = self.env["res.partner"].create({"name": "Shared Customer", "ref": "77"})
-        self.env["social_crm.identity"].create(
+        identity = self.env["social_crm.identity"].create(
             {"platform": "x", "user_id": "777", "handle": "shared", "partner_id": customer.id}
         )
         company_b = self.env["res.company"].create({"name": "B"})
+        identity.with_company(company_b).partner_id = customer  # B linked them too
         account_b = self.account.copy({"name": "B account", "company_id": company_b.id})
         author = Profile("777", handle="shared")
         [in_a] = self.Message._ingest(self.account, [Post("a1", "hi A", author=author)])

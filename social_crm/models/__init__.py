@@ -3,6 +3,7 @@ from . import social_crm_consent_mixin
 from . import social_crm_account
 from . import social_crm_stream
 from . import social_crm_identity
+from . import social_crm_code_guess
 from . import social_crm_suggestion
 from . import social_crm_conversation
 from . import social_crm_message
@@ -23,6 +24,7 @@ from . import social_crm_consent
 from . import social_crm_follower
 from . import social_crm_follower_report
 from . import social_crm_webhook_event
+from . import social_crm_webhook_key
 from . import social_crm_content_campaign
 from . import social_crm_content
 from . import social_crm_review

@@ -6,10 +6,17 @@ follower report rows or webhook deliveries; what B knows of a person (the
 contact link, funnel stage, advocate score, consent) is B's own.
 """
 
+from unittest.mock import patch
+
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request
+
 from odoo import fields
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
+from odoo.tools import config
 
 from ..connectors import Post, Profile
+from ..models._helpers import client_ip
 from .common import RpcAttack
 
 
@@ -199,3 +206,25 @@ class TestCompanyIsolation(RpcAttack, HttpCase):
         self.identity.with_company(self.company_a).partner_id = self.partner_a
         self.assertFalse(post_b.partner_id)
         self.assertFalse(post_b.conversation_id.partner_id)
+
+
+@tagged("post_install", "-at_install")
+class TestConsentIp(TransactionCase):
+    """The consenting IP behind a reverse proxy (evidence must name the
+    person's address, not the proxy's, and not one a client made up)."""
+
+    @staticmethod
+    def request(forwarded=None, remote="10.0.0.2"):
+        headers = {"X-Forwarded-For": forwarded} if forwarded else {}
+        builder = EnvironBuilder(headers=headers, environ_base={"REMOTE_ADDR": remote})
+        return Request(builder.get_environ())
+
+    def test_without_proxy_mode_the_header_is_ignored(self):
+        with patch.dict(config.options, {"proxy_mode": False}):
+            self.assertEqual(client_ip(self.request("203.0.113.9")), "10.0.0.2")
+
+    def test_with_proxy_mode_the_hop_our_proxy_added_counts(self):
+        with patch.dict(config.options, {"proxy_mode": True}):
+            # the client claimed 1.2.3.4; our proxy appended the real address
+            self.assertEqual(client_ip(self.request("1.2.3.4, 203.0.113.9")), "203.0.113.9")
+            self.assertEqual(client_ip(self.request()), "10.0.0.2")

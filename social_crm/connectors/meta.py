@@ -598,6 +598,31 @@ def _attachment_words(attachments, message):
     return " ".join(words)
 
 
+def names_person(payload, user_id: str) -> bool:
+    """Does a webhook body name the platform user ``user_id``? True when
+    some ``id`` in it (a sender, an author, a ``from``) is exactly that
+    user's, so erasure can blank the deliveries that hold the person
+    without searching text.
+
+    >>> names_person({"entry": [{"messaging": [{"sender": {"id": "42"}}]}]}, "42")
+    True
+    >>> names_person({"entry": [{"changes": [{"value": {"text": "42"}}]}]}, "42")
+    False
+    """
+    if not user_id:
+        return False
+    stack = [payload]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if _id(node.get("id")) == user_id:
+                return True
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
 def parse_webhook(payload: dict, seen=()) -> list:
     """The :class:`WebhookBatch` of each entry of a decoded delivery.
 

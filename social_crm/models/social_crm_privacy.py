@@ -438,7 +438,7 @@ class SocialCrmIdentity(models.Model):
         forget_record_names(conversations)
         leads = scope(self.lead_ids, companies)
         leads._social_crm_forget(needles)
-        self.env["social_crm.webhook.event"].sudo()._erase(needles)
+        self.env["social_crm.webhook.event"].sudo()._erase(self.platform, self.user_id)
         # the link logs on the contact name the identity
         scrubbed = blank_messages(linked_copies(self))
         requests = scope(

@@ -8,7 +8,7 @@ import psycopg2
 from odoo import api, fields, models
 
 from ..connectors import meta
-from ._helpers import ERASED, contains_any, run_guarded
+from ._helpers import ERASED, run_guarded
 
 _logger = logging.getLogger(__name__)
 
@@ -238,10 +238,21 @@ class SocialCrmWebhookEvent(models.Model):
             )
         return len(kept)
 
-    def _erase(self, needles):
-        """Erasure: blank the bodies of unprocessed deliveries naming someone."""
-        hits = self.search(["|", ("body", "!=", False), ("summary", "!=", False)]).filtered(
-            lambda e: contains_any(e.body, needles) or contains_any(e.summary, needles)
+    def _payload(self):
+        """The delivery's JSON, or ``{}`` when there is none or it is not JSON."""
+        try:
+            payload = json.loads(self.body or "{}")
+        except ValueError:
+            return {}
+        return payload if isinstance(payload, dict) else {}
+
+    def _erase(self, platform, user_id):
+        """Erasure: blank the unprocessed deliveries that name the platform
+        user ``user_id`` as a sender or author (by id, never by text)."""
+        if platform not in ("facebook", "instagram") or not user_id:
+            return 0
+        hits = self.search([("body", "!=", False)]).filtered(
+            lambda e: meta.names_person(e._payload(), user_id)
         )
         hits.write({"body": ERASED, "state": "done", "summary": ERASED})
         return len(hits)

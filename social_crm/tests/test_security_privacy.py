@@ -183,6 +183,39 @@ class TestPrivacyErasureLinked(PrivacyCommon):
         self.assertNotIn("era_person", " ".join(self.bystander.message_ids.mapped("body")))
         self.assertTrue(self.post.erased)
 
+    def test_erasure_blanks_the_meta_deliveries_naming_the_person_by_id(self):
+        page = self.env["social_crm.account"].create(
+            {"name": "Page", "platform": "facebook", "external_user_id": "55501"}
+        )
+        [post] = self.Message._ingest(
+            page, [Post("fb-1", "Waar blijft mijn pakket?", author=Profile("7001", handle="fan"))]
+        )
+        Event = self.env["social_crm.webhook.event"]
+        theirs = Event.create(
+            {
+                "source": "meta",
+                "body": json.dumps(
+                    {"entry": [{"messaging": [{"sender": {"id": "7001"}, "message": {}}]}]}
+                ),
+            }
+        )
+        # someone else's delivery that only quotes the same digits stays whole
+        other = Event.create(
+            {
+                "source": "meta",
+                "body": json.dumps(
+                    {
+                        "entry": [
+                            {"changes": [{"value": {"from": {"id": "7002"}, "message": "7001"}}]}
+                        ]
+                    }
+                ),
+            }
+        )
+        post.author_identity_id.with_user(self.manager).action_erase()
+        self.assertEqual(theirs.body, "[erased]")
+        self.assertIn("7002", other.body)
+
     def test_erasure_covers_mentions_in_others_posts(self):
         [mention] = self.Message._ingest(
             self.account,

@@ -25,3 +25,4 @@ from . import social_crm_webhook_event
 from . import social_crm_content_campaign
 from . import social_crm_content
 from . import social_crm_review
+from . import social_crm_outbound

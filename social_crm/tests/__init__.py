@@ -16,3 +16,4 @@ from . import test_webhook
 from . import test_content
 from . import test_advocacy
 from . import test_review
+from . import test_security_outbound

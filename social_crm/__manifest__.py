@@ -41,6 +41,7 @@
         "views/social_crm_reply_template_views.xml",
         "views/res_partner_views.xml",
         "views/social_crm_menus.xml",
+        "views/social_crm_outbound_views.xml",
     ],
     "demo": ["demo/social_crm_demo.xml"],
     "assets": {

@@ -274,6 +274,9 @@ class Connector:
     supports_followers = False
     #: whether :meth:`send_private` can reach a person privately (a DM)
     supports_private = False
+    #: whether sending again with the same ``idempotency_key`` never posts
+    #: twice (the platform deduplicates), so an unknown outcome may be resent
+    deduplicates = False
 
     def __init__(self, credentials=None, session=None):
         self.credentials = dict(credentials or {})
@@ -288,9 +291,19 @@ class Connector:
         starting at ``cursor`` (a dict, or None for the first call)."""
         raise NotImplementedError
 
-    def reply(self, text, in_reply_to):
+    def reply(self, text, in_reply_to, idempotency_key=None):
         """Publish ``text`` as a reply to the post ``in_reply_to`` (its
-        external id) and return the created :class:`Post`."""
+        external id) and return the created :class:`Post`.
+
+        ``idempotency_key`` names this one request: where the platform can
+        deduplicate (Mastodon's Idempotency-Key, Bluesky's record key) the
+        same key never publishes twice."""
+        raise NotImplementedError
+
+    def find_sent(self, idempotency_key, in_reply_to):
+        """The :class:`Post` published earlier under ``idempotency_key``, or
+        None when the platform has none; NotImplementedError when the
+        platform cannot tell."""
         raise NotImplementedError
 
     def get_profile(self, user_id=None, handle=None):
@@ -307,7 +320,7 @@ class Connector:
         empty), starting at ``cursor`` (None to start a sweep)."""
         raise AccessLevelError("This platform gives no list of followers.")
 
-    def send_private(self, text, recipient, in_reply_to=""):
+    def send_private(self, text, recipient, in_reply_to="", idempotency_key=None):
         """Send ``text`` privately to ``recipient`` (a :class:`Profile`: its
         ``user_id``, and its ``handle`` where the platform addresses people by
         handle), in the context of the post or comment ``in_reply_to`` (its
@@ -317,7 +330,8 @@ class Connector:
         ``posted_at`` now, no ``author``, ``conversation_key`` the key of the
         private conversation (:func:`private_key`) and ``parent_external_id``
         ``in_reply_to`` or ``""``. Platforms that cannot (``supports_private``
-        False) raise :class:`AccessLevelError`.
+        False) raise :class:`AccessLevelError`. ``idempotency_key`` as in
+        :meth:`reply`.
         """
         raise AccessLevelError("This platform cannot send a private message.")
 

@@ -16,6 +16,7 @@ it reaches it, and ``newest`` moves only after the last page, so a crash or a
 429 in between never skips a post.
 """
 
+import hashlib
 import re
 
 from ._http import JsonHttpConnector, page_limit
@@ -67,6 +68,27 @@ def normalize_handle(value):
 
 def _rkey(uri):
     return uri.rstrip("/").rsplit("/", 1)[-1]
+
+
+#: the alphabet of atproto TIDs (base32, sortable)
+_TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
+#: a time of our keys without one (keeps their TIDs in the past)
+_TID_EPOCH_SPAN = 1_700_000_000_000_000
+
+
+def record_key(idempotency_key):
+    """The record key (a TID, as the ``app.bsky.feed.post`` lexicon asks) of
+    the post sent under ``idempotency_key``: the same key always gives the
+    same TID, so the PDS cannot store the same request twice.
+
+    A key ending in ``.<microseconds since the epoch>`` (when the request
+    was first made) gives a TID of that time; the clock id comes from a hash
+    of the whole key. https://atproto.com/specs/tid"""
+    digest = int(hashlib.sha256(idempotency_key.encode()).hexdigest(), 16)
+    _head, _dot, tail = idempotency_key.rpartition(".")
+    micros = int(tail) if tail.isdigit() and _dot else (digest >> 10) % _TID_EPOCH_SPAN
+    value = ((micros & (2**53 - 1)) << 10) | (digest & 0x3FF)
+    return "".join(_TID_ALPHABET[(value >> shift) & 31] for shift in range(60, -1, -5))
 
 
 def _images(embed):
@@ -291,9 +313,11 @@ class BlueskyConnector(JsonHttpConnector):
         )
         return FetchResult(posts, new_cursor, has_more=has_more)
 
-    def reply(self, text, in_reply_to):
+    def reply(self, text, in_reply_to, idempotency_key=None):
         """Reply to the post with uri ``in_reply_to``: its uri and cid are the
-        parent, and the root of its thread (or itself) the root."""
+        parent, and the root of its thread (or itself) the root. With an
+        ``idempotency_key``, the record key is fixed (:func:`record_key`):
+        the PDS refuses a second record under it."""
         thread = self._xrpc(
             "GET",
             "app.bsky.feed.getPostThread",
@@ -317,11 +341,10 @@ class BlueskyConnector(JsonHttpConnector):
         facets = _link_facets(text)
         if facets:
             record["facets"] = facets
-        body = self._xrpc(
-            "POST",
-            "com.atproto.repo.createRecord",
-            json={"repo": self.auth["did"], "collection": "app.bsky.feed.post", "record": record},
-        )
+        create = {"repo": self.auth["did"], "collection": "app.bsky.feed.post", "record": record}
+        if idempotency_key:
+            create["rkey"] = record_key(idempotency_key)
+        body = self._xrpc("POST", "com.atproto.repo.createRecord", json=create)
         if not body.get("uri"):
             raise MalformedResponse("Bluesky accepted the reply but sent back no uri.")
         author = self._profile({"did": self.auth["did"], "handle": self.auth.get("handle")})
@@ -334,6 +357,30 @@ class BlueskyConnector(JsonHttpConnector):
             conversation_key=root_ref["uri"],
             parent_external_id=parent_ref["uri"],
         )
+
+    def find_sent(self, idempotency_key, in_reply_to):
+        """Our post under the record key of ``idempotency_key``, or None
+        (``com.atproto.repo.getRecord`` answers RecordNotFound)."""
+        if self.auth is None:
+            self._login()
+        try:
+            body = self._xrpc(
+                "GET",
+                "com.atproto.repo.getRecord",
+                params={
+                    "repo": self.auth["did"],
+                    "collection": "app.bsky.feed.post",
+                    "rkey": record_key(idempotency_key),
+                },
+            )
+        except RequestRefused as error:
+            if error.status in (400, 404) and "RecordNotFound" in str(error):
+                return None
+            raise
+        author = {"did": self.auth["did"], "handle": self.auth.get("handle")}
+        post = self._post({"uri": body.get("uri"), "record": body.get("value"), "author": author})
+        post.parent_external_id = post.parent_external_id or in_reply_to
+        return post
 
     def get_profile(self, user_id=None, handle=None):
         if user_id:

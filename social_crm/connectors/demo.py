@@ -7,6 +7,7 @@ time, so a new database's inbox fills up the way a real one does, through
 the very same ingestion path as real platforms.
 """
 
+import hashlib
 import json
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -35,6 +36,7 @@ class DemoConnector(Connector):
     platform = "demo"
     supports_followers = True
     supports_private = True
+    deduplicates = True
 
     def __init__(self, credentials=None, session=None, sample=None, now=None):
         super().__init__(credentials, session)
@@ -95,12 +97,18 @@ class DemoConnector(Connector):
         profiles = [self._profile(handle) for handle in self.sample["authors"]]
         return FollowersResult(profiles, {}, has_more=False)
 
-    def _sent(self, text, in_reply_to, kind="reply", conversation_key=""):
+    def _sent(self, text, in_reply_to, kind="reply", conversation_key="", idempotency_key=None):
         """What we sent (``kind`` ``"reply"`` or ``"dm"``), as a Post with a
-        fresh id; no network."""
+        fresh id, or the id of ``idempotency_key`` (the same request is the
+        same post, as on platforms that deduplicate); no network."""
         if not text.strip():
             raise RequestRefused("An empty message cannot be sent.")
-        new_id = f"demo-{kind}-{uuid.uuid4().hex[:12]}"
+        unique = (
+            hashlib.sha256(idempotency_key.encode()).hexdigest()
+            if idempotency_key
+            else uuid.uuid4().hex
+        )
+        new_id = f"demo-{kind}-{unique[:12]}"
         folder = "replies" if kind == "reply" else "messages"
         return Post(
             external_id=new_id,
@@ -111,13 +119,13 @@ class DemoConnector(Connector):
             parent_external_id=in_reply_to or "",
         )
 
-    def reply(self, text, in_reply_to):
-        return self._sent(text, in_reply_to)
+    def reply(self, text, in_reply_to, idempotency_key=None):
+        return self._sent(text, in_reply_to, idempotency_key=idempotency_key)
 
-    def send_private(self, text, recipient, in_reply_to=""):
+    def send_private(self, text, recipient, in_reply_to="", idempotency_key=None):
         """A private message, so the demo shows the flow: nothing is sent."""
         key = private_key(recipient_id(recipient, "demo"))
-        return self._sent(text, in_reply_to, "dm", key)
+        return self._sent(text, in_reply_to, "dm", key, idempotency_key)
 
     def get_profile(self, user_id=None, handle=None):
         handle = handle or (user_id or "").removeprefix("demo-")

@@ -48,6 +48,7 @@ class MastodonConnector(JsonHttpConnector):
     label = "Mastodon"
     supports_followers = True
     supports_private = True
+    deduplicates = True
     url_credential = "instance_url"
     advice = {
         401: "Check the access token on the account: on the Mastodon instance, "
@@ -180,11 +181,16 @@ class MastodonConnector(JsonHttpConnector):
             text = f"@{acct} {text}"
         return text
 
-    def _publish(self, data):
-        """``POST /api/v1/statuses``; the same post retried after a timeout
-        is published only once (an Idempotency-Key over what it says)."""
+    def _publish(self, data, idempotency_key=None):
+        """``POST /api/v1/statuses`` with an Idempotency-Key: the caller's
+        (one request, however often it is retried), else one over what the
+        post says. Mastodon answers a repeated key with the first post
+        instead of publishing again (for an hour)."""
         visibility, parent = data.get("visibility", ""), data.get("in_reply_to_id", "")
-        key = hashlib.sha256(f"{visibility}\n{parent}\n{data['status']}".encode()).hexdigest()
+        key = (
+            idempotency_key
+            or hashlib.sha256(f"{visibility}\n{parent}\n{data['status']}".encode()).hexdigest()
+        )
         body, _response = self._call(
             "POST", "/api/v1/statuses", data=data, headers={"Idempotency-Key": key}
         )
@@ -192,7 +198,7 @@ class MastodonConnector(JsonHttpConnector):
         post.parent_external_id = post.parent_external_id or parent
         return post
 
-    def reply(self, text, in_reply_to):
+    def reply(self, text, in_reply_to, idempotency_key=None):
         """Reply in the thread of ``in_reply_to``: mention its author (Mastodon
         notifies only people mentioned) and keep its visibility, so a reply
         to a direct message stays direct."""
@@ -203,10 +209,11 @@ class MastodonConnector(JsonHttpConnector):
                 "status": self._mentioning(acct, text),
                 "in_reply_to_id": str(in_reply_to),
                 "visibility": parent.get("visibility") or "public",
-            }
+            },
+            idempotency_key,
         )
 
-    def send_private(self, text, recipient, in_reply_to=""):
+    def send_private(self, text, recipient, in_reply_to="", idempotency_key=None):
         """A direct post (``visibility`` direct) that mentions only
         ``recipient.handle`` (its full acct), in the thread of ``in_reply_to``
         when given."""
@@ -218,7 +225,7 @@ class MastodonConnector(JsonHttpConnector):
         data = {"status": self._mentioning(acct, text), "visibility": "direct"}
         if in_reply_to:
             data["in_reply_to_id"] = str(in_reply_to)
-        post = self._publish(data)
+        post = self._publish(data, idempotency_key)
         post.author, post.posted_at = None, utcnow()
         post.conversation_key = private_key(recipient.user_id or acct)
         return post

@@ -885,11 +885,11 @@ class MetaConnector(JsonHttpConnector):
         )
         return self._profile(body)
 
-    def reply(self, text, in_reply_to):
+    def reply(self, text, in_reply_to, idempotency_key=None):
         """A public reply under the comment or post ``in_reply_to``; for a
         conversation key ``"dm:<id>"``, a private message to that person
         (Send API, ``messaging_type`` RESPONSE: within 24 hours of their last
-        message)."""
+        message). Meta deduplicates nothing: ``idempotency_key`` is not sent."""
         target = _id(in_reply_to)
         if not target or target == DM_PREFIX:
             raise RequestRefused(f"There is no {self.label} post or person to reply to.")
@@ -903,7 +903,7 @@ class MetaConnector(JsonHttpConnector):
             raise MalformedResponse(f"{self.label} accepted the reply but sent no id for it.")
         return Post(external_id=new_id, text=text, posted_at=utcnow(), parent_external_id=target)
 
-    def send_private(self, text, recipient, in_reply_to=""):
+    def send_private(self, text, recipient, in_reply_to="", idempotency_key=None):
         """A private message to ``recipient``. With a comment ``in_reply_to``
         it is Meta's private reply to that comment (``recipient.comment_id``:
         once per comment, within 7 days of it); otherwise (nothing, or a

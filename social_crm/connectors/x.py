@@ -391,7 +391,8 @@ class XConnector(Connector):
         new_cursor, has_more = run_cursor(cursor, newest, meta.get("next_token"), "next_token")
         return FetchResult(posts, new_cursor, has_more=has_more)
 
-    def reply(self, text, in_reply_to):
+    def reply(self, text, in_reply_to, idempotency_key=None):
+        """X deduplicates nothing: ``idempotency_key`` is not sent."""
         body = self._call(
             self.client.create_tweet, text=text, in_reply_to_tweet_id=in_reply_to, user_auth=True
         )
@@ -407,7 +408,7 @@ class XConnector(Connector):
             parent_external_id=str(in_reply_to or ""),
         )
 
-    def send_private(self, text, recipient, in_reply_to=""):
+    def send_private(self, text, recipient, in_reply_to="", idempotency_key=None):
         """A direct message to ``recipient.user_id``
         (``POST /2/dm_conversations/with/:participant_id/messages``), with the
         account's user-context keys. X cannot attach a DM to a post:

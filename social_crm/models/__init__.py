@@ -30,4 +30,5 @@ from . import social_crm_content
 from . import social_crm_review
 from . import social_crm_erased_user
 from . import social_crm_privacy
+from . import social_crm_outbound
 from . import social_crm_guard_fields

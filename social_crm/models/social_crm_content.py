@@ -349,30 +349,39 @@ class SocialCrmContent(models.Model):
                         ].lower(),
                     )
                 )
+        self.conversation_id._lock_for_send()
         for entry in self:
             campaign = entry.campaign_id
             text = str(campaign._render_field("request_text", entry.ids)[entry.id]).strip()
             conversation = entry.conversation_id
-            account = entry.message_id.account_id
+            target = entry.message_id
+            connector = target.account_id._get_connector()
             try:
-                post = account._get_connector().reply(
-                    text, in_reply_to=entry.message_id.external_id
+                request = self.env["social_crm.outbound"]._send_once(
+                    conversation,
+                    "rights",
+                    target.external_id,
+                    text,
+                    lambda key, c=connector, t=text, m=target: c.reply(
+                        t, in_reply_to=m.external_id, idempotency_key=key
+                    ),
                 )
-            except ConnectorError as error:
+            except (ConnectorError, UserError) as error:
                 failed.append(f"{entry.display_title}: {error}")
                 continue
-            ours = conversation._record_our_post(post, entry.message_id)
+            ours = conversation._record_our_post(request.post, target)
             entry._flow_write(
                 {
                     "state": "requested",
                     "request_message_id": ours[:1].id,
                     "requested_at": fields.Datetime.now(),
                     "requested_by": self.env.user.id,
-                    "request_wording": text,
+                    "request_wording": request.text or text,
                     "terms_wording": campaign.terms,
                     "terms_version": campaign.terms_version,
                 }
             )
+            request.done(self.env)
             sent += 1
         message = self.env._("Rights requested for %(count)s entries.", count=sent)
         if failed:

@@ -708,6 +708,7 @@ class SocialCrmConversation(models.Model):
         the platform allows it (the link is personal), else as a reply draft
         for the agent to send, saying so."""
         self.ensure_one()
+        self._lock_for_send()
         consent_request = self.env["social_crm.consent.request"]._ask(self)
         template = self.env.ref(f"social_crm.reply_template_ask_consent_{consent_request.lang}")
         text = template._render_for(self, consent_link=consent_request.sudo().url)
@@ -715,15 +716,29 @@ class SocialCrmConversation(models.Model):
         error = None
         if connector.supports_private:
             target = self._reply_target()
+            profile = self.identity_id._as_profile()
             try:
-                post = connector.send_private(
-                    text, self.identity_id._as_profile(), in_reply_to=target.external_id
+                # the link differs on every run: the key leaves the text out
+                sent = self.env["social_crm.outbound"]._send_once(
+                    self,
+                    "consent",
+                    target.external_id,
+                    text,
+                    lambda key: connector.send_private(
+                        text, profile, in_reply_to=target.external_id, idempotency_key=key
+                    ),
+                    key_text="",
+                    reference=consent_request.sudo().token,
                 )
             except ConnectorError as exc:
                 error = exc
             else:
-                self._record_our_post(post, target)
+                if sent.earlier and sent.reference:
+                    # an earlier run sent its own link: that one must work
+                    consent_request.sudo().token = sent.reference
+                self._record_our_post(sent.post, target)
                 consent_request.sudo().sent_as = "private"
+                sent.done(self.env)
                 return self.account_id._notify(
                     self.env._(
                         "The consent link was sent to %(who)s by private message.",
@@ -842,23 +857,55 @@ class SocialCrmConversation(models.Model):
         text = (self.reply_draft or "").strip()
         if not text:
             raise UserError(self.env._("Write a reply first."))
+        self._lock_for_send()
         self._check_reply_lock()
         target = self._reply_target()
         if not target:
             raise UserError(self.env._("This conversation has no post to reply to."))
-        account = self.account_id
+        # a private conversation is answered as a whole (Messenger: "dm:<sender>")
+        private = self.conversation_key.startswith("dm:")
+        in_reply_to = self.conversation_key if private else target.external_id
+        connector = self.account_id._get_connector()
         try:
-            # a private conversation is answered as a whole (Messenger: "dm:<sender>")
-            private = self.conversation_key.startswith("dm:")
-            in_reply_to = self.conversation_key if private else target.external_id
-            post = account._get_connector().reply(text, in_reply_to=in_reply_to)
+            sent = self.env["social_crm.outbound"]._send_once(
+                self,
+                "reply",
+                in_reply_to,
+                text,
+                lambda key: connector.reply(text, in_reply_to=in_reply_to, idempotency_key=key),
+            )
         except ConnectorError as error:
             raise UserError(
                 self.env._("The reply was not posted: %(error)s\nYour draft is kept.", error=error)
             ) from error
-        self._record_our_post(post, target)
+        self._record_our_post(sent.post, target)
         self.reply_draft = False
+        sent.done(self.env)
         return True
+
+    def _lock_for_send(self):
+        """Lock the conversations before anything is posted: a second send
+        at the same time is refused at once, before anything leaves, and a
+        change another transaction committed since this one began fails
+        here (a serialization failure, which Odoo retries) rather than after
+        the platform call. (NO KEY UPDATE, as a write would lock: the
+        outgoing post's record, committed meanwhile in a transaction of its
+        own, must still be able to point to the conversation.)"""
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    "SELECT id FROM social_crm_conversation WHERE id = ANY(%s) "
+                    "FOR NO KEY UPDATE NOWAIT",
+                    [self.ids],
+                    log_exceptions=False,
+                )
+        except psycopg2.errors.LockNotAvailable as error:
+            raise UserError(
+                self.env._(
+                    "Something is being sent in this conversation right now. Nothing was "
+                    "sent and your draft is kept: try again in a moment."
+                )
+            ) from error
 
     def _record_our_post(self, post, target):
         """Store what we sent (a reply or a private message) in this

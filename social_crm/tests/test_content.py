@@ -170,7 +170,7 @@ class TestRights(ContentCommon):
     def test_refused_reply_changes_nothing(self):
         DemoConnector = type(self.shop._get_connector())
 
-        def refuse(connector, text, in_reply_to):
+        def refuse(connector, text, in_reply_to, **kw):
             raise RequestRefused("The post was deleted.")
 
         with patch.object(DemoConnector, "reply", refuse):

@@ -280,7 +280,7 @@ class TestCollisionGuard(TriageCommon):
         conversation.with_user(self.agent).action_lock_reply()
         conversation.reply_draft = "We open at noon."
         sent = Post("c2-reply", "We open at noon.", author=Profile("783214"))
-        connector = type("Connector", (), {"reply": lambda self, text, in_reply_to: sent})()
+        connector = type("Connector", (), {"reply": lambda self, text, in_reply_to, **kw: sent})()
         Account = type(self.env["social_crm.account"])
         with patch.object(Account, "_get_connector", lambda self: connector):
             conversation.with_user(self.manager).action_send_reply_anyway()

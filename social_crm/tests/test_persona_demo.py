@@ -103,3 +103,17 @@ class TestPersonaDemo(SocialCrmCommon):
         handles = Follower.search([("account_id", "=", self.demo.id)]).identity_id.mapped("handle")
         self.assertIn("yesican", handles)
         self.assertEqual(len(set(handles)), len(handles), "one follower per person")
+
+    def test_the_demo_data_stream_flows_past_its_sample(self):
+        stream = self.env.ref("social_crm.demo_stream_mentions", raise_if_not_found=False)
+        if not stream:
+            self.skipTest("installed without demo data")
+        for _pull in range(self.sample_size // stream.page_size + 3):
+            stream.action_sync_now()
+        before = self.stream_posts(stream)
+        stream.action_sync_now()
+        self.assertEqual(len(self.stream_posts(stream) - before), stream.page_size)
+        stream.action_reset_cursor()
+        before = self.stream_posts(stream)
+        stream.action_sync_now()
+        self.assertEqual(len(self.stream_posts(stream) - before), stream.page_size)

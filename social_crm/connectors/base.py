@@ -291,6 +291,13 @@ class Connector:
         starting at ``cursor`` (a dict, or None for the first call)."""
         raise NotImplementedError
 
+    @classmethod
+    def restart_cursor(cls, cursor):
+        """The cursor after a person resets the stream (``cursor`` is the
+        current one). By default none: the next pull starts from the latest
+        posts."""
+        return None
+
     def reply(self, text, in_reply_to, idempotency_key=None):
         """Publish ``text`` as a reply to the post ``in_reply_to`` (its
         external id) and return the created :class:`Post`.

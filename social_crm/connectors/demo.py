@@ -5,6 +5,15 @@ few posts of ``data/demo_stream.json`` (Dutch and English posts about the
 fictional department store "Warenhuis Hollandia"), stamped with the current
 time, so a new database's inbox fills up the way a real one does, through
 the very same ingestion path as real platforms.
+
+The sample never runs dry: it replays in rounds. The cursor holds the round
+and the position in it; round 0 keeps the sample's own ids, round ``r`` gives
+every post the id ``<id>-r<r>`` (replies point at their parent of the same
+round), so each (round, position) always gives the same id and a rerun
+duplicates nothing. The sample's regular (``recurring.author``, @yesican,
+a known customer) speaks up at least every ``recurring.every`` posts: where
+the sample would go longer without him, the next of his ``recurring.posts``
+is slipped in. "Reset cursor" starts a new round (:meth:`restart_cursor`).
 """
 
 import hashlib
@@ -59,32 +68,99 @@ class DemoConnector(Connector):
             verified=author.get("verified", False),
         )
 
+    def _plan(self):
+        """One round, in order: ``(post, None)`` for a sample post and
+        ``(None, slot)`` for the regular's ``slot``-th slipped-in post."""
+        recurring = self.sample.get("recurring") or {}
+        posts = self.sample["posts"]
+        every = int(recurring.get("every") or 0)
+        if not (recurring.get("posts") and every > 0):
+            return [(item, None) for item in posts]
+        author = recurring["author"]
+        plan, slots = [], 0
+        if posts and posts[0]["author"] != author:
+            # each round begins with him, so the bound holds across rounds too
+            plan.append((None, 0))
+            slots = 1
+        gap = 0  # posts by others since his last one
+        for item in posts:
+            if item["author"] == author:
+                gap = 0
+            else:
+                if gap >= every - 1:
+                    plan.append((None, slots))
+                    slots, gap = slots + 1, 0
+                gap += 1
+            plan.append((item, None))
+        return plan
+
+    @staticmethod
+    def _round_id(external_id, round_):
+        return external_id if not round_ else f"{external_id}-r{round_}"
+
+    def _entry(self, plan, round_, position):
+        """The sample item at ``position`` of round ``round_``, with its
+        round's id and parent."""
+        item, slot = plan[position]
+        if item is not None:
+            external_id = self._round_id(item["id"], round_)
+            parent = item.get("reply_to", "")
+        else:
+            recurring = self.sample["recurring"]
+            slots = sum(1 for entry, _slot in plan if entry is None)
+            texts = recurring["posts"]
+            item = dict(texts[(round_ * slots + slot) % len(texts)], author=recurring["author"])
+            external_id = self._round_id(f"{item['id']}-p{position}", round_)
+            parent = item.get("reply_to", "")
+            earlier = {entry["id"] for entry, _slot in plan[:position] if entry}
+            parent = parent if parent in earlier else ""
+        return item, external_id, self._round_id(parent, round_) if parent else ""
+
     def fetch(self, stream, cursor):
-        posts = [
-            p
-            for p in self.sample["posts"]
-            if stream.kind == "mention" or stream.query.lower().lstrip("#") in p["text"].lower()
-        ]
-        offset = int((cursor or {}).get("offset", 0))
-        size = max(1, min(int(stream.page_size or 3), len(posts) or 1))
-        batch = posts[offset : offset + size]
+        """The next posts of the endless replay that ``stream`` listens for:
+        at most ``page_size`` of them, and at most one round's worth, so one
+        pull never holds a sample post twice."""
+        cursor = cursor or {}
+        plan = self._plan()
+        round_ = int(cursor.get("round", 0))
+        position = int(cursor.get("offset", 0))
+        if position >= len(plan):  # past the end: the next round begins
+            round_, position = round_ + 1, 0
+        wanted = max(1, int(stream.page_size or 3))
+        query = stream.query.lower().lstrip("#")
+        found = []
+        for _step in range(len(plan)):
+            item, external_id, parent = self._entry(plan, round_, position)
+            if stream.kind == "mention" or query in item["text"].lower():
+                found.append((item, external_id, parent))
+            position += 1
+            if position == len(plan):
+                round_, position = round_ + 1, 0
+            if len(found) >= wanted:
+                break
         now = self.now()
         result = []
-        for index, item in enumerate(batch):
+        for index, (item, external_id, parent) in enumerate(found):
             result.append(
                 Post(
-                    external_id=item["id"],
+                    external_id=external_id,
                     text=item["text"],
-                    posted_at=now - timedelta(minutes=len(batch) - index),
-                    url=f"https://social.example/@{item['author']}/{item['id']}",
+                    posted_at=now - timedelta(minutes=len(found) - index),
+                    url=f"https://social.example/@{item['author']}/{external_id}",
                     author=self._profile(item["author"]),
-                    parent_external_id=item.get("reply_to", ""),
-                    conversation_key=item.get("reply_to", "") or item["id"],
+                    parent_external_id=parent,
+                    conversation_key=parent or external_id,
                     lang=item.get("lang", ""),
                     media_urls=[self._media_url(path) for path in item.get("media", ())],
                 )
             )
-        return FetchResult(result, {"offset": offset + len(batch)}, has_more=False)
+        return FetchResult(result, {"round": round_, "offset": position}, has_more=False)
+
+    @classmethod
+    def restart_cursor(cls, cursor):
+        """Reset plays the sample again from its start, as a NEW round: the
+        ids of the rounds played so far are stored already."""
+        return {"round": int((cursor or {}).get("round", 0)) + 1, "offset": 0}
 
     def _media_url(self, path):
         """A sample photo's address: the addon's own static files when the

@@ -4,7 +4,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..connectors import ConnectorError, CursorExpired, RateLimitError, StreamSpec
+from ..connectors import CONNECTORS, ConnectorError, CursorExpired, RateLimitError, StreamSpec
 from ._helpers import count_by, retry_time, run_guarded, window_action
 
 _logger = logging.getLogger(__name__)
@@ -225,8 +225,13 @@ class SocialCrmStream(models.Model):
         }
 
     def action_reset_cursor(self):
-        """Start listening from now on (the next pull takes the latest page)."""
-        self.write({"cursor": False})
+        """Start listening from now on (the next pull takes the latest page).
+        A demo stream plays its sample again, as a new round of new posts
+        (the posts of the rounds played so far are stored already)."""
+        for stream in self:
+            factory = CONNECTORS.get(stream.platform)
+            restart = factory.restart_cursor(stream.cursor) if factory else None
+            stream.write({"cursor": restart or False})
         return True
 
     def action_view_messages(self):

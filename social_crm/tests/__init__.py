@@ -24,3 +24,4 @@ from . import test_security_privacy
 from . import test_security_conn
 from . import test_security_company
 from . import test_security_outbound
+from . import test_persona_demo

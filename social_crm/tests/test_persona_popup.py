@@ -1,0 +1,108 @@
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
+
+from ..connectors import Post, Profile
+from .common import SocialCrmCommon
+from .test_popup import pushed
+
+POPUP = "social_crm/customer_post"
+
+
+@tagged("post_install", "-at_install")
+class TestPersonaPopup(SocialCrmCommon):
+    """Who gets the "a known customer posts" pop-up (issue 12, point 5)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        agent = "social_crm.group_social_crm_agent"
+        cls.member = new_test_user(cls.env, login="pp_member", groups=agent)
+        cls.newcomer = new_test_user(cls.env, login="pp_newcomer", groups=agent)
+        cls.company_b = cls.env["res.company"].create({"name": "Other store"})
+        cls.elsewhere = new_test_user(
+            cls.env,
+            login="pp_elsewhere",
+            company_id=cls.company_b.id,
+            company_ids=[cls.company_b.id],
+            groups=agent,
+        )
+        cls.nobody = new_test_user(cls.env, login="pp_nobody", groups="base.group_user")
+        cls.seller = new_test_user(
+            cls.env, login="pp_seller", name="Sam Seller", groups="base.group_user"
+        )
+        cls.team = cls.env["crm.team"].create({"name": "Webcare", "member_ids": [cls.member.id]})
+        cls.firm = cls.env["res.partner"].create({"name": "Oboema BV", "is_company": True})
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "B. Oboema", "ref": "5234", "parent_id": cls.firm.id}
+        )
+        cls.env["social_crm.identity"].create(
+            {"platform": "x", "user_id": "501", "handle": "yesican", "partner_id": cls.customer.id}
+        )
+
+    def post(self, text="<b>Where</b> are my papers?", external_id="pp1"):
+        self.env["bus.bus"].sudo().search([]).unlink()
+        [message] = self.Message._ingest(
+            self.account, [Post(external_id, text, author=Profile("501", handle="yesican"))]
+        )
+        return message, pushed(self.env, POPUP)
+
+    def test_team_agents_only_when_the_account_has_a_team(self):
+        self.account.team_id = self.team
+        message, notes = self.post()
+        self.assertIn(self.member.partner_id.id, notes)
+        for user in (self.newcomer, self.elsewhere, self.nobody, self.agent):
+            self.assertNotIn(user.partner_id.id, notes, user.login)
+        conversation = message.conversation_id
+        self.assertEqual(notes[self.member.partner_id.id]["conversation_id"], conversation.id)
+
+    def test_all_company_agents_when_the_account_has_no_team(self):
+        self.assertFalse(self.account.team_id)
+        message, notes = self.post()
+        conversation = message.conversation_id
+        for user in (self.member, self.newcomer, self.agent):
+            self.assertEqual(notes[user.partner_id.id]["conversation_id"], conversation.id)
+        self.assertNotIn(self.elsewhere.partner_id.id, notes, "an agent of another company")
+        self.assertNotIn(self.nobody.partner_id.id, notes, "no rights, not the salesperson")
+
+    def test_salesperson_without_agent_rights_gets_a_link_to_the_contact(self):
+        self.account.team_id = self.team
+        self.customer.user_id = self.seller
+        message, notes = self.post()
+        payload = notes[self.seller.partner_id.id]
+        self.assertFalse(payload["conversation_id"], "no inbox link: they cannot open it")
+        self.assertFalse(payload["message_id"])
+        self.assertEqual(payload["partner_id"], self.customer.id)
+        self.assertEqual(payload["title"], "Your customer B. Oboema (customer 5234) on X (Twitter)")
+        self.assertEqual(payload["text"], "<b>Where</b> are my papers?", "plain text, as sent")
+        # what the link would have led to is indeed closed to them; the contact is not
+        with self.assertRaises(AccessError):
+            message.conversation_id.with_user(self.seller).check_access("read")
+        self.customer.with_user(self.seller).check_access("read")
+        self.assertNotIn(self.nobody.partner_id.id, notes)
+        self.assertEqual(set(notes), {self.member.partner_id.id, self.seller.partner_id.id})
+
+    def test_salesperson_of_the_commercial_partner(self):
+        self.account.team_id = self.team
+        self.firm.user_id = self.seller
+        __, notes = self.post()
+        self.assertEqual(notes[self.seller.partner_id.id]["partner_id"], self.customer.id)
+
+    def test_salesperson_who_may_open_the_conversation_gets_the_inbox_link(self):
+        self.account.team_id = self.team
+        self.customer.user_id = self.newcomer  # an agent, not in the team
+        message, notes = self.post()
+        payload = notes[self.newcomer.partner_id.id]
+        self.assertEqual(payload["conversation_id"], message.conversation_id.id)
+        self.assertTrue(payload["title"].startswith("Your customer "))
+
+    def test_salesperson_of_another_company_gets_nothing(self):
+        self.customer.user_id = self.elsewhere
+        __, notes = self.post()
+        self.assertNotIn(self.elsewhere.partner_id.id, notes)
+
+    def test_unknown_poster_pops_up_for_nobody_not_even_a_salesperson(self):
+        self.customer.user_id = self.seller
+        self.env["bus.bus"].sudo().search([]).unlink()
+        self.Message._ingest(self.account, [Post("pp9", "hi", author=Profile("999"))])
+        self.assertFalse(pushed(self.env, POPUP))
+

@@ -106,3 +106,61 @@ class TestPersonaPopup(SocialCrmCommon):
         self.Message._ingest(self.account, [Post("pp9", "hi", author=Profile("999"))])
         self.assertFalse(pushed(self.env, POPUP))
 
+
+@tagged("post_install", "-at_install")
+class TestPersonaPopupPreference(SocialCrmCommon):
+    """Each user reads in their preferences whether and why they get the pop-up."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        agent = "social_crm.group_social_crm_agent"
+        cls.member = new_test_user(cls.env, login="pq_member", groups=agent)
+        cls.newcomer = new_test_user(cls.env, login="pq_newcomer", groups=agent)
+        cls.seller = new_test_user(cls.env, login="pq_seller", groups="base.group_user")
+        cls.team = cls.env["crm.team"].create({"name": "Webcare", "member_ids": [cls.member.id]})
+        cls.account.team_id = cls.team
+
+    def info(self, user):
+        """The line as the user reads it in their preferences form."""
+        [values] = user.with_user(user).read(["social_crm_popup_info"])
+        return values["social_crm_popup_info"]
+
+    def test_team_member_reads_the_team_and_its_accounts(self):
+        info = self.info(self.member)
+        self.assertIn("You get them for the accounts of team Webcare: Store on X.", info)
+        self.assertIn("nobody's salesperson", info)
+
+    def test_agent_outside_the_team_reads_whom_to_ask(self):
+        info = self.info(self.newcomer)
+        # demo data may add accounts of other teams: those are named too
+        self.assertRegex(
+            info,
+            r"^You are not an agent of a team that has a social account: ask your manager to "
+            r"add you to (team|one of the teams) [^\n]*\bWebcare\b",
+        )
+        self.assertNotIn("You get them for the accounts", info)
+
+    def test_teamless_account_counts_for_every_company_agent(self):
+        self.account.team_id = False
+        info = self.info(self.newcomer)
+        self.assertIn("accounts without a team", info)
+        self.assertIn("Store on X", info)
+
+    def test_non_agent_reads_they_need_agent_rights_and_about_their_customers(self):
+        self.env["res.partner"].create({"name": "Mine", "user_id": self.seller.id})
+        info = self.info(self.seller)
+        self.assertIn("You are not a Social CRM agent", info)
+        self.assertRegex(info, r"Ask your manager for agent rights \(.*Webcare")
+        self.assertIn("you are the salesperson of 1 contacts", info)
+
+    def test_the_line_is_in_the_preferences_form(self):
+        arch = self.env.ref("base.view_users_form_simple_modif").sudo()
+        views = self.env["res.users"].with_user(self.newcomer).get_views([(arch.id, "form")])
+        self.assertIn("social_crm_popup_info", views["views"]["form"]["arch"])
+
+    def test_other_users_lines_stay_hidden(self):
+        [values] = self.member.with_user(self.newcomer).read(["social_crm_popup_info"])
+        self.assertFalse(values["social_crm_popup_info"])
+        [values] = self.member.with_user(self.manager).read(["social_crm_popup_info"])
+        self.assertIn("team Webcare", values["social_crm_popup_info"])

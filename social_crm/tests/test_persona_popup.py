@@ -1,5 +1,9 @@
+from unittest.mock import patch
+
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
+
+from odoo.addons.bus.tests.common import WebsocketCase
 
 from ..connectors import Post, Profile
 from .common import SocialCrmCommon
@@ -164,3 +168,50 @@ class TestPersonaPopupPreference(SocialCrmCommon):
         self.assertFalse(values["social_crm_popup_info"])
         [values] = self.member.with_user(self.manager).read(["social_crm_popup_info"])
         self.assertIn("team Webcare", values["social_crm_popup_info"])
+
+
+@tagged("post_install", "-at_install")
+class TestSalespersonPopupTour(WebsocketCase):
+    """The salesperson's pop-up in a browser: a real websocket."""
+
+    def test_salesperson_popup_opens_the_contact(self):
+        company = self.env["res.company"].create({"name": "Salesperson store"})
+        seller = new_test_user(
+            self.env,
+            login="pp_tour_seller",
+            name="Sam Seller",
+            company_id=company.id,
+            company_ids=[company.id],
+            groups="base.group_user,base.group_partner_manager",
+        )
+        customer = self.env["res.partner"].create(
+            {"name": "B. Oboema", "ref": "5234", "company_id": company.id, "user_id": seller.id}
+        )
+        Identity = self.env["social_crm.identity"]
+        identity = Identity.search([("platform", "=", "demo"), ("user_id", "=", "demo-yesican")])
+        identity = identity or Identity.create(
+            {"platform": "demo", "user_id": "demo-yesican", "handle": "yesican"}
+        )
+        identity.with_company(company).partner_id = customer
+        account = self.env["social_crm.account"].create(
+            {"name": "Salesperson demo", "platform": "demo", "company_id": company.id}
+        )
+        stream = self.env["social_crm.stream"].create(
+            {
+                "name": "Salesperson tour stream",
+                "account_id": account.id,
+                "kind": "mention",
+                "page_size": 1,
+            }
+        )
+        Stream = type(self.env["social_crm.stream"])
+        pull = Stream.action_sync_now
+        # the tour stands in for the cron: the salesperson may not pull streams
+        with patch.object(Stream, "action_sync_now", lambda self: pull(stream.sudo())):
+            self.start_tour(
+                "/odoo/contacts", "social_crm_salesperson_popup_tour", login="pp_tour_seller"
+            )
+        self.assertFalse(
+            self.env["social_crm.conversation"].with_user(seller).has_access("read"),
+            "the salesperson cannot open conversations: the pop-up led to the contact",
+        )

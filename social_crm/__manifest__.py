@@ -40,6 +40,7 @@
         "views/social_crm_stream_views.xml",
         "views/social_crm_reply_template_views.xml",
         "views/res_partner_views.xml",
+        "views/res_users_views.xml",
         "views/social_crm_menus.xml",
         "views/social_crm_outbound_views.xml",
     ],

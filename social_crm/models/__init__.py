@@ -32,3 +32,4 @@ from . import social_crm_erased_user
 from . import social_crm_privacy
 from . import social_crm_outbound
 from . import social_crm_guard_fields
+from . import res_users

@@ -14,3 +14,15 @@ class CrmTeam(models.Model):
         copy=False,
         help="Technical: touched by each assignment run, which locks the team's row.",
     )
+
+    def _social_crm_popup_agents(self, company):
+        """Who gets the "known customer posts" pop-up of an account of
+        ``company`` whose team is ``self``: the agents of the team, or all
+        agents of the company when the account has no team (``self`` empty).
+        The customer's salesperson comes on top (see the conversation)."""
+        agents = self.env.ref("social_crm.group_social_crm_agent").sudo().users
+        agents = agents.filtered(lambda u: company in u.company_ids and not u.share)
+        if self:
+            self.ensure_one()
+            agents &= self.sudo().member_ids | self.sudo().user_id
+        return agents

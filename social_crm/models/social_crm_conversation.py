@@ -775,17 +775,34 @@ class SocialCrmConversation(models.Model):
     # Real-time pop-up
     # ------------------------------------------------------------------
     def _popup_recipients(self):
-        """Agents of the conversation's company, and of its team if it has one."""
+        """Agents who get the pop-up: those of the conversation's team, or all
+        agents of its company when it has no team; only those who may open
+        the conversation."""
         self.ensure_one()
-        agents = self.env.ref("social_crm.group_social_crm_agent").sudo().users
-        agents = agents.filtered(lambda u: self.company_id in u.company_ids and not u.share)
-        team = self.team_id
-        if team:
-            agents = agents & (team.member_ids | team.user_id)
-        return agents
+        agents = self.team_id._social_crm_popup_agents(self.company_id)
+        return agents.filtered(lambda u: self.with_user(u).has_access("read"))
+
+    def _popup_salespeople(self, partner):
+        """The customer's salesperson (the contact's, else its commercial
+        partner's), when an internal user of the conversation's company who
+        may read the contact. Agent rights are not needed."""
+        self.ensure_one()
+        partner = partner.sudo()
+        salesperson = partner.user_id or partner.commercial_partner_id.user_id
+        return salesperson.filtered(
+            lambda u: (
+                u.active
+                and not u.share
+                and self.company_id in u.company_ids
+                and partner.with_user(u).has_access("read")
+            )
+        )
 
     def _notify_customer_post(self, post):
-        """Push "a known customer posts" to each recipient's browser."""
+        """Push "a known customer posts" to each recipient's browser. Who may
+        open the conversation gets a link to it; a salesperson who may not
+        gets a link to the contact only. The text stays plain text: the
+        browser's notification escapes it."""
         self.ensure_one()
         partner = post.partner_id
         platform = dict(PLATFORMS).get(post.platform, post.platform)
@@ -802,7 +819,19 @@ class SocialCrmConversation(models.Model):
             "title": self.env._("%(who)s on %(platform)s", who=who, platform=platform),
             "text": text if len(text) <= 200 else text[:199] + "…",
         }
-        self._popup_recipients()._bus_send("social_crm/customer_post", payload)
+        agents = self._popup_recipients()
+        agents._bus_send("social_crm/customer_post", payload)
+        for salesperson in self._popup_salespeople(partner) - agents:
+            mine = {
+                **payload,
+                "title": self.env._(
+                    "Your customer %(who)s on %(platform)s", who=who, platform=platform
+                ),
+            }
+            if not self.with_user(salesperson).has_access("read"):
+                # no inbox link: the contact's card, and the post as plain text
+                mine.update(conversation_id=False, message_id=False)
+            salesperson._bus_send("social_crm/customer_post", mine)
 
     @api.model
     def _log_posts(self, posts, agent):

@@ -2,9 +2,11 @@
 /**
  * Pops up a notification when a known customer posts.
  *
- * The server pushes "social_crm/customer_post" to each agent of the
- * conversation's company and team (res.users._bus_send). The post text is
- * shown as plain text: the notification service escapes strings.
+ * The server pushes "social_crm/customer_post" to the agents of the
+ * conversation's team (or of its company when it has no team) and to the
+ * customer's salesperson (res.users._bus_send). Who may not open the
+ * conversation gets no conversation_id: the button opens the contact. The
+ * post text is shown as plain text: the notification service escapes strings.
  */
 import {_t} from "@web/core/l10n/translation";
 import {registry} from "@web/core/registry";
@@ -26,8 +28,10 @@ export const customerPopupService = {
                             close();
                             action.doAction({
                                 type: "ir.actions.act_window",
-                                res_model: "social_crm.conversation",
-                                res_id: payload.conversation_id,
+                                res_model: payload.conversation_id
+                                    ? "social_crm.conversation"
+                                    : "res.partner",
+                                res_id: payload.conversation_id || payload.partner_id,
                                 views: [[false, "form"]],
                                 target: "current",
                             });

@@ -138,10 +138,11 @@ class SocialCrmConversation(models.Model):
     # Agent actions
     # ------------------------------------------------------------------
     def action_assign_to_me(self):
-        """Take the conversation: a new one is now being worked on."""
+        """Take the conversation: a new one is now being worked on, and it
+        opens (from the inbox; the form already shows it)."""
         self.write({"user_id": self.env.user.id})
         self.filtered(lambda c: c.state == "new").write({"state": "open"})
-        if len(self) == 1:
+        if len(self) == 1 and not self.env.context.get("social_crm_in_form"):
             return self._inbox_open_action()
         return True
 

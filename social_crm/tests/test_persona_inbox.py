@@ -285,3 +285,24 @@ class TestInboxTour(WebsocketCase):
             groups="social_crm.group_social_crm_agent",
         )
         self.start_tour("/odoo/social-inbox", "social_crm_empty_inbox_tour", login="empty_agent")
+
+    def test_agent_sees_and_merges_a_persons_other_open_conversation(self):
+        company = self.env["res.company"].create({"name": "Merge store"})
+        new_test_user(
+            self.env,
+            login="merge_agent",
+            company_id=company.id,
+            company_ids=[company.id],
+            groups="social_crm.group_social_crm_agent",
+        )
+        account = self.env["social_crm.account"].create(
+            {"name": "Merge demo", "platform": "demo", "company_id": company.id}
+        )
+        author = Profile("demo-tom", handle="tom_two_threads")
+        Message = self.env["social_crm.message"]
+        [first] = Message._ingest(account, [Post("mt-a", "Comment A from Tom", author=author)])
+        [second] = Message._ingest(account, [Post("mt-b", "Comment B from Tom", author=author)])
+        older, newer = first.conversation_id, second.conversation_id
+        self.start_tour("/odoo/social-inbox", "social_crm_other_open_tour", login="merge_agent")
+        self.assertEqual(second.conversation_id, older)
+        self.assertEqual(newer.state, "closed")

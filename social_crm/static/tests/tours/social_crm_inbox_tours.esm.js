@@ -76,6 +76,18 @@ registry.category("web_tour.tours").add("social_crm_live_inbox_tour", {
             content: "The search is kept",
             trigger: ".o_searchview_facet:contains('@yesican')",
         },
+        {
+            content: "Take it from the card",
+            trigger: ".o_kanban_record:contains('wasmachine') button[name=action_assign_to_me]",
+            run: "click",
+        },
+        {
+            content: "Assigning opens the conversation, in progress",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Open')",
+        },
+        {
+            trigger: ".o_form_view .o_field_widget[name=user_id] input:value(Liv Live)",
+        },
     ],
 });
 
@@ -90,6 +102,38 @@ registry.category("web_tour.tours").add("social_crm_empty_inbox_tour", {
                     throw new Error("an empty inbox is shown as a failed search");
                 }
             },
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("social_crm_other_open_tour", {
+    url: "/odoo/social-inbox",
+    steps: () => [
+        {
+            content: "The card says the person has another open conversation",
+            trigger:
+                ".o_kanban_record:contains('Comment A from Tom') .o_social_crm_other_open:contains('+1 other open')",
+            run: "click",
+        },
+        {
+            content: "The form lists it",
+            trigger: "div.o_social_crm_other_open .o_data_row:contains('Comment B from Tom')",
+        },
+        {
+            content: "Merge them",
+            trigger: "button[name=action_merge_other_open]",
+            run: "click",
+        },
+        {
+            trigger: ".modal-footer .btn-primary",
+            run: "click",
+        },
+        {
+            content: "Both comments are in the older conversation now",
+            trigger: ".o_field_widget[name=post_ids] .o_data_row:contains('Comment B from Tom')",
+        },
+        {
+            trigger: ".o_form_view:not(:has(div.o_social_crm_other_open))",
         },
     ],
 });

@@ -6,6 +6,7 @@ from . import social_crm_identity
 from . import social_crm_code_guess
 from . import social_crm_suggestion
 from . import social_crm_conversation
+from . import social_crm_conversation_inbox
 from . import social_crm_message
 from . import social_crm_reply_template
 from . import res_company

@@ -9,6 +9,9 @@ from .social_crm_guard import system
 #: the names of Odoo's own UTM sources and mediums, where they exist
 UTM_NAMES = {"x": "X"}
 
+#: the salesperson's to-do quoting a post (erasure blanks it)
+SOCIAL_POST_ACTIVITY = "social_crm.mail_activity_type_social_post"
+
 
 class CrmLead(models.Model):
     _inherit = "crm.lead"
@@ -154,7 +157,9 @@ class CrmLead(models.Model):
                 else self.env._("A prospect posted on %(platform)s", platform=platform)
             )
             lead.activity_schedule(
-                "mail.mail_activity_data_todo",
+                SOCIAL_POST_ACTIVITY
+                if self.env.ref(SOCIAL_POST_ACTIVITY, raise_if_not_found=False)
+                else "mail.mail_activity_data_todo",
                 summary=summary,
                 note=plaintext2html(message.text or ""),
                 user_id=lead.user_id.id,

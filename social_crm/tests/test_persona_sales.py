@@ -127,6 +127,22 @@ class TestSalesLeads(SalesCommon):
         self.assertEqual(len(lead.activity_ids), 2)
         self.assertIn("Still waiting", lead.message_ids[0].body)
 
+    def test_erasure_blanks_the_todos_quoting_the_post(self):
+        self.post.with_user(self.agent_seller).action_create_lead()
+        lead = self.lead_of(self.identity)
+        done = lead.activity_ids
+        done.with_user(self.seller).action_feedback(feedback="Called her back")
+        self.ingest("s2", "Any news on my sofa order?").with_user(
+            self.agent_seller
+        ).action_create_lead()
+        self.assertIn("sofa order", lead.activity_ids.note)
+        done_message = lead.message_ids.filtered("mail_activity_type_id")
+        self.assertIn("sofas", done_message.body)
+        self.identity.with_user(self.manager).action_erase()
+        self.assertNotIn("sofa order", lead.activity_ids.note)
+        self.assertIn("[erased]", lead.activity_ids.note)
+        self.assertNotIn("sofas", done_message.body)
+
     def test_salesperson_outside_the_company_is_not_assigned(self):
         other = self.env["res.company"].create({"name": "Elsewhere"})
         self.partner.user_id = new_test_user(

@@ -14,6 +14,7 @@
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
+        "data/mail_activity_type_data.xml",
         "data/social_crm_reply_template_data.xml",
         "data/social_crm_alert_data.xml",
         "views/social_crm_conversation_views.xml",

@@ -2,11 +2,15 @@ from odoo import api, fields, models
 from odoo.tools import plaintext2html
 
 from ._helpers import link_key
+from .res_partner import SALES_PANEL_GROUPS
 from .social_crm_account import PLATFORMS
 from .social_crm_guard import system
 
 #: the names of Odoo's own UTM sources and mediums, where they exist
 UTM_NAMES = {"x": "X"}
+
+#: the salesperson's to-do quoting a post (erasure blanks it)
+SOCIAL_POST_ACTIVITY = "social_crm.mail_activity_type_social_post"
 
 
 class CrmLead(models.Model):
@@ -24,6 +28,41 @@ class CrmLead(models.Model):
         "what they asked; send no offers.",
     )
 
+    # the read-only social panel of sales staff (no access to the inbox)
+    social_crm_sales_identities = fields.Html(
+        "Social profiles",
+        compute="_compute_social_crm_sales_panel",
+        sanitize=True,
+        groups=SALES_PANEL_GROUPS,
+    )
+    social_crm_sales_posts = fields.Text(
+        "Recent posts",
+        compute="_compute_social_crm_sales_panel",
+        groups=SALES_PANEL_GROUPS,
+        help="The last five posts of this person on social media, as plain text.",
+    )
+
+    @api.depends("partner_id", "social_crm_identity_id", "company_id")
+    def _compute_social_crm_sales_panel(self):
+        # read as superuser: only for the leads the acting user may read, and
+        # only what the lead's company knows (its own contact links and posts)
+        readable = self.filtered("id")._filtered_access("read")
+        Identity = self.env["social_crm.identity"].sudo()
+        Partner = self.env["res.partner"]
+        for lead in self:
+            html = text = False
+            if lead in readable:
+                company = lead.company_id or self.env.company
+                identities = lead.social_crm_identity_id.sudo()
+                if lead.partner_id:
+                    identities |= Identity.with_company(company).search(
+                        [("partner_id", "=", lead.partner_id.id)]
+                    )
+                if identities:
+                    html, text = Partner._social_crm_sales_panel(identities, company=company)
+            lead.social_crm_sales_identities = html
+            lead.social_crm_sales_posts = text
+
     @api.model
     def _social_crm_from_identity(self, identity, message=None):
         """The open lead of this person, else a new one: quoting ``message``,
@@ -32,12 +71,22 @@ class CrmLead(models.Model):
         if message:
             identity = identity.with_company(message.company_id)  # that company's link
         partner = identity.partner_id
+        company = message.company_id if message else self.env.company
+        # the person's open lead may be a salesperson's whom the acting user
+        # cannot see (leads are handed to the contact's salesperson): the
+        # user may make leads, so look for it as superuser, in that company
+        self.check_access("create")
+        Lead = self.sudo().with_company(company)
+        in_company = [("company_id", "in", [company.id, False])]
         existing = (
-            self.search(
-                [("social_crm_identity_id", "=", identity.id), ("stage_id.is_won", "=", False)],
+            Lead.search(
+                [("social_crm_identity_id", "=", identity.id), ("stage_id.is_won", "=", False)]
+                + in_company,
                 limit=1,
             )
-            or self._get_lead_duplicates(partner=partner, email=partner.email)[:1]
+            or Lead._get_lead_duplicates(partner=partner, email=partner.email).filtered_domain(
+                in_company
+            )[:1]
         )
         quote = plaintext2html(message.text or "") if message else ""
         if existing:
@@ -48,14 +97,16 @@ class CrmLead(models.Model):
                 )
                 # a copy of the post, linked to it: erasure finds it
                 existing.message_post(body=message.text or "", message_id=link_key(message))
-            return existing
+                existing._social_crm_notify_salesperson(identity, message)
+            return existing.with_env(self.env)
         platform = dict(PLATFORMS).get(identity.platform, identity.platform)
         utm_name = UTM_NAMES.get(identity.platform, platform)
         utm = self.env["utm.mixin"]
         who = identity.profile_name or identity.handle or identity.user_id
         vals = {
             "name": self.env._("%(who)s on %(platform)s", who=who, platform=platform),
-            "type": "lead",
+            # a company that does not use leads works from the pipeline only
+            "type": "lead" if self.env.user.has_group("crm.group_use_lead") else "opportunity",
             "social_crm_identity_id": identity.id,
             "partner_id": partner.id,
             "contact_name": False if partner else who,
@@ -65,12 +116,54 @@ class CrmLead(models.Model):
             "description": quote,
         }
         if message:
-            account = message.account_id
-            vals.update(company_id=account.company_id.id, team_id=account.team_id.id)
-        lead = self.create(vals)
+            vals.update(company_id=company.id, team_id=message.account_id.team_id.id)
+        assignment = self._social_crm_assignment(partner, company, vals.get("team_id"))
+        # made unassigned by the acting user (their own access rules apply) ...
+        lead = self.create(dict(vals, user_id=False, team_id=assignment["team_id"]))
         lead._social_crm_sync_marketing()
         identity._funnel_advance("lead", "lead", message=message, lead=lead)
+        if assignment["user_id"]:
+            # ... then handed to the contact's salesperson, as found on the
+            # contact (never a value sent by the client): an agent who may
+            # only see their own leads may still hand one to its salesperson
+            lead.sudo().write(assignment)
+        lead.sudo()._social_crm_notify_salesperson(identity, message)
         return lead
+
+    @api.model
+    def _social_crm_assignment(self, partner, company, team_id=False):
+        """``{user_id, team_id}`` of a lead from a post: the contact's
+        salesperson and their sales team when the contact has one (who works
+        in ``company``); else nobody (not the agent who made the lead) and
+        ``team_id``, the team of the account that caught the post."""
+        salesperson = (partner.user_id or partner.commercial_partner_id.user_id).sudo()
+        if salesperson and (salesperson.share or company not in salesperson.company_ids):
+            salesperson = salesperson.browse()
+        team = salesperson.sale_team_id.filtered(
+            lambda t: not t.company_id or t.company_id == company
+        )
+        return {"user_id": salesperson.id, "team_id": team.id or team_id}
+
+    def _social_crm_notify_salesperson(self, identity, message):
+        """A to-do for the lead's salesperson: a customer or prospect
+        posted on a platform, quoting the post as plain text."""
+        if not message:
+            return
+        for lead in self.filtered("user_id"):
+            platform = dict(PLATFORMS).get(identity.platform, identity.platform)
+            summary = (
+                self.env._("A customer posted on %(platform)s", platform=platform)
+                if lead.partner_id._social_crm_is_customer()
+                else self.env._("A prospect posted on %(platform)s", platform=platform)
+            )
+            lead.activity_schedule(
+                SOCIAL_POST_ACTIVITY
+                if self.env.ref(SOCIAL_POST_ACTIVITY, raise_if_not_found=False)
+                else "mail.mail_activity_data_todo",
+                summary=summary,
+                note=plaintext2html(message.text or ""),
+                user_id=lead.user_id.id,
+            )
 
     def _social_crm_sync_marketing(self):
         """Contactable for marketing follows the consent for commercial
@@ -95,6 +188,21 @@ class CrmLead(models.Model):
                 system(lead).social_crm_marketing_ok = ok
 
     def _social_crm_open(self):
+        if not self.has_access("read"):
+            # handed to a salesperson whose leads this user does not see
+            lead = self.sudo()
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "type": "success",
+                    "message": self.env._(
+                        "The lead “%(lead)s” is in the pipeline of %(user)s.",
+                        lead=lead.name,
+                        user=lead.user_id.name,
+                    ),
+                },
+            }
         return {
             "type": "ir.actions.act_window",
             "res_model": "crm.lead",

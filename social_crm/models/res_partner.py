@@ -1,7 +1,13 @@
 from odoo import api, fields, models
+from odoo.osv import expression
+from odoo.tools import format_datetime
 
-from .. import matching, matching_sql
+from .. import matching, matching_sql, sales_panel
 from ._helpers import count_by, window_action
+from .social_crm_account import PLATFORMS
+
+#: who sees the read-only social panel on contacts and leads
+SALES_PANEL_GROUPS = "social_crm.group_social_crm_agent,sales_team.group_sale_salesman"
 
 
 class ResPartner(models.Model):
@@ -38,8 +44,95 @@ class ResPartner(models.Model):
         help="One of this contact's social identities follows one of our accounts.",
     )
 
+    # the read-only social panel of sales staff (no access to the inbox)
+    social_crm_sales_identities = fields.Html(
+        "Social profiles",
+        compute="_compute_social_crm_sales_panel",
+        sanitize=True,
+        groups=SALES_PANEL_GROUPS,
+    )
+    social_crm_sales_posts = fields.Text(
+        "Recent posts",
+        compute="_compute_social_crm_sales_panel",
+        groups=SALES_PANEL_GROUPS,
+        help="The last five posts of this contact's social identities, as plain text.",
+    )
+
     def _consent_key(self):
         return "partners"
+
+    @api.depends_context("company", "allowed_company_ids")
+    def _compute_social_crm_sales_panel(self):
+        # the panel reads identities and posts as superuser: only for the
+        # contacts the acting user may read, and only their own company's links
+        readable = self.filtered("id")._filtered_access("read")
+        Identity = self.env["social_crm.identity"].sudo()
+        for partner in self:
+            identities = Identity.browse()
+            if partner in readable:
+                identities = Identity.search([("partner_id", "=", partner.id)])
+            html, text = self._social_crm_sales_panel(identities, partner=partner)
+            partner.social_crm_sales_identities = html
+            partner.social_crm_sales_posts = text
+
+    @api.model
+    def _social_crm_sales_panel(self, identities, partner=None, company=None):
+        """``(html, text)``: the table of ``identities`` and the last five
+        posts received from them by ``company`` (else the active companies),
+        and the posts linked to ``partner`` by those companies."""
+        if not identities and not partner:
+            return False, False
+        platforms = dict(PLATFORMS)
+        rows = [
+            (
+                platforms.get(identity.platform, identity.platform),
+                sales_panel.handle_label(identity.handle) or identity.user_id,
+                identity.profile_url,
+            )
+            for identity in identities
+        ]
+        headers = (self.env._("Platform"), self.env._("Handle"), self.env._("Profile"))
+        companies = company or self.env.companies
+        who = [("author_identity_id", "in", identities.ids)]
+        if partner:
+            who = expression.OR([who, [("partner_id", "=", partner.id)]])
+        posts = (
+            self.env["social_crm.message"]
+            .sudo()
+            .search(
+                expression.AND(
+                    [
+                        who,
+                        [
+                            ("direction", "=", "in"),
+                            ("erased", "=", False),
+                            ("company_id", "in", companies.ids),
+                        ],
+                    ]
+                ),
+                order="posted_at desc, id desc",
+                limit=5,
+            )
+        )
+        if not rows and not posts:
+            return False, False
+        quoted = [
+            (
+                self.env._(
+                    "%(when)s, %(who)s on %(platform)s",
+                    when=format_datetime(self.env, post.posted_at or post.received_at),
+                    who=sales_panel.handle_label(post.author_identity_id.handle)
+                    or post.author_identity_id.user_id
+                    or "?",
+                    platform=platforms.get(post.platform, post.platform),
+                ),
+                post.text,
+            )
+            for post in posts
+        ]
+        return sales_panel.identities_html(rows, headers) or False, sales_panel.posts_text(
+            quoted
+        ) or False
 
     @api.model
     def _social_crm_customer_domain(self):
@@ -48,6 +141,24 @@ class ResPartner(models.Model):
         if "customer_rank" in self._fields:
             return [("customer_rank", ">", 0)]
         return [("opportunity_ids.stage_id.is_won", "=", True)]
+
+    def _social_crm_is_customer(self):
+        """Is this contact (or its company) a customer: invoiced, sold to
+        or with a won opportunity? A fact about the contact, whoever asks."""
+        if not self:
+            return False
+        domain = expression.OR(
+            [
+                self._social_crm_customer_domain(),
+                [("opportunity_ids.stage_id.is_won", "=", True)],
+            ]
+        )
+        commercial = self.commercial_partner_id
+        return bool(
+            self.sudo().search_count(
+                expression.AND([[("id", "in", (self | commercial).ids)], domain]), limit=1
+            )
+        )
 
     @api.model
     def _social_crm_action_not_following(self):

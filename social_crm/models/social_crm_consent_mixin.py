@@ -37,7 +37,9 @@ class SocialCrmConsentMixin(models.AbstractModel):
 
     @api.depends_context("company")
     def _compute_social_crm_consent(self):
-        stored = self.filtered("id")
+        # the status is read as superuser (sales staff see it without access
+        # to identities or consent events), for the records the user may read
+        stored = self.filtered("id")._filtered_access("read").sudo()
         Consent = self.env["social_crm.consent"]
         for purpose, _label in funnel.PURPOSES:
             status = Consent._status(purpose, **{self._consent_key(): stored}) if stored else {}

@@ -29,6 +29,7 @@ from ._helpers import (
     linked_copies,
     record_messages,
 )
+from .crm_lead import SOCIAL_POST_ACTIVITY
 
 #: the profile of an unknown poster that retention blanks
 PROFILE_DETAILS = ("profile_name", "profile_url", "avatar_url", "bio", "location")
@@ -611,6 +612,11 @@ class CrmLead(models.Model):
         renamed.name = ERASED
         messages = record_messages(leads)
         messages.tracking_value_ids.filtered(lambda t: t.field_id.name in LEAD_TEXT_FIELDS).unlink()
+        # the salesperson's to-dos quoted their posts: open ones, and done ones in the chatter
+        quoting = self.env.ref(SOCIAL_POST_ACTIVITY, raise_if_not_found=False)
+        if quoting:
+            leads.activity_ids.filtered(lambda a: a.activity_type_id == quoting).note = ERASED
+            blank_messages(messages.filtered(lambda m: m.mail_activity_type_id == quoting))
         forget_record_names(renamed)
 
 

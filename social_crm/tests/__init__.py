@@ -27,3 +27,4 @@ from . import test_security_outbound
 from . import test_persona_demo
 from . import test_persona_popup
 from . import test_persona_inbox
+from . import test_persona_sales

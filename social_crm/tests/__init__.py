@@ -23,3 +23,4 @@ from . import test_security_guards
 from . import test_security_privacy
 from . import test_security_conn
 from . import test_security_company
+from . import test_persona_clickbot

@@ -43,6 +43,12 @@ class ResPartner(models.Model):
         search="_search_social_crm_follows_us",
         help="One of this contact's social identities follows one of our accounts.",
     )
+    social_crm_is_customer = fields.Boolean(
+        "Customer",
+        compute="_compute_social_crm_is_customer",
+        search="_search_social_crm_is_customer",
+        help="Invoiced or sold to (when invoicing is installed), else a won opportunity.",
+    )
 
     # the read-only social panel of sales staff (no access to the inbox)
     social_crm_sales_identities = fields.Html(
@@ -161,14 +167,38 @@ class ResPartner(models.Model):
         )
 
     @api.model
+    def _social_crm_customers(self):
+        """Query of the customers' ids. Being a customer is a fact that every
+        reader of the followers sees, whatever their sales rights (an agent
+        may not read leads): the rule is evaluated as superuser. Use it only
+        inside a search that applies the reader's own rules."""
+        Partner = self.sudo()
+        return Partner._search(Partner._social_crm_customer_domain())
+
+    def _compute_social_crm_is_customer(self):
+        customers = self.search([("id", "in", self.ids), ("social_crm_is_customer", "=", True)])
+        for partner in self:
+            partner.social_crm_is_customer = partner in customers
+
+    def _search_social_crm_is_customer(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(self.env._("Unsupported search on 'Customer'."))
+        in_ = "in" if (operator == "=") == value else "not in"
+        return [("id", in_, self._social_crm_customers())]
+
+    @api.model
     def _social_crm_action_not_following(self):
-        """Customers none of whose social identities follows one of our accounts."""
+        """Customers none of whose social identities follows one of our accounts
+        (the menu opens the same list: ``action_social_crm_customers_not_following_list``)."""
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Customers who do not follow us yet"),
             "res_model": "res.partner",
             "views": [(False, "list"), (False, "form")],
-            "domain": self._social_crm_customer_domain() + [("social_crm_follows_us", "=", False)],
+            "domain": [
+                ("social_crm_is_customer", "=", True),
+                ("social_crm_follows_us", "=", False),
+            ],
         }
 
     def _compute_social_crm_follows_us(self):

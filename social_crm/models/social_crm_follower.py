@@ -66,9 +66,9 @@ class SocialCrmFollower(models.Model):
 
     def _compute_is_customer(self):
         people = self.partner_id | self.partner_id.commercial_partner_id
-        Partner = self.env["res.partner"]
-        customers = Partner.search(
-            [("id", "in", people.ids)] + Partner._social_crm_customer_domain()
+        # a fact, whatever the reader may read of sales (see _social_crm_customers)
+        customers = self.env["res.partner"].search(
+            [("id", "in", people.ids), ("social_crm_is_customer", "=", True)]
         )
         for follower in self:
             partner = follower.partner_id
@@ -81,8 +81,7 @@ class SocialCrmFollower(models.Model):
         the followers report)."""
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise NotImplementedError(self.env._("Unsupported search on 'Customer'."))
-        Partner = self.env["res.partner"]
-        customers = Partner._search(Partner._social_crm_customer_domain())
+        customers = self.env["res.partner"]._social_crm_customers()
         domain = [
             "|",
             ("partner_id", "in", customers),

@@ -35,6 +35,19 @@ class SocialCrmFunnelReport(models.Model):
         help="From the person's previous stage to this one.",
     )
 
+    def _read_group_orderby(self, order, groupby_terms, query):
+        """Stages come in the funnel's order (engaged before follower...),
+        not in the alphabet's: in the graph, the pivot and grouped lists."""
+        if "stage" in groupby_terms:
+            terms = []
+            for term in (order or ",".join(groupby_terms)).split(","):
+                field, *direction = term.split()
+                if field == "stage":
+                    field = "stage_rank:min"
+                terms.append(" ".join([field, *direction]))
+            order = ",".join(terms)
+        return super()._read_group_orderby(order, groupby_terms, query)
+
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         ranks = SQL(" ").join(

@@ -26,6 +26,16 @@ PROFILE_FIELDS = {
 }
 
 
+#: what an identity's contact link stands at, for people (the contact
+#: field, the pending suggestions and the matching state together)
+LINK_STATES = [
+    ("linked", "Linked"),
+    ("suggested", "Suggested"),
+    ("pending", "To match"),
+    ("none", "No contact found"),
+]
+
+
 class Evidence(str):
     """Why an identity was linked, as the server found it: passed in the
     context key ``social_crm_evidence``. JSON-RPC carries plain strings,
@@ -67,13 +77,22 @@ class SocialCrmIdentity(models.Model):
     )
     post_ids = fields.One2many("social_crm.message", "author_identity_id", "Posts")
     match_state = fields.Selection(
-        [("pending", "To match"), ("done", "Matched")],
+        [("pending", "To match"), ("done", "Matching done")],
         default="pending",
         company_dependent=True,
         copy=False,
         help="Identities to match are proposed to agents in the background.",
     )
     suggestion_ids = fields.One2many("social_crm.suggestion", "identity_id", "Suggestions")
+    link_state = fields.Selection(
+        LINK_STATES,
+        "Contact link",
+        compute="_compute_link_state",
+        search="_search_link_state",
+        help="Linked: a contact of this company is linked. Suggested: matching proposes "
+        "contacts to confirm. To match: matching has not run yet. No contact found: it ran "
+        "and found none.",
+    )
     post_count = fields.Integer("Posts count", compute="_compute_post_count")
     funnel_stage = fields.Selection(
         funnel.STAGES,
@@ -132,6 +151,36 @@ class SocialCrmIdentity(models.Model):
                 identity.name = f"{identity.profile_name} ({handle})"
             else:
                 identity.name = handle
+
+    @api.depends("partner_id", "match_state", "suggestion_ids.state", "suggestion_ids.company_id")
+    @api.depends_context("company")
+    def _compute_link_state(self):
+        for identity in self:
+            if identity.partner_id:
+                identity.link_state = "linked"
+            elif identity.suggestion_ids.filtered(
+                lambda s: s.state == "pending" and s.company_id == self.env.company
+            ):
+                identity.link_state = "suggested"
+            elif identity.match_state == "done":
+                identity.link_state = "none"
+            else:
+                identity.link_state = "pending"
+
+    def _search_link_state(self, operator, value):
+        if operator not in ("=", "!=") or value not in dict(LINK_STATES):
+            raise NotImplementedError(self.env._("Unsupported search on 'Contact link'."))
+        # links and suggestions are per company
+        pending = [("state", "=", "pending"), ("company_id", "=", self.env.company.id)]
+        suggested = [("suggestion_ids", "any", pending)]
+        domain = {
+            "linked": [("partner_id", "!=", False)],
+            "suggested": [("partner_id", "=", False), *suggested],
+            "pending": [("partner_id", "=", False), ("match_state", "=", "pending")]
+            + ["!", *suggested],
+            "none": [("partner_id", "=", False), ("match_state", "=", "done")] + ["!", *suggested],
+        }[value]
+        return domain if operator == "=" else ["!", *expression.normalize_domain(domain)]
 
     def _compute_post_count(self):
         counts = count_by(self, "social_crm.message", "author_identity_id")

@@ -25,8 +25,11 @@ class SocialCrmResponseReport(models.Model):
     team_id = fields.Many2one("crm.team", readonly=True)
     conversation_count = fields.Integer("Conversations", readonly=True)
     answered_count = fields.Integer("Answered", readonly=True)
+    # the graph's measure: per month, the "All platforms and teams" row
+    # (its default filter) holds the median itself; over several rows, the
+    # graph shows the average of their medians
     median_first_response = fields.Float(
-        "Median first response (h)", readonly=True, aggregator=None
+        "Median first response (h)", readonly=True, aggregator="avg"
     )
     p90_first_response = fields.Float(
         "90th percentile first response (h)", readonly=True, aggregator=None

@@ -704,6 +704,19 @@ class SocialCrmConversation(models.Model):
                 )
             )
 
+    def action_ask_consent_preview(self):
+        """ "Ask for consent": first show the message and how it goes out."""
+        self.ensure_one()
+        wizard = self.env["social_crm.consent.ask.wizard"].create({"conversation_id": self.id})
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Ask for consent"),
+            "res_model": wizard._name,
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
     def action_ask_consent(self):
         """Send the poster a personal opt-in link: by private message where
         the platform allows it (the link is personal), else as a reply draft

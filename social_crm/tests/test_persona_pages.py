@@ -120,3 +120,78 @@ class TestPersonaErrors(SocialCrmCommon):
         message = str(caught.exception)
         self.assertIn("Something went wrong", message)
         self.assertIn("Technical detail: ValueError", message)
+
+
+@tagged("post_install", "-at_install")
+class TestPersonaConsentPreview(SocialCrmCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.demo = cls.env["social_crm.account"].create(
+            {"name": "Store (demo)", "platform": "demo", "external_user_id": "demo-store"}
+        )
+        fan = Profile("demo-fan", handle="happy_fan", display_name="Hanna Fan")
+        [post] = cls.Message._ingest(
+            cls.demo, [Post("preview-1", "Thank you for the quick help!", author=fan)]
+        )
+        cls.conversation = post.conversation_id
+
+    def open_preview(self, conversation=None):
+        conversation = (conversation or self.conversation).with_user(self.agent)
+        action = conversation.action_ask_consent_preview()
+        self.assertEqual(
+            (action["res_model"], action["target"]),
+            (
+                "social_crm.consent.ask.wizard",
+                "new",
+            ),
+        )
+        return self.env[action["res_model"]].with_user(self.agent).browse(action["res_id"])
+
+    def outgoing(self, conversation=None):
+        posts = (conversation or self.conversation).post_ids
+        return posts.filtered(lambda m: m.direction == "out")
+
+    def test_the_preview_shows_the_exact_message_and_sends_nothing(self):
+        wizard = self.open_preview()
+        self.assertIn("Hi Hanna, glad we could help!", wizard.preview)
+        self.assertIn("[personal link]", wizard.preview)
+        self.assertNotIn("/social_crm/consent/", wizard.preview)
+        self.assertTrue(wizard.preview.endswith("^Ada"))
+        self.assertEqual(wizard.send_as, "private")
+        self.assertFalse(wizard.warning)
+        # Cancel: the wizard is closed, nothing was asked nor sent
+        self.assertFalse(self.conversation.consent_request_ids)
+        self.assertFalse(self.outgoing())
+
+    def test_send_goes_through_ask_for_consent_once(self):
+        wizard = self.open_preview()
+        action = wizard.action_send()
+        self.assertEqual(action["params"]["type"], "success")
+        request = self.conversation.consent_request_ids
+        self.assertEqual(len(request), 1)
+        sent = self.outgoing()
+        self.assertEqual(len(sent), 1)
+        self.assertEqual(sent.text, wizard.preview.replace("[personal link]", request.sudo().url))
+        outbound = self.env["social_crm.outbound"].sudo()
+        domain = [("conversation_id", "=", self.conversation.id), ("kind", "=", "consent")]
+        self.assertEqual(outbound.search_count(domain), 1)
+
+    def test_bluesky_warns_that_the_link_becomes_a_public_reply(self):
+        account = self.env["social_crm.account"].create(
+            {"name": "Store on Bluesky", "platform": "bluesky", "handle": "store.bsky.social"}
+        )
+        author = Profile("did:plc:fan", handle="fan.bsky.social", display_name="Bo Bluesky")
+        [post] = self.Message._ingest(
+            account, [Post("at://did:plc:fan/app.bsky.feed.post/1", "Thanks!", author=author)]
+        )
+        wizard = self.open_preview(post.conversation_id)
+        self.assertEqual(wizard.send_as, "reply")
+        self.assertIn("Bluesky sends no private messages", wizard.warning)
+        self.assertIn("everyone sees the link", wizard.warning)
+
+    def test_the_conversation_form_button_opens_the_preview(self):
+        view = self.env.ref("social_crm.social_crm_conversation_view_form")
+        self.assertIn('name="action_ask_consent_preview"', view.arch_db)
+        self.assertNotIn('name="action_ask_consent"', view.arch_db)
+        self.env.ref("social_crm.social_crm_consent_ask_wizard_view_form")  # it loads

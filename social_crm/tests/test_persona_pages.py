@@ -1,15 +1,18 @@
 """Issue 12, points 8 and 9: public pages, e-mails, previews, placeholders
 and errors written for people."""
 
+import re
 from unittest.mock import patch
 
 import requests
 
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..connectors import Post, Profile
 from .common import SocialCrmCommon
+from .test_consent_page import CSRF_RE
 
 #: what requests says when a server cannot be reached: never for users
 RAW = (
@@ -195,3 +198,174 @@ class TestPersonaConsentPreview(SocialCrmCommon):
         self.assertIn('name="action_ask_consent_preview"', view.arch_db)
         self.assertNotIn('name="action_ask_consent"', view.arch_db)
         self.env.ref("social_crm.social_crm_consent_ask_wizard_view_form")  # it loads
+
+
+LINK_RE = re.compile(r'<a\b(?=[^>]*class="o_social_crm_mail_button")[^>]*href="([^"]+)"')
+
+
+@tagged("post_install", "-at_install")
+class TestPersonaPublicPages(HttpCase):
+    """The consent, review and photo pages and their e-mails: the company's
+    logo, name and privacy link; the person's language; clickable links."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.company.write(
+            {
+                "name": "Warenhuis Hollandia",
+                "social_crm_privacy_url": "https://hollandia.example.com/privacy",
+            }
+        )
+        cls.agent = new_test_user(
+            cls.env,
+            login="pages_agent",
+            name="Pia Pages",
+            groups="social_crm.group_social_crm_agent",
+        )
+        cls.account = cls.env["social_crm.account"].create(
+            {
+                "name": "Warenhuis Hollandia (demo)",
+                "platform": "demo",
+                "handle": "hollandia",
+                "external_user_id": "demo-pages",
+            }
+        )
+        fan = Profile("demo-fan", handle="happy_fan", display_name="Hanna Fan")
+        [post] = cls.env["social_crm.message"]._ingest(
+            cls.account,
+            [Post("pages-1", "Bedankt voor de snelle hulp!", author=fan, lang="nl")],
+        )
+        cls.conversation = post.conversation_id
+
+    def ask(self):
+        self.conversation.with_user(self.agent).action_ask_consent()
+        request = self.conversation.consent_request_ids[:1]
+        self.assertEqual(request.lang, "nl")
+        return request, request.sudo().token
+
+    def assertCompanyFrame(self, html, privacy_label="Privacy policy"):
+        self.assertIn(f"/logo.png?company={self.company.id}", html)
+        self.assertIn("Warenhuis Hollandia", html)
+        self.assertIn('href="https://hollandia.example.com/privacy"', html)
+        self.assertIn(privacy_label, html)
+        self.assertNotIn("YourCompany", html)
+        self.assertNotIn("(demo)", html)
+
+    def get(self, path):
+        page = self.url_open(path, allow_redirects=False)
+        self.assertEqual(page.status_code, 200, path)
+        return page.text
+
+    def post_form(self, path, **data):
+        csrf = CSRF_RE.search(self.get(path)).group(1)
+        page = self.url_open(path, data={"csrf_token": csrf, **data}, allow_redirects=False)
+        self.assertEqual(page.status_code, 200, path)
+        return page.text
+
+    def mail_of(self, request):
+        return (
+            self.env["mail.mail"]
+            .sudo()
+            .search(
+                [("model", "=", request._name), ("res_id", "=", request.id)],
+                order="id desc",
+                limit=1,
+            )
+        )
+
+    def test_the_consent_page_shows_the_company_and_says_where_it_asked(self):
+        _request, token = self.ask()
+        html = self.get(f"/social_crm/consent/{token}")
+        self.assertCompanyFrame(html, "Privacyverklaring")
+        self.assertIn("Warenhuis Hollandia nodigde je uit via @hollandia", html)
+        self.assertNotIn("via Demo", html)
+
+    def test_the_consent_e_mails_are_html_with_working_buttons_in_dutch(self):
+        request, token = self.ask()
+        self.post_form(f"/social_crm/consent/{token}", email="hanna@example.com", agree="1")
+        mail = self.mail_of(request)
+        self.assertEqual(mail.subject, "Graag bevestigen: berichten van Warenhuis Hollandia")
+        body = str(mail.body_html)
+        self.assertCompanyFrame(body, "Privacyverklaring")
+        self.assertIn("Mijn e-mailadres bevestigen", body)
+        link = LINK_RE.search(body).group(1)
+        self.assertRegex(link, r"/social_crm/consent/confirm/[\w-]{32,}$")
+        path = link[link.index("/social_crm/") :]
+        self.assertIn("Bevestigen", self.get(path))
+        self.post_form(path)
+        mail = self.mail_of(request)
+        body = str(mail.body_html)
+        self.assertEqual(mail.subject, "Je toestemming voor Warenhuis Hollandia is vastgelegd")
+        self.assertIn("Toestemming intrekken", body)
+        link = LINK_RE.search(body).group(1)
+        self.assertRegex(link, r"/social_crm/consent/withdraw/[\w-]{32,}$")
+        self.assertIn("Toestemming intrekken", self.get(link[link.index("/social_crm/") :]))
+
+    def test_an_english_post_gets_english_pages_and_e_mails(self):
+        fan = Profile("demo-en", handle="en_fan", display_name="Eve English")
+        [post] = self.env["social_crm.message"]._ingest(
+            self.account, [Post("pages-2", "Thanks for the help!", author=fan, lang="en")]
+        )
+        post.conversation_id.with_user(self.agent).action_ask_consent()
+        request = post.conversation_id.consent_request_ids
+        html = self.get(f"/social_crm/consent/{request.sudo().token}")
+        self.assertIn("You were invited by Warenhuis Hollandia on @hollandia", html)
+        self.post_form(
+            f"/social_crm/consent/{request.sudo().token}", email="eve@example.com", agree="1"
+        )
+        body = str(self.mail_of(request).body_html)
+        self.assertIn("Confirm my e-mail address", body)
+        self.assertIn("Privacy policy", body)
+
+    def test_review_pages_and_invitation_show_the_company(self):
+        self.env["res.lang"]._activate_lang("nl_NL")
+        partner = self.env["res.partner"].create(
+            {"name": "Henk de Vries", "email": "henk@example.com", "lang": "nl_NL"}
+        )
+        review = self.env["social_crm.review"].create({"partner_id": partner.id})
+        review.send_after = fields.Datetime.now()
+        self.env["social_crm.review"]._cron_send()
+        self.assertEqual(review.state, "sent")
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("model", "=", review._name), ("res_id", "=", review.id)])
+        )
+        body = str(mail.body_html)
+        self.assertIn("Schrijf je review", body)
+        self.assertIn("Hoe was het?", mail.subject)
+        link = LINK_RE.search(body).group(1)
+        self.assertEqual(link, review._review_url())
+        html = self.get(link[link.index("/social_crm/") :])
+        self.assertCompanyFrame(html)
+        self.assertCompanyFrame(self.get(f"/social_crm/reviews/{self.company.id}"))
+
+    def test_the_not_valid_pages_keep_the_frame(self):
+        html = self.url_open("/social_crm/consent/" + "x" * 40).text
+        self.assertIn("/logo.png?company=", html)
+        self.assertNotIn("YourCompany", html)
+        html = self.url_open("/social_crm/photos/" + "x" * 40).text
+        self.assertIn("o_social_crm_gallery_missing", html)
+        self.assertIn("/logo.png?company=", html)
+
+    def test_the_verification_code_e_mail_is_html_in_the_posters_language(self):
+        partner = self.env["res.partner"].create(
+            {"name": "Hanna Fan", "email": "hanna.fan@example.com"}
+        )
+        identity = self.conversation.identity_id
+        suggestion = self.env["social_crm.suggestion"].create(
+            {"identity_id": identity.id, "partner_id": partner.id, "score": 0.8}
+        )
+        suggestion.with_user(self.agent).action_send_code()
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("model", "=", suggestion._name), ("res_id", "=", suggestion.id)])
+        )
+        self.assertEqual(mail.subject, "Je verificatiecode voor Warenhuis Hollandia")
+        body = str(mail.body_html)
+        self.assertRegex(body, r'class="o_social_crm_mail_code">\d{6}<')
+        self.assertIn("Hallo Hanna Fan", body)
+        self.assertCompanyFrame(body, "Privacyverklaring")

@@ -369,3 +369,44 @@ class TestPersonaPublicPages(HttpCase):
         self.assertRegex(body, r'class="o_social_crm_mail_code">\d{6}<')
         self.assertIn("Hallo Hanna Fan", body)
         self.assertCompanyFrame(body, "Privacyverklaring")
+
+
+@tagged("post_install", "-at_install")
+class TestPersonaTemplatePlaceholders(SocialCrmCommon):
+    def test_templates_show_friendly_placeholders(self):
+        Template = self.env["social_crm.reply.template"].with_user(self.manager)
+        thanks = Template.browse(self.env.ref("social_crm.reply_template_thanks_en").id)
+        self.assertEqual(
+            thanks.body_preview,
+            "Hi [First name], thank you for your message! ^[Your first name]",
+        )
+        dm = Template.browse(self.env.ref("social_crm.reply_template_dm_en").id)
+        handle = self.env["social_crm.identity"]._fields["handle"].string
+        self.assertIn(f"Sorry to hear that, @[{handle}].", dm.body_preview)
+        ask = Template.browse(self.env.ref("social_crm.reply_template_ask_consent_en").id)
+        self.assertIn("[personal link]", ask.body_preview)
+        for template in Template.search([]):
+            self.assertNotIn("{{", template.body_preview)
+
+    def test_the_list_and_form_use_the_preview_and_the_placeholder_tool(self):
+        views = (
+            self.env["social_crm.reply.template"]
+            .with_user(self.manager)
+            .get_views([(False, "list"), (False, "form")])["views"]
+        )
+        self.assertIn('name="body_preview"', views["list"]["arch"])
+        self.assertNotIn('name="body"', views["list"]["arch"])
+        form = views["form"]["arch"]
+        self.assertIn("dynamic_placeholder", form)
+        self.assertIn('name="render_model"', form)
+        self.assertIn('name="body_preview"', form)
+
+    def test_rendering_a_reply_still_fills_the_placeholders(self):
+        fan = Profile("7", handle="anna_b", display_name="Anna Bakker")
+        [post] = self.Message._ingest(self.account, [Post("tpl-1", "Hello", author=fan)])
+        text = (
+            self.env.ref("social_crm.reply_template_thanks_en")
+            .with_user(self.agent)
+            ._render_for(post.conversation_id)
+        )
+        self.assertEqual(text, "Hi Anna, thank you for your message! ^Ada")

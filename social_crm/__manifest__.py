@@ -26,6 +26,7 @@
         "views/social_crm_funnel_report_views.xml",
         "views/consent_templates.xml",
         "views/social_crm_consent_views.xml",
+        "views/social_crm_consent_ask_wizard_views.xml",
         "views/social_crm_follower_views.xml",
         "views/social_crm_webhook_event_views.xml",
         "views/social_crm_review_views.xml",

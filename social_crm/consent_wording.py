@@ -64,6 +64,21 @@ PAGE = {
         "sends you no more offers.",
         "withdraw_submit": "Withdraw my consent",
         "withdrawn": "Done: your consent is withdrawn. {company} sends you no more offers.",
+        "privacy": "Privacy policy",
+        "mail_button": "Confirm my e-mail address",
+        "done_button": "Withdraw my consent",
+        "mail_ignore": "Did not ask for this? Ignore this message; nothing happens.",
+        "mail_intro": "Press the button to confirm your e-mail address, so that {company} "
+        "may send you offers and news.",
+        "done_intro": "Thank you. {company} may now send you offers and news. Changed your "
+        "mind? You can withdraw your consent at any time with this button.",
+        "link_fallback": "Button not working? Copy this address into your browser:",
+        "code_subject": "Your verification code for {company}",
+        "code_intro": "Hello {name}, someone asked {company} to link the social media account "
+        "{identity} to your customer record. If that is you, reply to our message on that "
+        "account with this code:",
+        "code_valid": "The code is valid for 48 hours. If it was not you, ignore this "
+        "e-mail: nothing is linked.",
     },
     "nl": {
         "title": "Blijf op de hoogte van {company}",
@@ -94,8 +109,60 @@ PAGE = {
         "withdraw_submit": "Toestemming intrekken",
         "withdrawn": "Gelukt: je toestemming is ingetrokken. {company} stuurt je geen "
         "aanbiedingen meer.",
+        "privacy": "Privacyverklaring",
+        "mail_button": "Mijn e-mailadres bevestigen",
+        "done_button": "Toestemming intrekken",
+        "mail_ignore": "Niet aangevraagd? Negeer dit bericht; er gebeurt dan niets.",
+        "mail_intro": "Druk op de knop om je e-mailadres te bevestigen, zodat {company} je "
+        "aanbiedingen en nieuws mag sturen.",
+        "done_intro": "Dank je wel. {company} mag je nu aanbiedingen en nieuws sturen. Toch "
+        "liever niet? Met deze knop trek je je toestemming altijd in.",
+        "link_fallback": "Werkt de knop niet? Kopieer dit adres in je browser:",
+        "code_subject": "Je verificatiecode voor {company}",
+        "code_intro": "Hallo {name}, iemand vroeg {company} om het sociale-media-account "
+        "{identity} aan je klantgegevens te koppelen. Ben jij dat? Antwoord dan op ons "
+        "bericht op dat account met deze code:",
+        "code_valid": "De code is 48 uur geldig. Was jij het niet? Negeer deze e-mail: er "
+        "wordt niets gekoppeld.",
     },
 }
+
+
+#: platforms as a person names them ("via X (@hollandia)"); the demo
+#: platform is no platform a person knows: only the handle is said
+PLATFORM_NAMES = {
+    "x": "X",
+    "facebook": "Facebook",
+    "instagram": "Instagram",
+    "mastodon": "Mastodon",
+    "bluesky": "Bluesky",
+}
+SOCIAL_MEDIA = {"en": "social media", "nl": "sociale media"}
+
+
+def via(platform, handle, lang="en"):
+    """Where the person was invited, as they would say it: "X (@hollandia)",
+    "@hollandia" (demo), "Bluesky", or "social media"."""
+    name = PLATFORM_NAMES.get(platform or "")
+    handle = (handle or "").strip().lstrip("@")
+    if name and handle:
+        return f"{name} (@{handle})"
+    if handle:
+        return f"@{handle}"
+    return name or SOCIAL_MEDIA.get(lang, SOCIAL_MEDIA["en"])
+
+
+def mail_texts(lang, **values):
+    """The e-mail texts of ``lang`` (nl or en), ``values`` filled in."""
+    texts = PAGE[language(lang)]
+    return {key: text.format_map(_Keep(values)) for key, text in texts.items()}
+
+
+class _Keep(dict):
+    """``format_map`` values that leave unknown placeholders as they are."""
+
+    def __missing__(self, key):
+        return "{%s}" % key
 
 
 def language(lang):

@@ -1,12 +1,16 @@
 """Small helpers shared by the models (not a model)."""
 
 import logging
+import re
 import secrets
+from urllib.parse import urlparse
+
+import requests
 
 from odoo.osv import expression
 from odoo.tools import config
 
-from ..connectors import ConnectorError
+from ..connectors import ConnectorError, PlatformUnavailable
 
 _logger = logging.getLogger(__name__)
 
@@ -38,6 +42,15 @@ def retry_time(error, now, transient_wait, error_wait):
     return now + (transient_wait if getattr(error, "transient", False) else error_wait)
 
 
+class PlainError(Exception):
+    """An unexpected error, in plain words (``str``), with the technical
+    facts in ``detail`` (for administrators)."""
+
+    def __init__(self, message, detail=""):
+        super().__init__(message)
+        self.detail = detail
+
+
 def run_guarded(env, what, work, on_failure, logger=_logger):
     """Run ``work()`` under a savepoint and return ``(result, None)``. On any
     error, roll the work back (a cursor written with it stays put), log it,
@@ -51,10 +64,71 @@ def run_guarded(env, what, work, on_failure, logger=_logger):
         error = exc
         logger.info("social_crm: %s: %s", what, error)
     except Exception as exc:  # pylint: disable=broad-except
-        error = exc
         logger.exception("social_crm: %s failed", what)
+        # never a repr for users: our words, the facts for administrators
+        error = PlainError(*human_error(env, exc, env._("the platform")))
+        error.__cause__ = exc
     on_failure(error)
     return None, error
+
+
+#: secrets a URL in an exception's text may carry (query strings)
+_SECRET_PARAMS = re.compile(r"((?:access_token|appsecret_proof|token|key|secret)=)[^&\s'\"]+", re.I)
+
+
+def error_place(platform_label, server_url=""):
+    """Where a platform call goes, as a person says it: the server's host
+    name (``mastodon.social``) when the account has one, else the platform."""
+    url = (server_url or "").strip()
+    if url and "://" not in url:
+        url = f"https://{url}"
+    return urlparse(url).hostname or platform_label if url else platform_label
+
+
+def human_error(env, error, place):
+    """``(sentence, detail)`` about ``error`` for the people who see it.
+
+    ``sentence`` says in plain words what failed and what to do, for every
+    user: never a repr, an exception's class or a platform's own words.
+    ``detail`` holds those technical facts (class, status, code, the
+    platform's text from :attr:`ConnectorError.detail`), for administrators
+    only (store it in a field with ``groups="base.group_system"``).
+    """
+    root = error
+    while isinstance(root.__cause__, ConnectorError):
+        root = root.__cause__  # re-raised with more words (outbound: "may have been posted")
+    more = str(error)[len(str(root)) :] if str(error).startswith(str(root)) else ""
+    cause = root.__cause__ if isinstance(root, ConnectorError) else root
+    ours = str(root) if isinstance(root, PlatformUnavailable) else ""
+    if isinstance(cause, requests.Timeout) or "did not answer" in ours:
+        sentence = env._("%(place)s did not answer in time: try again later.", place=place)
+    elif isinstance(cause, requests.RequestException) or ours.startswith("Could not reach"):
+        sentence = env._(
+            "Could not reach %(place)s: check the server address or try again later.",
+            place=place,
+        )
+    elif isinstance(root, ConnectorError):
+        sentence = str(root)  # the connectors' own plain words
+    elif isinstance(root, PlainError):
+        sentence = str(root)
+    else:
+        sentence = env._(
+            "Something went wrong; nothing was changed. Try again later; an administrator "
+            "can read the technical details."
+        )
+    sentence = f"{sentence}{more}" if isinstance(error, ConnectorError) else sentence
+    if isinstance(root, PlainError):
+        return sentence, root.detail
+    facts = [type(root).__name__]
+    if cause is not None and cause is not root:
+        facts.append(type(cause).__name__)
+    if getattr(root, "status", None):
+        facts.append(f"status {root.status}")
+    if getattr(root, "code", ""):
+        facts.append(f"code {root.code}")
+    text = getattr(root, "detail", "") or (str(cause) if cause is not None else "") or str(root)
+    facts.append(_SECRET_PARAMS.sub(r"\1***", text))
+    return sentence, ": ".join(f for f in facts if f)
 
 
 def count_by(records, model, field):

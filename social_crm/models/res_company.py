@@ -45,3 +45,17 @@ class ResCompany(models.Model):
         help="Days after a deal is won that the customer is invited by e-mail to review it. "
         "0: no invitations.",
     )
+    social_crm_privacy_url = fields.Char(
+        "Privacy policy URL",
+        help="Linked from the consent, review and photo pages and from their e-mails.",
+    )
+
+    def _social_crm_privacy_url(self):
+        """The privacy policy linked from public pages and e-mails (the
+        company's setting: an http(s) address or a path of this site)."""
+        self.ensure_one()
+        url = (self.social_crm_privacy_url or "").strip()
+        safe = url.startswith(("https://", "http://")) or (
+            url.startswith("/") and not url.startswith("//")
+        )
+        return url if safe else ""

@@ -12,7 +12,7 @@ from ..connectors import (
     check_url,
     get_connector,
 )
-from ._helpers import count_by, flow, in_flow, window_action
+from ._helpers import count_by, error_place, flow, human_error, in_flow, window_action
 
 _logger = logging.getLogger(__name__)
 
@@ -92,6 +92,10 @@ class SocialCrmAccount(models.Model):
         tracking=True,
     )
     error_message = fields.Text(readonly=True, copy=False)
+    # the exception's class, status, code and the platform's own words
+    error_detail = fields.Text(
+        "Technical detail", readonly=True, copy=False, groups="base.group_system"
+    )
     last_sync_at = fields.Datetime("Last sync", readonly=True, copy=False)
     stream_ids = fields.One2many("social_crm.stream", "account_id", "Streams")
     conversation_count = fields.Integer(compute="_compute_conversation_count")
@@ -238,17 +242,28 @@ class SocialCrmAccount(models.Model):
             user_id=self.external_user_id, handle=self.handle or "", display_name=self.name
         )
 
+    def _human_error(self, error):
+        """``(sentence, detail)`` about ``error``: what failed and what to do
+        for everyone, the technical facts for administrators only."""
+        self.ensure_one()
+        platform = dict(PLATFORMS).get(self.platform, self.platform or "")
+        place = error_place(platform, self.sudo().server_url)
+        return human_error(self.env, error, place)
+
     def _record_error(self, error):
-        """Store our own words about ``error`` (connectors keep the platform's
-        text in ``error.detail``, which goes to the log only)."""
-        if getattr(error, "detail", ""):
-            _logger.info("social_crm: account %s: %s", self.id, error.detail)
-        self.write({"state": "error", "error_message": str(error)})
+        """Store our own words about ``error``; the technical facts (the
+        platform's text from ``error.detail``) go to the log and to
+        ``error_detail``, which administrators only read."""
+        sentence, detail = self._human_error(error)
+        _logger.info("social_crm: account %s: %s", self.id, detail)
+        self.write({"state": "error", "error_message": sentence})
+        self.sudo().error_detail = detail
 
     def _record_success(self):
         vals = {"last_sync_at": fields.Datetime.now()}
         if self.state != "connected" or self.error_message:
             vals.update(state="connected", error_message=False)
+            self.sudo().error_detail = False
         self.write(vals)
 
     def action_test_connection(self):
@@ -259,7 +274,9 @@ class SocialCrmAccount(models.Model):
             profile = self._get_connector().test_connection()
         except ConnectorError as error:
             self._record_error(error)
-            return self._notify(self.env._("Connection failed: %s", error), "danger")
+            return self._notify(
+                self.env._("Connection failed: %s", self._human_error(error)[0]), "danger"
+            )
         flow(self, CONNECTION_FLOW).write(
             {
                 "state": "connected",

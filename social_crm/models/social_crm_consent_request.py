@@ -135,13 +135,13 @@ class SocialCrmConsentRequest(models.Model):
     def _texts(self):
         company = self.company_id.name
         version, wording = consent_wording.WORDING[(self.purpose, self.lang)]
-        platform = dict(self.identity_id._fields["platform"].selection).get(
-            self.identity_id.platform
+        account = self.conversation_id.account_id.sudo()
+        platform = consent_wording.via(
+            account.platform or self.identity_id.platform, account.handle, self.lang
         )
-        page = {
-            key: text.format(company=company, platform=platform, email=self.email, link="{link}")
-            for key, text in consent_wording.PAGE[self.lang].items()
-        }
+        page = consent_wording.mail_texts(
+            self.lang, company=company, platform=platform, email=self.email
+        )
         return version, wording.format(company=company), page
 
     def _submit(self, email, phone, ip_address):
@@ -161,17 +161,35 @@ class SocialCrmConsentRequest(models.Model):
                 "confirm_expires_at": fields.Datetime.now() + CONFIRM_VALIDITY,
             }
         )
-        self._send_mail("mail_subject", "mail_body", f"confirm/{self.confirm_token}")
+        self._send_mail(
+            "mail_subject", "mail_intro", "mail_button", f"confirm/{self.confirm_token}"
+        )
 
-    def _send_mail(self, subject_key, body_key, path):
-        """E-mail the address given on the page, with a personal link."""
+    def _send_mail(self, subject_key, intro_key, button_key, path):
+        """E-mail the address given on the page a personal link, as a
+        button, in the page's language, with the company's logo and name."""
         _version, _wording, page = self._texts()
         link = f"{self._base_url()}/social_crm/consent/{path}"
+        body = self.env["ir.qweb"]._render(
+            "social_crm.public_mail",
+            {
+                "company": self.company_id,
+                "base_url": self._base_url(),
+                "lang": self.lang,
+                "paragraphs": [page[intro_key]],
+                "button": page[button_key],
+                "link": link,
+                "fallback": page["link_fallback"],
+                "notes": [page["mail_ignore"]] if subject_key == "mail_subject" else [],
+                "privacy_label": page["privacy"],
+            },
+        )
         self.env["mail.mail"].sudo().create(
             {
                 "email_to": self.email,
+                "email_from": self.company_id.email_formatted or False,
                 "subject": page[subject_key],
-                "body_html": "<p>%s</p>" % page[body_key].replace("{link}", link),
+                "body_html": body,
                 "auto_delete": True,
                 # linked to the request, so that erasure finds it
                 "model": self._name,
@@ -236,7 +254,9 @@ class SocialCrmConsentRequest(models.Model):
                     "reasons": reasons,
                 }
             )
-        self._send_mail("done_subject", "done_body", f"withdraw/{self.withdraw_token}")
+        self._send_mail(
+            "done_subject", "done_intro", "done_button", f"withdraw/{self.withdraw_token}"
+        )
         return self.consent_id
 
     @staticmethod

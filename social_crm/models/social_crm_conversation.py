@@ -2,6 +2,7 @@ import logging
 from datetime import timedelta
 
 import psycopg2
+import requests
 from markupsafe import escape
 
 from odoo import api, fields, models
@@ -703,6 +704,19 @@ class SocialCrmConversation(models.Model):
                 )
             )
 
+    def action_ask_consent_preview(self):
+        """ "Ask for consent": first show the message and how it goes out."""
+        self.ensure_one()
+        wizard = self.env["social_crm.consent.ask.wizard"].create({"conversation_id": self.id})
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Ask for consent"),
+            "res_model": wizard._name,
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
     def action_ask_consent(self):
         """Send the poster a personal opt-in link: by private message where
         the platform allows it (the link is personal), else as a reply draft
@@ -749,7 +763,7 @@ class SocialCrmConversation(models.Model):
         self.reply_draft = text
         consent_request.sudo().sent_as = "reply"
         reason = (
-            self.env._("Sending it privately failed (%s).", error)
+            self.env._("Sending it privately failed (%s).", self._error_for_user(error))
             if error
             else self.env._("This platform sends no private messages.")
         )
@@ -903,14 +917,26 @@ class SocialCrmConversation(models.Model):
                 text,
                 lambda key: connector.reply(text, in_reply_to=in_reply_to, idempotency_key=key),
             )
-        except ConnectorError as error:
+        except (ConnectorError, requests.RequestException, ValueError) as error:
             raise UserError(
-                self.env._("The reply was not posted: %(error)s\nYour draft is kept.", error=error)
+                self.env._(
+                    "The reply was not posted: %(error)s\nYour draft is kept.",
+                    error=self._error_for_user(error),
+                )
             ) from error
         self._record_our_post(sent.post, target)
         self.reply_draft = False
         sent.done(self.env)
         return True
+
+    def _error_for_user(self, error):
+        """``error`` in plain words; administrators also read the technical
+        detail (exception class, code, the platform's own words)."""
+        sentence, detail = self.account_id._human_error(error)
+        _logger.info("social_crm: conversation %s: %s", self.id, detail)
+        if self.env.user.has_group("base.group_system"):
+            return "%s\n%s" % (sentence, self.env._("Technical detail: %s", detail))
+        return sentence
 
     def _lock_for_send(self):
         """Lock the conversations before anything is posted: a second send

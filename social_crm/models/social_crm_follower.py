@@ -196,7 +196,9 @@ class SocialCrmFollower(models.Model):
         """Keep the cursor; say why on the account; try again later."""
         now = fields.Datetime.now()
         retry_at = retry_time(error, now, TRANSIENT_BACKOFF, ERROR_BACKOFF)
-        vals = {"follower_error": str(error), "follower_next_sync_at": retry_at}
+        sentence, detail = account._human_error(error)
+        _logger.info("social_crm: followers of account %s: %s", account.id, detail)
+        vals = {"follower_error": sentence, "follower_next_sync_at": retry_at}
         if isinstance(error, AccessLevelError):
             # the plan gives no followers (X below Pro): stop asking every day
             vals["follower_sync"] = False

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from .. import placeholders
 
 
 class SocialCrmReplyTemplate(models.Model):
@@ -22,6 +24,30 @@ class SocialCrmReplyTemplate(models.Model):
     active = fields.Boolean(default=True)
     body = fields.Text(required=True, translate=True, render_engine="inline_template")
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company)
+    body_preview = fields.Text(
+        "Preview",
+        compute="_compute_body_preview",
+        help="The text with its placeholders shown by name, such as [First name].",
+    )
+
+    @api.depends("body")
+    def _compute_body_preview(self):
+        for template in self:
+            template.body_preview = placeholders.friendly(template.body, template._field_label)
+
+    def _field_label(self, path):
+        """The label of the field at ``path`` from a conversation
+        (``["identity_id", "handle"]`` → "Handle"), or ""."""
+        model = self.env["social_crm.conversation"]
+        label = ""
+        for name in path:
+            field = model._fields.get(name)
+            if field is None:
+                return ""
+            label = field.string
+            if field.relational:
+                model = self.env[field.comodel_name]
+        return label
 
     def _compute_render_model(self):
         self.render_model = "social_crm.conversation"

@@ -54,6 +54,9 @@ class SocialCrmStream(models.Model):
     next_sync_at = fields.Datetime("Next pull", copy=False, index=True)
     last_sync_at = fields.Datetime("Last pull", readonly=True, copy=False)
     last_error = fields.Text(readonly=True, copy=False)
+    last_error_detail = fields.Text(
+        "Technical detail", readonly=True, copy=False, groups="base.group_system"
+    )
     message_count = fields.Integer("Posts", compute="_compute_message_count")
 
     _sql_constraints = [
@@ -129,6 +132,8 @@ class SocialCrmStream(models.Model):
                 else now + timedelta(minutes=self.interval_minutes),
             }
         )
+        if self.sudo().last_error_detail:
+            self.sudo().last_error_detail = False
         self.account_id._record_success()
         return messages, result.has_more
 
@@ -139,14 +144,15 @@ class SocialCrmStream(models.Model):
         connector gives, once, and the stream says so."""
         self.ensure_one()
         now = fields.Datetime.now()
-        if getattr(error, "detail", ""):
-            _logger.info("social_crm: stream %s: %s", self.id, error.detail)
+        sentence, detail = self.account_id._human_error(error)
+        _logger.info("social_crm: stream %s: %s", self.id, detail)
         if isinstance(error, CursorExpired) and self.cursor and error.cursor != self.cursor:
             self.write(
-                {"cursor": error.cursor or False, "last_error": str(error), "next_sync_at": now}
+                {"cursor": error.cursor or False, "last_error": sentence, "next_sync_at": now}
             )
+            self.sudo().last_error_detail = detail
             self.account_id.sudo().message_post(
-                body=self.env._("Stream %(stream)s: %(what)s", stream=self.name, what=str(error))
+                body=self.env._("Stream %(stream)s: %(what)s", stream=self.name, what=sentence)
             )
             self._trigger_sync(at=now)
             return
@@ -154,7 +160,8 @@ class SocialCrmStream(models.Model):
         streams = self
         if isinstance(error, RateLimitError) and error.scope in ("daily", "monthly"):
             streams = self.account_id.stream_ids  # a plan cap stops the whole account
-        streams.write({"last_error": str(error), "next_sync_at": retry_at})
+        streams.write({"last_error": sentence, "next_sync_at": retry_at})
+        streams.sudo().last_error_detail = detail
         if isinstance(error, ConnectorError):
             self.account_id._record_error(error)
         self._trigger_sync(at=retry_at)
@@ -212,7 +219,7 @@ class SocialCrmStream(models.Model):
             messages, error = stream._sync_guarded()
             created |= messages
             if error:
-                errors.append(f"{stream.name}: {error}")
+                errors.append(f"{stream.name}: {stream.account_id._human_error(error)[0]}")
         if errors:
             message, kind = "\n".join(errors), "danger"
         else:

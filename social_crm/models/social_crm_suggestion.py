@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from odoo import fields, models
 from odoo.exceptions import UserError
-from odoo.tools import email_normalize, plaintext2html
+from odoo.tools import email_normalize
 
+from .. import consent_wording
 from .social_crm_guard import system
 from .social_crm_identity import Evidence
 
@@ -146,22 +147,30 @@ class SocialCrmSuggestion(models.Model):
         code = f"{secrets.randbelow(10**6):06d}"
         identity = self.identity_id
         company = self.env.company
-        body = self.env._(
-            "Hello %(name)s,\n\nSomeone asked %(company)s to link the social media "
-            "account %(identity)s to your customer record. If that is you, reply to our "
-            "message on that account with this code:\n\n%(code)s\n\nThe code is valid "
-            "for 48 hours. If it was not you, ignore this e-mail: nothing is linked.",
-            name=self.partner_id.name,
-            company=company.name,
-            identity=identity.name,
-            code=code,
+        # the language the person posts in, else the contact's
+        latest = identity.sudo().post_ids.sorted("id")[-1:]
+        lang = consent_wording.language(latest.lang or self.partner_id.lang)
+        texts = consent_wording.mail_texts(
+            lang, name=self.partner_id.name, company=company.name, identity=identity.name
+        )
+        body = self.env["ir.qweb"]._render(
+            "social_crm.public_mail",
+            {
+                "company": company,
+                "base_url": self.get_base_url(),
+                "lang": lang,
+                "paragraphs": [texts["code_intro"]],
+                "code": code,
+                "notes": [texts["code_valid"]],
+                "privacy_label": texts["privacy"],
+            },
         )
         self.env["mail.mail"].sudo().create(
             {
-                "subject": self.env._("Your verification code for %s", company.name),
+                "subject": texts["code_subject"],
                 "email_to": email,
                 "email_from": company.email_formatted or self.env.user.email_formatted,
-                "body_html": plaintext2html(body),
+                "body_html": body,
                 "auto_delete": True,
                 # linked to the suggestion, so that erasure finds it
                 "model": self._name,

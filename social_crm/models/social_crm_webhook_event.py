@@ -67,6 +67,9 @@ class SocialCrmWebhookEvent(models.Model):
     attempts = fields.Integer(readonly=True)
     next_attempt_at = fields.Datetime(readonly=True, index=True)
     error = fields.Text(readonly=True)
+    error_detail = fields.Text(
+        "Technical detail", readonly=True, copy=False, groups="base.group_system"
+    )
     summary = fields.Text(readonly=True, help="What the delivery held, and what was skipped.")
     message_count = fields.Integer("Posts stored", readonly=True)
     reaction_count = fields.Integer("Reactions", readonly=True)
@@ -159,9 +162,10 @@ class SocialCrmWebhookEvent(models.Model):
     def _failed(self, error):
         attempts = self.attempts + 1
         vals = {"attempts": attempts, "error": str(error)[:1000]}
+        self.sudo().error_detail = getattr(error, "detail", "")[:2000] or False
         if attempts >= MAX_ATTEMPTS:
             self.write(vals)
-            self._drop(type(error).__name__)
+            self._drop(type(error.__cause__ or error).__name__)
             return
         vals.update(state="failed", next_attempt_at=fields.Datetime.now() + RETRY_WAIT * attempts)
         self.write(vals)

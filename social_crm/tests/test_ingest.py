@@ -43,7 +43,8 @@ class TestIngest(SocialCrmCommon):
                 self.stream._cron_sync()  # must not raise
             self.assertFalse(self.stream_posts(), "the crashed batch left posts behind")
             self.assertFalse(self.stream.cursor, "the cursor moved without its posts")
-            self.assertIn("worker killed", self.stream.last_error)
+            self.assertIn("worker killed", self.stream.last_error_detail)
+            self.assertNotIn("worker killed", self.stream.last_error)
             self.stream.next_sync_at = False
             self.stream._cron_sync()
         self.assertEqual(len(self.stream_posts()), 10)

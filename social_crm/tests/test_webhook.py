@@ -124,7 +124,8 @@ class TestMetaWebhook(HttpCase):
         ):
             self.Event._cron_process()  # must not raise
         self.assertEqual((event.state, event.attempts), ("failed", 1))
-        self.assertIn("parser bug", event.error)
+        self.assertIn("parser bug", event.error_detail)
+        self.assertNotIn("parser bug", event.error)
         self.assertEqual(event.body.encode(), raw, "nothing is lost")
         self.assertFalse(self.Message.search([("account_id", "=", self.page.id)]))
         event.next_attempt_at = False

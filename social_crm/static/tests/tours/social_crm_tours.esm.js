@@ -191,7 +191,16 @@ registry.category("web_tour.tours").add("social_crm_ask_consent_tour", {
         },
         {
             content: "Ask for consent",
-            trigger: "button[name=action_ask_consent]",
+            trigger: "button[name=action_ask_consent_preview]",
+            run: "click",
+        },
+        {
+            content: "The preview shows the message, the link as [personal link]",
+            trigger: ".modal .o_social_crm_consent_preview:contains('[personal link]')",
+        },
+        {
+            content: "Send it",
+            trigger: ".modal .modal-footer button[name=action_send]",
             run: "click",
         },
         {
@@ -261,7 +270,7 @@ registry.category("web_tour.tours").add("social_crm_consent_lead_tour", {
         },
         {
             content: "No need to ask again",
-            trigger: ".o_form_view:not(:has(button[name=action_ask_consent]))",
+            trigger: ".o_form_view:not(:has(button[name=action_ask_consent_preview]))",
         },
         {
             content: "Create a lead",

@@ -256,8 +256,8 @@ def test_next_run_stops_at_the_previous_newest(session):
 
 
 def test_unknown_kind_and_empty_query(session):
-    with pytest.raises(ConnectorError, match="cannot listen for 'dm'"):
-        bluesky(session).fetch(StreamSpec("dm"), None)
+    with pytest.raises(ConnectorError, match="cannot listen for 'follow'"):
+        bluesky(session).fetch(StreamSpec("follow"), None)
     with pytest.raises(ConnectorError, match="no keyword or hashtag"):
         bluesky(session).fetch(StreamSpec("hashtag", query=" # "), None)
     assert session.calls == []

@@ -1,6 +1,6 @@
 """The private-message part of the connector interface: which platforms can
 send a person a message privately, the refusal of those that cannot
-(Bluesky's chat lives on a separate service), and the demo's offline flow.
+(Bluesky's through its chat service, see test_bluesky_chat.py), and the demo's offline flow.
 Each platform's own requests are tested in its connector's test file."""
 
 from datetime import datetime
@@ -9,7 +9,7 @@ import pytest
 
 from social_crm.connectors import (
     CONNECTORS,
-    AccessLevelError,
+    AuthenticationError,
     Connector,
     Profile,
     RequestRefused,
@@ -24,7 +24,7 @@ def test_which_platforms_send_privately():
         "demo": True,
         "x": True,
         "mastodon": True,
-        "bluesky": False,
+        "bluesky": True,
         "facebook": True,
         "instagram": True,
     }
@@ -37,9 +37,9 @@ def test_a_platform_sends_privately_exactly_when_it_says_so(platform):
     assert (cls.send_private is not Connector.send_private) == cls.supports_private
 
 
-def test_bluesky_refuses_before_any_call(session):
-    conn = get_connector("bluesky", {"handle": "a.bsky.social", "app_password": "x"}, session)
-    with pytest.raises(AccessLevelError, match="cannot send a private message"):
+def test_bluesky_without_an_app_password_refuses_before_any_call(session):
+    conn = get_connector("bluesky", {"handle": "a.bsky.social"}, session)
+    with pytest.raises(AuthenticationError, match="app password"):
         conn.send_private("hi", Profile(user_id="did:plc:abc", handle="b.bsky.social"), "at://x")
     assert session.calls == []
 

@@ -210,8 +210,9 @@ class Post:
 class StreamSpec:
     """What a stream listens for, in connector terms.
 
-    ``kind`` is ``"mention"`` (posts that mention our account), ``"keyword"``
-    or ``"hashtag"``; ``query`` holds the keyword or hashtag.
+    ``kind`` is ``"mention"`` (posts that mention our account), ``"keyword"``,
+    ``"hashtag"`` or ``"dm"`` (private messages to our account, where the
+    connector ``supports_dms``); ``query`` holds the keyword or hashtag.
     """
 
     kind: str
@@ -274,6 +275,8 @@ class Connector:
     supports_followers = False
     #: whether :meth:`send_private` can reach a person privately (a DM)
     supports_private = False
+    #: whether a stream of kind ``"dm"`` can read the account's private messages
+    supports_dms = False
     #: whether sending again with the same ``idempotency_key`` never posts
     #: twice (the platform deduplicates), so an unknown outcome may be resent
     deduplicates = False

@@ -14,6 +14,20 @@ is ``{"newest", "pending_newest", "cursor"}``: ``newest`` marks (time and
 uri) the newest post of the previous complete run, a run stops paging when
 it reaches it, and ``newest`` moves only after the last page, so a crash or a
 429 in between never skips a post.
+
+Direct messages (stream kind ``dm``, :meth:`BlueskyConnector.send_private`)
+use Bluesky chat: the ``chat.bsky.convo.*`` methods, called on the account's
+PDS with the header ``atproto-proxy: did:web:api.bsky.chat#bsky_chat``, which
+forwards them to the chat service. The app password must allow direct
+messages. The first pull lists the conversations (``listConvos``: accepted
+ones and requests from people we do not follow) and keeps the last message of
+each; later pulls read the chat log (``getLog``) from the stream cursor
+``{"log": <rev>}``. Our own messages are skipped. A message's external id is
+``"dm:<message id>"``, its conversation key ``"dm:<the person's DID>"``;
+replying to that key sends a chat message (``getConvoForMembers``, then
+``acceptConvo`` when the conversation is still a request, then
+``sendMessage``). Who may write to the account is its own chat setting
+(``allowIncoming``: everybody, people it follows, nobody).
 """
 
 import hashlib
@@ -21,6 +35,8 @@ import re
 
 from ._http import JsonHttpConnector, page_limit
 from .base import (
+    DM_PREFIX,
+    AccessLevelError,
     AuthenticationError,
     ConnectorError,
     CursorExpired,
@@ -32,7 +48,10 @@ from .base import (
     RequestRefused,
     json_object,
     parse_time,
+    private_key,
+    recipient_id,
     run_cursor,
+    said,
     utcnow,
 )
 
@@ -42,6 +61,19 @@ WEB = "https://bsky.app"
 IMAGE_CDN = "https://cdn.bsky.app/img/feed_fullsize/plain"
 PAGE_LIMIT = 100
 MENTION_REASONS = ("mention", "reply")
+#: the header that has the PDS forward a call to the Bluesky chat service
+CHAT_PROXY = {"atproto-proxy": "did:web:api.bsky.chat#bsky_chat"}
+CHAT_LIMIT = 100
+LOG_MESSAGE = "chat.bsky.convo.defs#logCreateMessage"
+DELETED_MESSAGE = "chat.bsky.convo.defs#deletedMessageView"
+#: the plain words of a chat refusal that the person setting up can fix
+CHAT_REFUSED = (
+    "Bluesky refused the direct messages{what}: the app password must allow direct "
+    "messages. In Bluesky, Settings > Privacy and security > App passwords, create "
+    "one with 'Allow access to your direct messages' ticked and paste it in the account."
+)
+#: XRPC errors of a chat message the person we write to does not accept
+CHAT_CLOSED = ("MessagesDisabled", "NotFollowedBySender", "BlockedActor", "BlockedSubject")
 
 # atproto handle syntax: https://atproto.com/specs/handle
 _HANDLE = re.compile(
@@ -149,6 +181,8 @@ class BlueskyConnector(JsonHttpConnector):
     platform = "bluesky"
     label = "Bluesky"
     supports_followers = True
+    supports_private = True
+    supports_dms = True
     url_credential = "service"
     default_url = DEFAULT_SERVICE
     advice = {
@@ -184,7 +218,7 @@ class BlueskyConnector(JsonHttpConnector):
         self.auth = body
         return body
 
-    def _xrpc(self, method, nsid, *, params=None, json=None):
+    def _xrpc(self, method, nsid, *, params=None, json=None, headers=None):
         """One authenticated XRPC call; returns the decoded body."""
         if self.auth is None:
             self._login()
@@ -194,7 +228,7 @@ class BlueskyConnector(JsonHttpConnector):
                 self._url(nsid),
                 params=params,
                 json=json,
-                headers={"Authorization": f"Bearer {self.auth['accessJwt']}"},
+                headers={"Authorization": f"Bearer {self.auth['accessJwt']}", **(headers or {})},
             )
             if (
                 attempt == 1
@@ -204,6 +238,21 @@ class BlueskyConnector(JsonHttpConnector):
                 self._login()
                 continue
             return self._read(response)
+
+    def _chat(self, method, nsid, *, params=None, json=None):
+        """One ``chat.bsky.*`` call, through the PDS's chat proxy. A 401 or
+        403 there means the app password does not allow direct messages."""
+        if self.auth is None:
+            self._login()
+        try:
+            return self._xrpc(method, nsid, params=params, json=json, headers=CHAT_PROXY)
+        except (AuthenticationError, AccessLevelError) as exc:
+            raise AccessLevelError(
+                CHAT_REFUSED.format(what=said(exc.status, exc.code)),
+                status=exc.status,
+                code=exc.code,
+                detail=exc.detail,
+            ) from exc
 
     # ------------------------------------------------------------------
     # Mapping
@@ -275,6 +324,8 @@ class BlueskyConnector(JsonHttpConnector):
         return "app.bsky.feed.searchPosts", params, "posts"
 
     def fetch(self, stream, cursor):
+        if stream.kind == "dm":
+            return self._fetch_dms(stream, cursor)
         cursor = dict(cursor or {})
         nsid, params, key = self._stream_query(stream)
         if cursor.get("cursor"):
@@ -313,11 +364,135 @@ class BlueskyConnector(JsonHttpConnector):
         )
         return FetchResult(posts, new_cursor, has_more=has_more)
 
+    # ------------------------------------------------------------------
+    # Chat (direct messages)
+    # ------------------------------------------------------------------
+    def _dm_post(self, message, convo_id, author):
+        return Post(
+            external_id=f"{DM_PREFIX}{message['id']}",
+            text=str(message.get("text") or ""),
+            posted_at=parse_time(message.get("sentAt")),
+            url=f"{WEB}/messages/{convo_id}",
+            author=author,
+            conversation_key=private_key(author.user_id),
+        )
+
+    def _their_message(self, message):
+        """Whether ``message`` (a chat message view) is one to store: not
+        deleted, not ours, with an id and a sender."""
+        if not isinstance(message, dict) or message.get("$type") == DELETED_MESSAGE:
+            return False
+        sender = (message.get("sender") or {}).get("did")
+        return bool(message.get("id") and sender and sender != self.auth["did"])
+
+    def _fetch_dms(self, stream, cursor):
+        """The first pull lists the conversations (their last messages);
+        every later one reads the chat log on from ``cursor["log"]``."""
+        cursor = dict(cursor or {})
+        if self.auth is None:
+            self._login()
+        if not cursor.get("log"):
+            return self._fetch_convos(stream)
+        body = self._chat("GET", "chat.bsky.convo.getLog", params={"cursor": cursor["log"]})
+        logs = self._list(body, "logs")
+        posts, profiles = [], {}
+        for log in logs:
+            if not isinstance(log, dict) or log.get("$type") != LOG_MESSAGE:
+                continue
+            message = log.get("message")
+            if not self._their_message(message):
+                continue
+            for actor in log.get("relatedProfiles") or []:
+                if isinstance(actor, dict) and actor.get("did"):
+                    profiles[actor["did"]] = self._profile(actor)
+            did = message["sender"]["did"]
+            if did not in profiles:
+                profiles[did] = self.get_profile(user_id=did)
+            posts.append(self._dm_post(message, log.get("convoId") or "", profiles[did]))
+        new_log = body.get("cursor") or cursor["log"]
+        has_more = bool(logs) and new_log != cursor["log"]
+        return FetchResult(posts, {"log": new_log}, has_more=has_more)
+
+    def _fetch_convos(self, stream):
+        """``listConvos`` (accepted and requests): the last message of each
+        conversation, and the newest rev as where the chat log starts."""
+        body = self._chat(
+            "GET",
+            "chat.bsky.convo.listConvos",
+            params={"limit": page_limit(stream.page_size, CHAT_LIMIT)},
+        )
+        posts, revs = [], []
+        for convo in self._list(body, "convos"):
+            if not isinstance(convo, dict) or not convo.get("id"):
+                raise MalformedResponse("Bluesky sent a conversation without an id.")
+            revs.append(str(convo.get("rev") or ""))
+            message = convo.get("lastMessage")
+            if not self._their_message(message):
+                continue
+            members = [m for m in convo.get("members") or [] if isinstance(m, dict)]
+            did = message["sender"]["did"]
+            member = next((m for m in members if m.get("did") == did), None)
+            author = self._profile(member) if member else self.get_profile(user_id=did)
+            posts.append(self._dm_post(message, convo["id"], author))
+        newest = max(revs) if revs else ""
+        return FetchResult(posts, {"log": newest or None}, has_more=False)
+
+    def send_private(self, text, recipient, in_reply_to="", idempotency_key=None):
+        """A chat message to ``recipient.user_id`` (a DID): its one-to-one
+        conversation (``getConvoForMembers``), accepted first when it is a
+        request, then ``sendMessage``. Bluesky chat deduplicates nothing:
+        ``idempotency_key`` is not sent; ``in_reply_to`` is only kept as the
+        parent."""
+        did = recipient_id(recipient, "Bluesky")
+        if self.auth is None:
+            self._login()
+        try:
+            found = self._chat(
+                "GET", "chat.bsky.convo.getConvoForMembers", params={"members": [did]}
+            )
+        except RequestRefused as exc:
+            if exc.code in CHAT_CLOSED:
+                raise RequestRefused(
+                    "This person does not take direct messages from this account (their "
+                    "Bluesky chat setting allows only people they follow, or nobody), or "
+                    "one of you blocks the other.",
+                    status=exc.status,
+                    code=exc.code,
+                    detail=exc.detail,
+                ) from exc
+            raise
+        convo = found.get("convo") if isinstance(found.get("convo"), dict) else {}
+        if not convo.get("id"):
+            raise MalformedResponse("Bluesky answered without the conversation.")
+        if convo.get("status") == "request":
+            self._chat("POST", "chat.bsky.convo.acceptConvo", json={"convoId": convo["id"]})
+        message = {"text": text}
+        facets = _link_facets(text)
+        if facets:
+            message["facets"] = facets
+        sent = self._chat(
+            "POST", "chat.bsky.convo.sendMessage", json={"convoId": convo["id"], "message": message}
+        )
+        if not sent.get("id"):
+            raise MalformedResponse("Bluesky accepted the message but sent back no id.")
+        return Post(
+            external_id=f"{DM_PREFIX}{sent['id']}",
+            text=text,
+            posted_at=utcnow(),
+            url=f"{WEB}/messages/{convo['id']}",
+            conversation_key=private_key(did),
+            parent_external_id=str(in_reply_to or ""),
+        )
+
     def reply(self, text, in_reply_to, idempotency_key=None):
         """Reply to the post with uri ``in_reply_to``: its uri and cid are the
         parent, and the root of its thread (or itself) the root. With an
         ``idempotency_key``, the record key is fixed (:func:`record_key`):
-        the PDS refuses a second record under it."""
+        the PDS refuses a second record under it. A reply to a private
+        conversation (``"dm:<DID>"``) is a chat message."""
+        if str(in_reply_to or "").startswith(DM_PREFIX):
+            person = str(in_reply_to)[len(DM_PREFIX) :]
+            return self.send_private(text, Profile(user_id=person))
         thread = self._xrpc(
             "GET",
             "app.bsky.feed.getPostThread",

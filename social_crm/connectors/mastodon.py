@@ -11,7 +11,10 @@ value, and ``since_id`` moves only after the last page. Ids of notifications
 and statuses are those of our instance, so replies thread correctly.
 
 A private message (:meth:`MastodonConnector.send_private`) is a status of
-visibility ``direct`` that mentions its one recipient.
+visibility ``direct`` that mentions its one recipient. Direct posts that
+arrive (through the mention stream) join the private conversation with their
+author, key ``"dm:<account id>"``, as X, Bluesky and Meta direct messages do;
+a reply to that key is a direct post again.
 
 Post text arrives as HTML and is returned as plain text; handles are full
 ``user@host`` accts (local accounts get our instance's host).
@@ -23,6 +26,7 @@ from urllib.parse import quote, urlsplit
 
 from ._http import JsonHttpConnector, html_to_text, id_order, link_param, page_limit
 from .base import (
+    DM_PREFIX,
     AuthenticationError,
     ConnectorError,
     FetchResult,
@@ -105,6 +109,7 @@ class MastodonConnector(JsonHttpConnector):
         if warning:
             text = f"{warning}\n\n{text}".strip()
         account = status.get("account")
+        private = status.get("visibility") == "direct" and isinstance(account, dict)
         return Post(
             external_id=str(status["id"]),
             text=text,
@@ -112,6 +117,7 @@ class MastodonConnector(JsonHttpConnector):
             url=status.get("url") or status.get("uri") or "",
             author=self._profile(account) if account else None,
             parent_external_id=str(status.get("in_reply_to_id") or ""),
+            conversation_key=private_key(account.get("id")) if private else "",
             media_urls=[
                 media["url"]
                 for media in status.get("media_attachments") or []
@@ -201,7 +207,11 @@ class MastodonConnector(JsonHttpConnector):
     def reply(self, text, in_reply_to, idempotency_key=None):
         """Reply in the thread of ``in_reply_to``: mention its author (Mastodon
         notifies only people mentioned) and keep its visibility, so a reply
-        to a direct message stays direct."""
+        to a direct message stays direct. A reply to a private conversation
+        (``"dm:<account id>"``) is a direct post to that account."""
+        if str(in_reply_to or "").startswith(DM_PREFIX):
+            person = self.get_profile(user_id=str(in_reply_to)[len(DM_PREFIX) :])
+            return self.send_private(text, person, idempotency_key=idempotency_key)
         parent, _response = self._call("GET", f"/api/v1/statuses/{quote(str(in_reply_to))}")
         acct = (parent.get("account") or {}).get("acct") or ""
         return self._publish(

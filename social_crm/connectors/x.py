@@ -11,6 +11,16 @@ its old value and the newest id seen is parked in ``pending_newest_id``; only
 after the last page does ``since_id`` move. A crash or a 429 in the middle of
 the pages therefore never skips a post.
 
+Direct messages (stream kind ``dm``) come from ``GET /2/dm_events`` with
+the account's user-context keys: X keeps 30 days of them, newest first, and
+knows no ``since_id``. A run pages back (``pagination_token``) until it
+reaches the newest event of the previous complete run; the cursor is
+``{"since_id", "pending_newest_id", "next_token"}`` as above, where
+``since_id`` is that last event seen. Events we sent ourselves are skipped
+(they are stored when sent). A DM's external id is ``"dm:<event id>"`` and
+its conversation key ``"dm:<the person's user id>"``; a reply to that key is
+a direct message again. A 403 on DMs is the plan's or the app's permission.
+
 Followers come from ``GET /2/users/:id/followers``, cursor ``{"next_token"}``;
 a 403 there means the plan does not include the followers lookup.
 """
@@ -68,8 +78,33 @@ USER_FIELDS = [
 EXPANSIONS = ["author_id", "attachments.media_keys"]
 MEDIA_FIELDS = ["url", "preview_image_url"]
 WEB = "https://x.com"
+#: the direct message event fields we read (X API v2 dm_events)
+DM_EVENT_FIELDS = [
+    "id",
+    "event_type",
+    "text",
+    "sender_id",
+    "dm_conversation_id",
+    "created_at",
+    "attachments",
+]
+DM_EXPANSIONS = ["sender_id", "attachments.media_keys"]
+#: what a 403 on direct messages means, in our words
+DM_REFUSED = (
+    "X refused to read the direct messages (403 Forbidden): the X API plan does not "
+    "include direct messages, or the app lacks the Direct Message permission. Check "
+    "the plan in the X developer portal (direct messages need a paid plan), set the "
+    "app's permissions to 'Read and write and Direct message', regenerate the access "
+    "token and secret and paste them in the account."
+)
 #: request parameters that carry a stream's position
 CURSOR_PARAMETERS = {"since_id", "until_id", "next_token", "pagination_token"}
+
+
+def _id_order(value):
+    """Sort key of X's numeric string ids (snowflakes)."""
+    value = str(value)
+    return (len(value), value)
 
 
 def _next_month(now):
@@ -81,6 +116,7 @@ class XConnector(Connector):
     platform = "x"
     supports_followers = True
     supports_private = True
+    supports_dms = True
 
     def __init__(self, credentials=None, session=None):
         super().__init__(credentials, session)
@@ -354,6 +390,8 @@ class XConnector(Connector):
         )
 
     def fetch(self, stream, cursor):
+        if stream.kind == "dm":
+            return self._fetch_dms(stream, cursor)
         cursor = dict(cursor or {})
         since_id = cursor.get("since_id")
         next_token = cursor.get("next_token")
@@ -391,8 +429,81 @@ class XConnector(Connector):
         new_cursor, has_more = run_cursor(cursor, newest, meta.get("next_token"), "next_token")
         return FetchResult(posts, new_cursor, has_more=has_more)
 
+    def _fetch_dms(self, stream, cursor):
+        """One page of ``GET /2/dm_events`` (newest first), back to the last
+        event seen; our own events are skipped."""
+        cursor = dict(cursor or {})
+        own_id = self._own_user_id(
+            stream.account_user_id, stream.account_handle, purpose="direct messages"
+        )
+        params = {
+            "max_results": min(max(int(stream.page_size or 100), 1), 100),
+            "event_types": "MessageCreate",
+            "dm_event_fields": DM_EVENT_FIELDS,
+            "expansions": DM_EXPANSIONS,
+            "user_fields": USER_FIELDS,
+            "media_fields": MEDIA_FIELDS,
+        }
+        if cursor.get("next_token"):
+            params["pagination_token"] = cursor["next_token"]
+        body = self._call_forbidden(
+            DM_REFUSED, self.client.get_direct_message_events, user_auth=True, **params
+        )
+        events = body.get("data") or []
+        includes = body.get("includes") or {}
+        if not isinstance(events, list) or not isinstance(includes, dict):
+            raise MalformedResponse("X answered the direct messages with an unexpected structure.")
+        users = {str(u["id"]): self._profile(u) for u in includes.get("users") or []}
+        media = {
+            m.get("media_key"): m.get("url") or m.get("preview_image_url")
+            for m in includes.get("media") or []
+        }
+        since = cursor.get("since_id")
+        posts, newest, reached = [], None, False
+        for event in events:
+            if not isinstance(event, dict) or not event.get("id"):
+                raise MalformedResponse("X sent a direct message event without an id.")
+            event_id = str(event["id"])
+            if since and _id_order(event_id) <= _id_order(since):
+                reached = True  # the newest event of the previous run: stop here
+                break
+            if newest is None or _id_order(event_id) > _id_order(newest):
+                newest = event_id
+            sender = str(event.get("sender_id") or "")
+            if event.get("event_type", "MessageCreate") != "MessageCreate" or not sender:
+                continue
+            if sender == str(own_id):
+                continue  # ours: stored when it was sent
+            posts.append(self._dm_post(event, users.get(sender) or Profile(user_id=sender), media))
+        missing = {p.author.user_id for p in posts if not p.author.handle}
+        if missing:
+            found = self._lookup_users(missing)
+            for post in posts:
+                post.author = found.get(post.author.user_id, post.author)
+        next_page = None if reached or not events else (body.get("meta") or {}).get("next_token")
+        new_cursor, has_more = run_cursor(cursor, newest, next_page, "next_token")
+        return FetchResult(posts, new_cursor, has_more=has_more)
+
+    @staticmethod
+    def _dm_post(event, author, media):
+        conversation = str(event.get("dm_conversation_id") or "")
+        keys = (event.get("attachments") or {}).get("media_keys") or []
+        return Post(
+            external_id=f"{DM_PREFIX}{event['id']}",
+            text=str(event.get("text") or ""),
+            posted_at=parse_time(event.get("created_at")),
+            url=f"{WEB}/messages/{conversation}" if conversation else "",
+            author=author,
+            conversation_key=private_key(author.user_id),
+            media_urls=[media[k] for k in keys if media.get(k)],
+        )
+
     def reply(self, text, in_reply_to, idempotency_key=None):
-        """X deduplicates nothing: ``idempotency_key`` is not sent."""
+        """X deduplicates nothing: ``idempotency_key`` is not sent. A reply
+        to a private conversation (``"dm:<user id>"``) is a direct message."""
+        if str(in_reply_to or "").startswith(DM_PREFIX):
+            person = str(in_reply_to)[len(DM_PREFIX) :]
+            return self.send_private(text, Profile(user_id=person))
         body = self._call(
             self.client.create_tweet, text=text, in_reply_to_tweet_id=in_reply_to, user_auth=True
         )

@@ -11,6 +11,7 @@ from odoo.tools.mail import generate_tracking_message_id
 
 from .. import triage
 from ..connectors import ConnectorError
+from ..connectors.base import DM_PREFIX
 from ._helpers import INTENTS, SENTIMENTS, company_link, count_by, flow, in_flow
 from .social_crm_account import PLATFORMS
 
@@ -65,6 +66,15 @@ class SocialCrmConversation(models.Model):
         help="The contact this conversation's company linked the author to.",
     )
     post_ids = fields.One2many("social_crm.message", "conversation_id", "Posts")
+    channel = fields.Selection(
+        [("public", "Public"), ("private", "Private")],
+        compute="_compute_channel",
+        store=True,
+        index=True,
+        help="Private: direct messages between the person and the account (their "
+        "posts share the key 'dm:<the person>'); replies go back privately. Public: "
+        "posts anyone can see.",
+    )
     # customer card (computed with the reader's rights: other companies stay hidden)
     partner_ref = fields.Char(related="partner_id.ref", string="Customer number")
     partner_since = fields.Datetime(related="partner_id.create_date", string="Customer since")
@@ -293,6 +303,15 @@ class SocialCrmConversation(models.Model):
     def _onchange_reply_template_id(self):
         if self.reply_template_id and self._origin.id:
             self.reply_draft = self.reply_template_id._render_for(self._origin)
+
+    @api.depends("conversation_key")
+    def _compute_channel(self):
+        """Private when its posts are direct messages: the connectors give
+        those (X, Bluesky, Mastodon direct posts, Meta messages) the key of
+        the private conversation with the person, ``"dm:<user id>"``."""
+        for conversation in self:
+            private = (conversation.conversation_key or "").startswith(DM_PREFIX)
+            conversation.channel = "private" if private else "public"
 
     # ------------------------------------------------------------------
     # Ingestion helpers (called by social_crm.message._ingest, as sudo)

@@ -45,7 +45,7 @@ class SocialCrmConversation(models.Model):
     _name = "social_crm.conversation"
     _inherit = ["social_crm.conversation", "social_crm.guarded"]
     _social_crm_protected = frozenset(
-        {"conversation_key", "platform", "account_id"}
+        {"conversation_key", "platform", "account_id", "channel"}
         | {"first_inbound_at", "last_message_at", "first_response_at", "awaiting_since"}
         | {"intent", "sentiment", "priority_score", "priority_reasons"}
         | {"reply_lock_user_id", "reply_lock_until"}

@@ -38,9 +38,18 @@ class SocialCrmStream(models.Model):
         help="Created by this photo campaign, which starts and stops it.",
     )
     kind = fields.Selection(
-        [("mention", "Mentions of us"), ("keyword", "Keyword"), ("hashtag", "Hashtag")],
+        [
+            ("mention", "Mentions of us"),
+            ("keyword", "Keyword"),
+            ("hashtag", "Hashtag"),
+            ("dm", "Direct messages"),
+        ],
         required=True,
         default="mention",
+        help="Direct messages: the private messages people send the account (X and "
+        "Bluesky; Mastodon's direct posts come with the mentions and Meta's messages "
+        "by webhook). They are stored in private conversations; the stream keeps its "
+        "own cursor.",
     )
     query = fields.Char(help="The keyword or hashtag to listen for.")
     interval_minutes = fields.Integer("Pull every (minutes)", default=5, required=True)
@@ -82,6 +91,19 @@ class SocialCrmStream(models.Model):
                 raise ValidationError(
                     self.env._(
                         "The stream '%s' listens for a keyword or hashtag: enter it.", stream.name
+                    )
+                )
+
+    @api.constrains("kind", "account_id")
+    def _check_dm_platform(self):
+        for stream in self.filtered(lambda s: s.kind == "dm"):
+            factory = CONNECTORS.get(stream.platform)
+            if not (factory and factory.supports_dms):
+                raise ValidationError(
+                    self.env._(
+                        "The stream '%s' reads direct messages, which this platform does "
+                        "not offer as a stream.",
+                        stream.name,
                     )
                 )
 

@@ -30,3 +30,4 @@ from . import test_persona_inbox
 from . import test_persona_sales
 from . import test_persona_clickbot
 from . import test_persona_pages
+from . import test_dms

@@ -883,9 +883,19 @@ class SocialCrmConversation(models.Model):
         does the state.
         """
         self.ensure_one()
-        text = (self.reply_draft or "").strip()
+        self._send_reply_text((self.reply_draft or "").strip())
+        self.reply_draft = False
+        return True
+
+    def _send_reply_text(self, text):
+        """Post ``text`` as our reply through the platform, once, and store
+        it (the reply box and the chatter's "Send message" both come here).
+        A refusal raises a UserError and changes nothing. Returns the stored
+        outgoing post."""
+        self.ensure_one()
         if not text:
             raise UserError(self.env._("Write a reply first."))
+        self._check_reply_length(text)
         self._lock_for_send()
         self._check_reply_lock()
         target = self._reply_target()
@@ -907,10 +917,9 @@ class SocialCrmConversation(models.Model):
             raise UserError(
                 self.env._("The reply was not posted: %(error)s\nYour draft is kept.", error=error)
             ) from error
-        self._record_our_post(sent.post, target)
-        self.reply_draft = False
+        ours = self._record_our_post(sent.post, target)
         sent.done(self.env)
-        return True
+        return ours
 
     def _lock_for_send(self):
         """Lock the conversations before anything is posted: a second send

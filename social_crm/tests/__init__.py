@@ -28,3 +28,4 @@ from . import test_persona_demo
 from . import test_persona_popup
 from . import test_persona_inbox
 from . import test_persona_sales
+from . import test_chatter_send

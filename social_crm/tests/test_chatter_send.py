@@ -237,3 +237,53 @@ class TestChatterSendRpc(ChatterCommon, RpcAttack, HttpCase):
             self.post_rpc("mail.mt_note")
         self.assertEqual(calls, ["Sent from the chatter"])
         self.assertEqual(len(self.outgoing()), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestChatterTour(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        new_test_user(
+            cls.env,
+            login="chatter_tour",
+            name="Tom Tour",
+            groups="social_crm.group_social_crm_agent",
+        )
+        account = cls.env["social_crm.account"].create(
+            {"name": "Chatter tour", "platform": "demo", "external_user_id": "demo-ctour"}
+        )
+        author = Profile("demo-ptour", handle="poster_tour", display_name="Tour Poster")
+        [post] = cls.env["social_crm.message"]._ingest(
+            account, [Post("chatter-tour-1", "My parcel is late", author=author)]
+        )
+        cls.conversation = post.conversation_id
+
+    def test_send_message_reaches_the_connector_and_log_note_does_not(self):
+        sent = []
+        original = DemoConnector.reply
+
+        def record(connector, text, *args, **kwargs):
+            sent.append(text)
+            return original(connector, text, *args, **kwargs)
+
+        with patch.object(DemoConnector, "reply", record):
+            self.start_tour(
+                f"/odoo/social-inbox/{self.conversation.id}",
+                "social_crm_chatter_send_tour",
+                login="chatter_tour",
+            )
+        self.assertEqual(sent, ["Your parcel left our warehouse today."])
+        out = self.conversation.post_ids.filtered(lambda m: m.direction == "out")
+        self.assertEqual(out.text, "Your parcel left our warehouse today.")
+        note = self.conversation.message_ids.filtered(
+            lambda m: "Checked the tracking" in str(m.body)
+        )
+        self.assertTrue(note.subtype_id.internal)
+
+    def test_counters_show_the_limit(self):
+        self.start_tour(
+            f"/odoo/social-inbox/{self.conversation.id}",
+            "social_crm_chatter_too_long_tour",
+            login="chatter_tour",
+        )

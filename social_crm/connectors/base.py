@@ -280,6 +280,12 @@ class Connector:
     #: whether sending again with the same ``idempotency_key`` never posts
     #: twice (the platform deduplicates), so an unknown outcome may be resent
     deduplicates = False
+    #: the longest reply the platform takes, counted by ``length_rule``
+    #: (:mod:`.length`); 0 for no limit worth counting
+    max_length = 0
+    length_rule = "chars"
+    #: whether a reply can carry images (no connector uploads media yet)
+    supports_media = False
 
     def __init__(self, credentials=None, session=None):
         self.credentials = dict(credentials or {})
@@ -288,6 +294,12 @@ class Connector:
 
             session = SafeSession()
         self.session = session
+
+    def text_length(self, text):
+        """The length of ``text`` as this platform counts it."""
+        from .length import text_length  # noqa: PLC0415
+
+        return text_length(text, self.length_rule)
 
     def fetch(self, stream, cursor):
         """Return a :class:`FetchResult` for ``stream`` (a :class:`StreamSpec`)

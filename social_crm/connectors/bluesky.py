@@ -179,6 +179,8 @@ def _reached(mark, newest):
 
 class BlueskyConnector(JsonHttpConnector):
     platform = "bluesky"
+    max_length = 300
+    length_rule = "graphemes"
     label = "Bluesky"
     supports_followers = True
     supports_private = True

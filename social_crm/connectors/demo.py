@@ -43,6 +43,8 @@ def load_sample(path=SAMPLE):
 
 class DemoConnector(Connector):
     platform = "demo"
+    max_length = 500
+    length_rule = "chars"
     supports_followers = True
     supports_private = True
     deduplicates = True

@@ -49,6 +49,8 @@ ACCOUNT_LIMIT = 80
 
 class MastodonConnector(JsonHttpConnector):
     platform = "mastodon"
+    max_length = 500
+    length_rule = "mastodon"
     label = "Mastodon"
     supports_followers = True
     supports_private = True

@@ -703,6 +703,8 @@ class MetaConnector(JsonHttpConnector):
     platform = "facebook"
     label = "Facebook"
     supports_private = True
+    #: a comment may be very long (Facebook takes 8,000 characters)
+    max_length = 8000
     default_url = GRAPH_URL
     #: the edge a reply is posted to
     reply_edge = "comments"
@@ -948,6 +950,8 @@ class InstagramConnector(MetaConnector):
     platform = "instagram"
     label = "Instagram"
     reply_edge = "replies"
+    #: Instagram's limit on a comment
+    max_length = 2200
     profile_fields = "id,username,name"
     advice = {
         401: "Reconnect the account: paste a new access token of the Facebook Page "

@@ -114,6 +114,8 @@ def _next_month(now):
 
 class XConnector(Connector):
     platform = "x"
+    max_length = 280
+    length_rule = "x"
     supports_followers = True
     supports_private = True
     supports_dms = True

@@ -916,9 +916,19 @@ class SocialCrmConversation(models.Model):
         does the state.
         """
         self.ensure_one()
-        text = (self.reply_draft or "").strip()
+        self._send_reply_text((self.reply_draft or "").strip())
+        self.reply_draft = False
+        return True
+
+    def _send_reply_text(self, text):
+        """Post ``text`` as our reply through the platform, once, and store
+        it (the reply box and the chatter's "Send message" both come here).
+        A refusal raises a UserError and changes nothing. Returns the stored
+        outgoing post."""
+        self.ensure_one()
         if not text:
             raise UserError(self.env._("Write a reply first."))
+        self._check_reply_length(text)
         self._lock_for_send()
         self._check_reply_lock()
         target = self._reply_target()
@@ -943,10 +953,9 @@ class SocialCrmConversation(models.Model):
                     error=self._error_for_user(error),
                 )
             ) from error
-        self._record_our_post(sent.post, target)
-        self.reply_draft = False
+        ours = self._record_our_post(sent.post, target)
         sent.done(self.env)
-        return True
+        return ours
 
     def _error_for_user(self, error):
         """``error`` in plain words; administrators also read the technical

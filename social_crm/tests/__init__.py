@@ -31,3 +31,4 @@ from . import test_persona_sales
 from . import test_persona_clickbot
 from . import test_persona_pages
 from . import test_dms
+from . import test_chatter_send

@@ -55,7 +55,6 @@ class SocialCrmConversation(models.Model):
         "Longest reply", compute="_compute_reply_limits", help="As the platform counts it."
     )
     reply_length_rule = fields.Char(compute="_compute_reply_limits")
-    reply_is_private = fields.Boolean("Private thread", compute="_compute_reply_limits")
 
     @api.depends("platform", "conversation_key")
     def _compute_reply_limits(self):
@@ -63,16 +62,11 @@ class SocialCrmConversation(models.Model):
             connector = CONNECTORS.get(conversation.platform)
             conversation.reply_max_length = connector.max_length if connector else 0
             conversation.reply_length_rule = connector.length_rule if connector else "chars"
-            conversation.reply_is_private = conversation._is_private()
 
     def _is_private(self):
-        """Is this a private thread (a DM) rather than a public one? Private
-        conversations have the key ``dm:<the person's id>`` (Meta, X, the
-        demo; Mastodon direct posts join it when they come in as such).
-        (The "dms" work adds a stored ``channel`` field: this helper is what
-        to reconcile with it.)"""
+        """Is this a private thread (direct messages) rather than a public one?"""
         self.ensure_one()
-        return (self.conversation_key or "").startswith(DM_PREFIX)
+        return self.channel == "private"
 
     def _platform_label(self):
         return dict(PLATFORMS).get(self.platform, self.platform or "")

@@ -8,7 +8,7 @@ registry.category("web_tour.tours").add("social_crm_chatter_send_tour", {
     steps: () => [
         {
             content: "The thread says it is public",
-            trigger: ".o_social_crm_thread_public",
+            trigger: ".o_field_widget[name='channel'] .badge:contains('Public')",
         },
         {
             content: "Open the chatter's Send message",

@@ -8,7 +8,6 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import TransactionCase
 
 from ..connectors import DemoConnector, Post, Profile, RequestRefused
-from ..connectors.bluesky import BlueskyConnector
 from ..models.social_crm_conversation_chatter import system_post
 from .common import RpcAttack
 
@@ -199,13 +198,12 @@ class TestContinueInPrivate(ChatterCommon, TransactionCase):
         conversation.reply_draft = "Psst"
         with (
             patch.object(DemoConnector, "supports_private", False),
-            patch.object(type(conversation), "_platform_label", lambda self: "Bluesky"),
+            patch.object(type(conversation), "_platform_label", lambda self: "Flickr"),
             self.spy("send_private") as calls,
         ):
-            with self.assertRaisesRegex(UserError, "Bluesky sends no private messages"):
+            with self.assertRaisesRegex(UserError, "Flickr sends no private messages"):
                 conversation.action_continue_in_private()
         self.assertEqual(calls, [])
-        self.assertFalse(BlueskyConnector.supports_private)
         self.assertEqual(self.conversation.reply_draft, "Psst")
 
     def test_needs_a_draft(self):

@@ -11,6 +11,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..connectors import Post, Profile
+from ..connectors.bluesky import BlueskyConnector
 from .common import SocialCrmCommon
 from .test_consent_page import CSRF_RE
 
@@ -180,7 +181,7 @@ class TestPersonaConsentPreview(SocialCrmCommon):
         domain = [("conversation_id", "=", self.conversation.id), ("kind", "=", "consent")]
         self.assertEqual(outbound.search_count(domain), 1)
 
-    def test_bluesky_warns_that_the_link_becomes_a_public_reply(self):
+    def test_without_private_messages_the_preview_warns_of_a_public_link(self):
         account = self.env["social_crm.account"].create(
             {"name": "Store on Bluesky", "platform": "bluesky", "handle": "store.bsky.social"}
         )
@@ -188,10 +189,15 @@ class TestPersonaConsentPreview(SocialCrmCommon):
         [post] = self.Message._ingest(
             account, [Post("at://did:plc:fan/app.bsky.feed.post/1", "Thanks!", author=author)]
         )
+        # Bluesky chat takes the link privately
         wizard = self.open_preview(post.conversation_id)
-        self.assertEqual(wizard.send_as, "reply")
-        self.assertIn("Bluesky sends no private messages", wizard.warning)
-        self.assertIn("everyone sees the link", wizard.warning)
+        self.assertEqual((wizard.send_as, wizard.warning), ("private", False))
+        # a platform without private messages: the link would be public
+        with patch.object(BlueskyConnector, "supports_private", False):
+            wizard = self.open_preview(post.conversation_id)
+            self.assertEqual(wizard.send_as, "reply")
+            self.assertIn("Bluesky sends no private messages", wizard.warning)
+            self.assertIn("everyone sees the link", wizard.warning)
 
     def test_the_conversation_form_button_opens_the_preview(self):
         view = self.env.ref("social_crm.social_crm_conversation_view_form")

@@ -1,1 +1,2 @@
 from . import social_crm_consent_wizard
+from . import social_crm_oauth_wizard

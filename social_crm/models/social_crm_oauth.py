@@ -188,6 +188,7 @@ class SocialCrmAccount(models.Model):
     )
     oauth_connected = fields.Boolean(compute="_compute_oauth_setup")
     oauth_missing_step = fields.Char("Missing step", compute="_compute_oauth_setup")
+    oauth_base_url_frozen = fields.Boolean(compute="_compute_oauth_setup")
 
     # ------------------------------------------------------------------
     # Settings and the administrator's checklist
@@ -204,6 +205,15 @@ class SocialCrmAccount(models.Model):
     def _oauth_base_url_frozen(self):
         return bool(self.env["ir.config_parameter"].sudo().get_param("web.base.url.freeze"))
 
+    @api.depends(
+        "platform",
+        "state",
+        "server_url",
+        "bluesky_app_password",
+        "mastodon_access_token",
+        "meta_page_access_token",
+        "x_oauth_access_token",
+    )
     def _compute_oauth_setup(self):
         for account in self:
             sudo = account.sudo()
@@ -211,9 +221,10 @@ class SocialCrmAccount(models.Model):
                 sudo.x_oauth_access_token
                 or sudo.mastodon_access_token
                 or sudo.meta_page_access_token
-                or sudo.bluesky_app_password
+                or (sudo.bluesky_app_password and account.state != "draft")
             )
             account.oauth_missing_step = account._oauth_missing_step() or False
+            account.oauth_base_url_frozen = account._oauth_base_url_frozen()
 
     def _oauth_missing_step(self):
         """What an administrator must still do before Connect works, in plain words."""
@@ -244,8 +255,8 @@ class SocialCrmAccount(models.Model):
             if not self.sudo().bluesky_app_password:
                 return self.env._(
                     "An administrator must enter the account's handle and an app password "
-                    "(Bluesky: Settings, Privacy and security, App passwords), then press "
-                    "Test connection."
+                    "(Bluesky: Settings, Privacy and security, App passwords); then press "
+                    "Connect."
                 )
         return ""
 
@@ -392,6 +403,14 @@ class SocialCrmAccount(models.Model):
                 "external_user_id": profile.user_id,
             }
         )
+
+    def write(self, vals):
+        if vals.get("server_url") and "mastodon_access_token" not in vals:
+            # a token of one server is never sent to another one
+            moved = self.sudo().filtered(lambda a: a.server_url != vals["server_url"])
+            if moved.filtered("mastodon_access_token"):
+                flow(moved, OAUTH_FLOW).write({"mastodon_access_token": False})
+        return super().write(vals)
 
     def _check_connection_rights(self, vals, allowed=frozenset()):
         if in_flow(self, OAUTH_FLOW):

@@ -163,6 +163,37 @@ class TestOauthConnect(OauthCommon, HttpCase):
         with self.assertRpcRefused("UserError"):
             self.connect(self.x)
 
+    def test_cancelled_on_the_platform_stores_nothing_and_spends_the_state(self):
+        state = query(self.connect(self.x))["state"]
+        with self.replay():
+            response = self.callback(state, code="", error="access_denied")
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("cancelled", response.text)
+        self.assertFalse(self.x.sudo().x_oauth_access_token)
+        self.assertFalse(self.pending(self.x))
+
+    def test_bluesky_connect_verifies_the_app_password_at_once(self):
+        sky = self.env["social_crm.account"].create(
+            {"name": "Store on Bluesky", "platform": "bluesky", "handle": "store.bsky.social"}
+        )
+        self.assertIn("app password", sky.oauth_missing_step)
+        sky.sudo().bluesky_app_password = "abcd-efgh-ijkl-mnop"
+        self.assertFalse(sky.oauth_missing_step)
+        self.assertFalse(sky.oauth_connected)  # not verified yet: Connect shows
+        recordings = local_recording("bluesky", "session.json")
+        with self.replay() as session:
+            session.add_recording(recordings["create_session"])
+            session.add_recording(recordings["get_profile"])
+            self.rpc(self.receptionist, "social_crm.account", "action_oauth_connect", [sky.id])
+        self.assertIn("createSession", session.calls[0]["url"])
+        self.assertEqual(sky.state, "connected")
+        self.assertTrue(sky.oauth_connected)
+
+    def test_a_mastodon_token_never_follows_a_new_server(self):
+        self.masto.sudo().mastodon_access_token = "masto-user-token"
+        self.masto.sudo().server_url = "other.example"
+        self.assertFalse(self.masto.sudo().mastodon_access_token)
+
     def test_mastodon_registers_once_then_exchanges(self):
         with self.replay() as session:
             session.add_recording(fixture("mastodon", "app"))

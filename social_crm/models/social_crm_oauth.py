@@ -16,7 +16,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.http import request
 
-from ..connectors import ConnectorError, get_connector, oauth
+from ..connectors import AuthenticationError, ConnectorError, get_connector, oauth
 from ._helpers import flow, in_flow
 
 _logger = logging.getLogger(__name__)
@@ -449,12 +449,26 @@ class SocialCrmAccount(models.Model):
             return sudo.x_oauth_access_token  # another worker refreshed it meanwhile
         if not sudo.x_oauth_refresh_token:
             return sudo.x_oauth_access_token
-        token = oauth.x_refresh(
-            self._connector_session(),
-            self._oauth_param("x_client_id"),
-            self._oauth_param("x_client_secret"),
-            sudo.x_oauth_refresh_token,
-        )
+        try:
+            token = oauth.x_refresh(
+                self._connector_session(),
+                self._oauth_param("x_client_id"),
+                self._oauth_param("x_client_secret"),
+                sudo.x_oauth_refresh_token,
+            )
+        except ConnectorError as error:
+            if error.transient:
+                raise
+            # X refuses a revoked or spent refresh token with a 400
+            raise AuthenticationError(
+                self.env._(
+                    "X no longer accepts this account's connection (it was revoked, or it "
+                    "expired). Press Reconnect on the account."
+                ),
+                status=401,
+                code=error.code,
+                detail=error.detail,
+            ) from None
         flow(sudo, OAUTH_FLOW).write(
             {
                 "x_oauth_access_token": token.access_token,

@@ -339,6 +339,16 @@ class TestOauthTokens(OauthCommon, HttpCase):
         self.assertEqual(len(self.x.activity_ids), 1)
         self.assertEqual(self.stream.cursor, {"since_id": "1000"})
 
+    def test_refused_refresh_needs_reconnecting_and_the_cursor_is_kept(self):
+        with self.replay() as session:
+            session.add_recording(fixture("x", "invalid_grant"))
+            _messages, error = self.stream._sync_guarded()
+        self.assertTrue(error)
+        self.assertEqual(self.x.state, "reconnect")
+        self.assertNotIn("Value passed", self.x.error_message)
+        self.assertEqual(self.stream.cursor, {"since_id": "1000"})
+        self.assertEqual(self.x.sudo().x_oauth_refresh_token, "x-refresh-1")
+
     def test_meta_code_190_at_http_400_needs_reconnecting(self):
         fb = self.fb
         fb.sudo().write(

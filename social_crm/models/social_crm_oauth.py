@@ -404,14 +404,6 @@ class SocialCrmAccount(models.Model):
             }
         )
 
-    def write(self, vals):
-        if vals.get("server_url") and "mastodon_access_token" not in vals:
-            # a token of one server is never sent to another one
-            moved = self.sudo().filtered(lambda a: a.server_url != vals["server_url"])
-            if moved.filtered("mastodon_access_token"):
-                flow(moved, OAUTH_FLOW).write({"mastodon_access_token": False})
-        return super().write(vals)
-
     def _check_connection_rights(self, vals, allowed=frozenset()):
         if in_flow(self, OAUTH_FLOW):
             return

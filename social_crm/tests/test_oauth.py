@@ -189,11 +189,6 @@ class TestOauthConnect(OauthCommon, HttpCase):
         self.assertEqual(sky.state, "connected")
         self.assertTrue(sky.oauth_connected)
 
-    def test_a_mastodon_token_never_follows_a_new_server(self):
-        self.masto.sudo().mastodon_access_token = "masto-user-token"
-        self.masto.sudo().server_url = "other.example"
-        self.assertFalse(self.masto.sudo().mastodon_access_token)
-
     def test_mastodon_registers_once_then_exchanges(self):
         with self.replay() as session:
             session.add_recording(fixture("mastodon", "app"))

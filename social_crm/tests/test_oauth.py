@@ -386,3 +386,20 @@ class TestOauthTokens(OauthCommon, HttpCase):
                 context={"social_crm_oauth_flow": True},
             )
         self.assertEqual(self.x.sudo().x_oauth_access_token, "x-access-1")
+
+
+@tagged("post_install", "-at_install")
+class TestOauthTour(HttpCase):
+    def test_reconnect_banner_and_missing_step(self):
+        manager = new_test_user(
+            self.env, login="oauth_tour", groups="social_crm.group_social_crm_manager"
+        )
+        Account = self.env["social_crm.account"]
+        x = Account.create({"name": "Tour X store", "platform": "x"})
+        x.sudo().write({"x_oauth_access_token": "tok", "state": "reconnect"})
+        Account.create({"name": "Tour Mastodon store", "platform": "mastodon"})
+        self.start_tour(
+            "/odoo/action-social_crm.action_social_crm_account",
+            "social_crm_oauth_reconnect_tour",
+            login=manager.login,
+        )

@@ -40,6 +40,7 @@
         "views/social_crm_suggestion_views.xml",
         "views/res_config_settings_views.xml",
         "views/social_crm_account_views.xml",
+        "views/social_crm_oauth_views.xml",
         "views/social_crm_stream_views.xml",
         "views/social_crm_reply_template_views.xml",
         "views/res_partner_views.xml",

@@ -1,6 +1,9 @@
 """X (Twitter) API v2 connector, built on tweepy's ``Client``.
 
-Reading uses the app's bearer token; replying and direct messages
+Accounts connected with the Connect button (OAuth 2.0 with PKCE) pass their
+user access token as ``bearer_token`` with ``oauth2_user``: every call then
+goes with ``user_auth=False``, as the account. The advanced alternative:
+reading uses the app's bearer token; replying and direct messages
 (:meth:`XConnector.send_private`) use user-context OAuth 1.0a (API key and
 secret plus the account's access token and secret; DMs also need the app's
 Direct Message permission).
@@ -139,14 +142,21 @@ class XConnector(Connector):
     # ------------------------------------------------------------------
     # Calling the API
     # ------------------------------------------------------------------
+    def _oauth2_user(self):
+        """Connected with the Connect button: ``bearer_token`` is the
+        account's OAuth 2.0 user token, sent with ``user_auth=False``."""
+        return bool(self.credentials.get("oauth2_user") and self.credentials.get("bearer_token"))
+
     def _has_user_context(self):
-        return all(
+        return self._oauth2_user() or all(
             self.credentials.get(key)
             for key in ("consumer_key", "consumer_secret", "access_token", "access_token_secret")
         )
 
     def _call(self, method, *args, user_auth=False, **kwargs):
         """Call a tweepy ``Client`` method; return the decoded JSON body."""
+        if self._oauth2_user():
+            user_auth = False  # the OAuth 2 user token acts as the account itself
         if user_auth and not self._has_user_context():
             raise AuthenticationError(
                 "This needs the account's user-context keys: API key and "

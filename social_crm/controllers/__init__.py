@@ -2,3 +2,4 @@ from . import consent
 from . import webhook
 from . import content
 from . import review
+from . import oauth

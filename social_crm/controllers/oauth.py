@@ -1,7 +1,7 @@
 from odoo import http
 from odoo.http import request
 
-from ..models.social_crm_oauth import CALLBACK_PATH, OAuthRefused
+from ..models._oauth import CALLBACK_PATH, OAuthRefused
 from ._headers import private_page
 
 

@@ -35,4 +35,6 @@ from . import social_crm_outbound
 from . import social_crm_guard_fields
 from . import res_users
 from . import social_crm_conversation_chatter
-from . import social_crm_oauth
+from . import social_crm_oauth_app
+from . import social_crm_oauth_pending
+from . import social_crm_account_oauth

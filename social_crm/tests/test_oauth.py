@@ -13,7 +13,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..connectors import oauth
 from ..connectors.testing import ReplaySession, local_recording
-from ..models.social_crm_oauth import CALLBACK_PATH
+from ..models._oauth import CALLBACK_PATH
 from .common import RpcAttack
 
 BASE = "http://localhost:8069"

@@ -8,162 +8,25 @@ the apps registered on Mastodon instances. The HTTP requests are made by
 :mod:`..connectors.oauth` (plain Python) through the account's SafeSession.
 """
 
-import hashlib
 import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.http import request
 
 from ..connectors import AuthenticationError, ConnectorError, get_connector, oauth
 from ._helpers import flow, in_flow
+from ._oauth import (
+    CALLBACK_PATH,
+    OAUTH_FLOW,
+    OAUTH_PLATFORMS,
+    PARAM,
+    OAuthRefused,
+    _hash,
+    _session_id,
+)
 
 _logger = logging.getLogger(__name__)
-
-CALLBACK_PATH = "/social_crm/oauth/callback"
-#: the flow that writes tokens got from a platform into an account
-OAUTH_FLOW = "social_crm_oauth_flow"
-OAUTH_PLATFORMS = ("x", "mastodon", "facebook", "instagram")
-PARAM = "social_crm.oauth_"
-
-
-def _hash(value):
-    return hashlib.sha256((value or "").encode()).hexdigest()
-
-
-def _session_id():
-    """The browser session's id, when the call comes from one."""
-    try:
-        return request.session.sid if request else ""
-    except RuntimeError:
-        return ""
-
-
-class OAuthRefused(UserError):
-    """A callback we refuse (unknown, replayed, other session, expired)."""
-
-
-class SocialCrmOauthApp(models.Model):
-    _name = "social_crm.oauth.app"
-    _description = "App registered on a Mastodon server"
-    _rec_name = "instance"
-
-    instance = fields.Char(required=True, index=True, readonly=True)
-    redirect_uri = fields.Char(required=True, readonly=True)
-    client_id = fields.Char(required=True, readonly=True)
-    client_secret = fields.Char(required=True, readonly=True)
-
-    _sql_constraints = [
-        ("instance_uniq", "unique(instance, redirect_uri)", "One app per server and address.")
-    ]
-
-    @api.model
-    def _for_instance(self, instance, redirect_uri, session):
-        """The app registered on ``instance`` for ``redirect_uri``; registered once."""
-        app = self.sudo().search(
-            [("instance", "=", instance), ("redirect_uri", "=", redirect_uri)], limit=1
-        )
-        if not app:
-            company = self.env.company.name or "Odoo"
-            registered = oauth.mastodon_register(
-                session, instance, redirect_uri, f"Social CRM ({company})"
-            )
-            app = self.sudo().create(
-                {"instance": instance, "redirect_uri": redirect_uri, **registered}
-            )
-        return app
-
-
-class SocialCrmOauthPending(models.Model):
-    _name = "social_crm.oauth.pending"
-    _description = "Authorization waiting for its callback"
-    _order = "id desc"
-
-    state_hash = fields.Char(required=True, index=True, readonly=True)
-    account_id = fields.Many2one("social_crm.account", required=True, ondelete="cascade")
-    platform = fields.Char(required=True)
-    user_id = fields.Many2one("res.users", required=True, ondelete="cascade")
-    session_hash = fields.Char(readonly=True)
-    verifier = fields.Char(readonly=True)
-    redirect_uri = fields.Char(required=True)
-    expires_at = fields.Datetime(required=True)
-    used = fields.Boolean()
-    mastodon_app_id = fields.Many2one("social_crm.oauth.app", ondelete="cascade")
-    #: Meta: the pages found, with their tokens, until one is picked
-    pages = fields.Json()
-
-    @api.autovacuum
-    def _gc_expired(self):
-        self.sudo().search([("expires_at", "<", fields.Datetime.now())]).unlink()
-
-    def _claim(self, state, sid):
-        """The pending authorization of ``state`` for this user and session,
-        locked; refused (nothing stored) when unknown, used, expired, or
-        another user's or session's."""
-        pending = (
-            self.sudo().search([("state_hash", "=", _hash(state))], limit=1) if state else None
-        )
-        if pending:
-            self.env.cr.execute(
-                "SELECT id FROM social_crm_oauth_pending WHERE id = %s FOR UPDATE", [pending.id]
-            )
-            pending.invalidate_recordset()
-        if (
-            not pending
-            or pending.used
-            or pending.user_id != self.env.user
-            or pending.session_hash != _hash(sid)
-        ):
-            raise OAuthRefused(
-                self.env._(
-                    "This connection link is not valid: it was already used, or it was started "
-                    "in another browser session. Nothing was saved. Go back to the account and "
-                    "press Connect again."
-                )
-            )
-        if pending.expires_at < fields.Datetime.now():
-            raise OAuthRefused(
-                self.env._(
-                    "This connection link has expired (after 10 minutes). Nothing was saved. "
-                    "Go back to the account and press Connect again."
-                )
-            )
-        return pending
-
-
-class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
-
-    social_crm_x_client_id = fields.Char(
-        "X client id", config_parameter=f"{PARAM}x_client_id", groups="base.group_system"
-    )
-    social_crm_x_client_secret = fields.Char(
-        "X client secret", config_parameter=f"{PARAM}x_client_secret", groups="base.group_system"
-    )
-    social_crm_meta_app_id = fields.Char(
-        "Meta app id", config_parameter=f"{PARAM}meta_app_id", groups="base.group_system"
-    )
-    social_crm_meta_app_secret = fields.Char(
-        "Meta app secret", config_parameter=f"{PARAM}meta_app_secret", groups="base.group_system"
-    )
-    social_crm_meta_config_id = fields.Char(
-        "Meta Login for Business configuration id",
-        config_parameter=f"{PARAM}meta_config_id",
-        groups="base.group_system",
-    )
-    social_crm_oauth_redirect_uri = fields.Char(
-        "Redirect URI", compute="_compute_social_crm_oauth", groups="base.group_system"
-    )
-    social_crm_base_url_frozen = fields.Boolean(
-        compute="_compute_social_crm_oauth", groups="base.group_system"
-    )
-
-    def _compute_social_crm_oauth(self):
-        account = self.env["social_crm.account"]
-        for settings in self:
-            settings.social_crm_oauth_redirect_uri = account._oauth_redirect_uri()
-            settings.social_crm_base_url_frozen = account._oauth_base_url_frozen()
 
 
 class SocialCrmAccount(models.Model):

@@ -2,13 +2,14 @@
 ODOO_PATH ?= /opt/odoo18
 export ODOO_PATH
 
-.PHONY: demo test pytest venv pg lint clean-db help
+.PHONY: demo test pytest venv pg lint clean-db help i18n
 
 help:
 	@echo "make demo    - set up .venv and PostgreSQL, create/update database social_crm_demo, serve http://127.0.0.1:8069 (admin/admin)"
 	@echo "make test    - run pytest (tests/) and the Odoo tests with browser tours; ends with 'N passed, N failed'"
 	@echo "make pytest  - only the plain-Python tests, no database"
 	@echo "make lint    - ruff (check and format) and pylint-odoo"
+	@echo "make i18n    - regenerate social_crm/i18n/social_crm.pot from a fresh database and merge it into nl.po"
 
 demo:
 	@bash scripts/demo.sh
@@ -24,6 +25,10 @@ venv:
 
 pg:
 	@bash scripts/pg.sh
+
+# translations: see social_crm/i18n/README.md
+i18n: venv pg
+	@bash scripts/i18n.sh
 
 # pylint-odoo as in OCA 18.0, less the checks for OCA's own repositories
 lint: venv

@@ -27,7 +27,13 @@ LINK_RE = re.compile(r"https?://|www\.|\b[\w-]+\.(com|nl|net|org|io|eu|be|de)\b"
 
 
 class ReviewError(ValueError):
-    """What the reviewer has to correct, said so they understand it."""
+    """What the reviewer has to correct, said so they understand it. The
+    page shows it in the visitor's language by its ``code`` (and ``params``)."""
+
+    def __init__(self, message, code="", **params):
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 def clean_submission(rating, title, text):
@@ -39,11 +45,13 @@ def clean_submission(rating, title, text):
     """
     rating = str(rating or "").strip()
     if rating not in dict(RATINGS):
-        raise ReviewError("Choose a score from 1 to 5 stars.")
+        raise ReviewError("Choose a score from 1 to 5 stars.", "rating")
     title = " ".join((title or "").split())[:120]
     text = (text or "").strip()
     if len(text) > MAX_TEXT:
-        raise ReviewError(f"Keep your review under {MAX_TEXT} characters.")
+        raise ReviewError(
+            f"Keep your review under {MAX_TEXT} characters.", "too_long", max=MAX_TEXT
+        )
     return rating, title, text
 
 

@@ -4,6 +4,7 @@ from odoo.http import request
 from ..consent_wording import PAGE
 from ..models._helpers import client_ip
 from ._headers import private_page
+from ._lang import visitor_lang
 
 
 class SocialCrmConsent(http.Controller):
@@ -29,7 +30,7 @@ class SocialCrmConsent(http.Controller):
         )
 
     def _invalid(self):
-        texts = PAGE["nl" if request.httprequest.accept_languages.best == "nl" else "en"]
+        texts = PAGE["nl" if visitor_lang().startswith("nl_") else "en"]
         return request.render(
             "social_crm.consent_invalid",
             {"message": texts["invalid"].format(company=request.env.company.name)},

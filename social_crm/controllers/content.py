@@ -4,6 +4,7 @@ from odoo.http import request
 from .. import rights
 from ..models.social_crm_account import PLATFORMS
 from ._headers import private_page
+from ._lang import visitor_language
 
 PLATFORM_NAMES = dict(PLATFORMS)
 
@@ -21,6 +22,7 @@ class SocialCrmContent(http.Controller):
 
     @http.route("/social_crm/photos/<string:token>", type="http", auth="public", methods=["GET"])
     @private_page
+    @visitor_language
     def gallery(self, token, **kwargs):
         campaign = self._campaign(token)
         if not campaign:
@@ -44,7 +46,9 @@ class SocialCrmContent(http.Controller):
                 {
                     "id": entry.id,
                     "image": media[0],
-                    "credit": f"{entry.identity_id.name} on {platform}",
+                    "credit": request.env._(
+                        "%(who)s on %(platform)s", who=entry.identity_id.name, platform=platform
+                    ),
                     "url": url if rights.public_media([url]) else "",
                 }
             )
@@ -56,6 +60,7 @@ class SocialCrmContent(http.Controller):
         "/social_crm/photos/<string:token>/terms", type="http", auth="public", methods=["GET"]
     )
     @private_page
+    @visitor_language
     def terms(self, token, **kwargs):
         campaign = self._campaign(token)
         if not campaign:

@@ -3,17 +3,29 @@ from odoo.http import request
 
 from .. import reviews
 from ._headers import private_page
+from ._lang import visitor_language
 
 
 class SocialCrmReview(http.Controller):
     """The personal review page (one use, from the invitation) and the public
     page of a company's published reviews."""
 
+    def _error_text(self, error):
+        """What the reviewer must correct, in the page's language."""
+        if error.code == "too_long":
+            return request.env._(
+                "Keep your review under %(max)s characters.", max=error.params["max"]
+            )
+        if error.code == "rating":
+            return request.env._("Choose a score from 1 to 5 stars.")
+        return str(error)
+
     def _invalid(self):
         return request.render("social_crm.review_invalid", status=404)
 
     @http.route("/social_crm/review/<string:token>", type="http", auth="public", methods=["GET"])
     @private_page
+    @visitor_language
     def review_page(self, token, **kwargs):
         review = request.env["social_crm.review"]._from_token(token)
         if not review:
@@ -22,6 +34,7 @@ class SocialCrmReview(http.Controller):
 
     @http.route("/social_crm/review/<string:token>", type="http", auth="public", methods=["POST"])
     @private_page
+    @visitor_language
     def review_submit(self, token, rating="", title="", text="", **kwargs):
         review = request.env["social_crm.review"]._from_token(token)
         if not review:
@@ -34,7 +47,7 @@ class SocialCrmReview(http.Controller):
                 {
                     "review": review,
                     "token": token,
-                    "error": str(error),
+                    "error": self._error_text(error),
                     "rating": rating,
                     "title": title,
                     "text": text,
@@ -44,6 +57,7 @@ class SocialCrmReview(http.Controller):
 
     @http.route("/social_crm/reviews/<int:company_id>", type="http", auth="public", methods=["GET"])
     @private_page
+    @visitor_language
     def reviews_page(self, company_id, **kwargs):
         company = request.env["res.company"].sudo().browse(company_id).exists()
         if not company:

@@ -242,7 +242,7 @@ class SocialCrmAlert(models.Model):
                     origin=dict(event._fields["source"].selection).get(event.source, ""),
                     received=fields.Datetime.to_string(event.received_at),
                     attempts=event.attempts,
-                    reason=f" ({reason})" if reason else "",
+                    reason=" (" + reason + ")" if reason else "",
                 ),
                 "kind": "webhook",
                 "key": key,

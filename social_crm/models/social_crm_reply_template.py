@@ -22,7 +22,9 @@ class SocialCrmReplyTemplate(models.Model):
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
-    body = fields.Text(required=True, translate=True, render_engine="inline_template")
+    # not translatable: English and Dutch templates are separate records, picked by
+    # the poster's language (see i18n/README.md)
+    body = fields.Text(required=True, render_engine="inline_template")
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company)
     body_preview = fields.Text(
         "Preview",

@@ -33,3 +33,4 @@ from . import test_persona_pages
 from . import test_dms
 from . import test_chatter_send
 from . import test_oauth
+from . import test_i18n

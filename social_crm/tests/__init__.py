@@ -29,3 +29,4 @@ from . import test_persona_popup
 from . import test_persona_inbox
 from . import test_persona_sales
 from . import test_persona_clickbot
+from . import test_setup

@@ -35,3 +35,4 @@ from . import social_crm_outbound
 from . import social_crm_guard_fields
 from . import res_users
 from . import res_partner_import
+from . import social_crm_setup

@@ -5,7 +5,7 @@ import io
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import TransactionCase
 
 from ..connectors import Profile, RequestRefused
@@ -201,3 +201,135 @@ class TestHandleImport(TransactionCase):
         self.assertEqual(eva.social_identity_ids.profile_name, "Eva E.")
         self.assertFalse(gone.social_identity_ids.user_id)
         self.assertTrue(gone.social_identity_ids.handle_checked_at)
+
+
+@tagged("post_install", "-at_install")
+class TestSetupChecklist(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.shop = cls.env["res.company"].create({"name": "Nieuwe winkel"})
+        cls.boss = new_test_user(
+            cls.env,
+            login="sc_setup_boss",
+            company_id=cls.shop.id,
+            company_ids=[cls.shop.id],
+            groups="social_crm.group_social_crm_manager,base.group_partner_manager",
+        )
+
+    def checklist(self, user=None):
+        Conversation = self.env["social_crm.conversation"].with_user(user or self.boss)
+        result = Conversation.with_company(self.shop).social_crm_setup_checklist()
+        return {step["key"]: step["done"] for step in result["steps"]}, result
+
+    def test_ticks_itself_off(self):
+        done, result = self.checklist()
+        self.assertEqual(list(done), ["account", "mentions", "team", "import"])
+        self.assertFalse(any(done.values()))
+        self.assertTrue(result["steps"][0]["demo"], "a manager may start the demo")
+        # connect an account (the demo): it gets its mentions stream
+        self.env["social_crm.conversation"].with_user(self.boss).with_company(
+            self.shop
+        ).action_social_crm_start_demo()
+        account = self.env["social_crm.account"].search([("company_id", "=", self.shop.id)])
+        self.assertEqual((account.platform, account.state), ("demo", "connected"))
+        self.assertEqual(account.stream_ids.mapped("kind"), ["mention"])
+        self.assertTrue(
+            self.env["social_crm.conversation"].search_count([("company_id", "=", self.shop.id)]),
+            "the demo pulled its first posts",
+        )
+        done, _result = self.checklist()
+        self.assertEqual(done, {"account": True, "mentions": True, "team": False, "import": False})
+        # add the team
+        new_test_user(
+            self.env,
+            login="sc_setup_colleague",
+            company_id=self.shop.id,
+            company_ids=[self.shop.id],
+            groups="social_crm.group_social_crm_agent",
+        )
+        # import a customer's handle
+        self.env["res.partner"].with_user(self.boss).with_company(self.shop).create(
+            {
+                "name": "Klant",
+                "social_crm_import_platform": "X",
+                "social_crm_import_handle": "@eerste_klant",
+            }
+        )
+        done, result = self.checklist()
+        self.assertTrue(all(done.values()), done)
+        self.assertTrue(result["done"])
+        # starting the demo again reuses the account
+        self.env["social_crm.conversation"].with_user(self.boss).with_company(
+            self.shop
+        ).action_social_crm_start_demo()
+        self.assertEqual(
+            self.env["social_crm.account"].search_count([("company_id", "=", self.shop.id)]), 1
+        )
+
+    def test_other_companies_do_not_tick_it(self):
+        # the main company has the demo data (accounts, streams, links): not this one
+        done, _result = self.checklist()
+        self.assertFalse(any(done.values()))
+
+    def test_agents_see_it_without_buttons_and_cannot_start_the_demo(self):
+        agent = new_test_user(
+            self.env,
+            login="sc_setup_agent",
+            company_id=self.shop.id,
+            company_ids=[self.shop.id],
+            groups="social_crm.group_social_crm_agent",
+        )
+        _done, result = self.checklist(agent)
+        self.assertFalse([s for s in result["steps"] if s["action"] or s.get("demo")][:3])
+        with self.assertRaises(AccessError):
+            self.env["social_crm.conversation"].with_user(agent).action_social_crm_start_demo()
+
+    def test_connecting_creates_mentions_and_dm_streams(self):
+        Account = self.env["social_crm.account"].with_company(self.shop)
+        Stream = self.env["social_crm.stream"]
+        x, meta, tested = Account.create(
+            [
+                {"name": "X", "platform": "x", "x_bearer_token": "b", "company_id": self.shop.id},
+                {"name": "FB", "platform": "facebook", "company_id": self.shop.id},
+                {"name": "Had one", "platform": "mastodon", "company_id": self.shop.id},
+            ]
+        )
+        Stream.create({"account_id": tested.id, "kind": "hashtag", "query": "winkel"})
+        self.assertFalse(x.stream_ids, "not before it is connected")
+        kind = Stream._fields["kind"]
+        with_dm = [*kind.selection, ("dm", "Private messages")]
+        with (
+            patch.object(kind, "selection", with_dm),
+            patch.object(kind, "_selection", dict(with_dm)),
+        ):
+            (x | meta | tested).write({"state": "connected"})
+        self.assertEqual(sorted(x.stream_ids.mapped("kind")), ["dm", "mention"])
+        self.assertFalse(meta.stream_ids, "Meta delivers by webhook")
+        self.assertEqual(tested.stream_ids.mapped("kind"), ["hashtag"], "its own streams stay")
+        # without the dm kind (this install): mentions only; connected again: nothing new
+        bsky = Account.create({"name": "B", "platform": "bluesky", "company_id": self.shop.id})
+        bsky.write({"state": "connected"})
+        self.assertEqual(bsky.stream_ids.mapped("kind"), ["mention"])
+        bsky.write({"state": "error"})
+        bsky.write({"state": "connected"})
+        self.assertEqual(len(bsky.stream_ids), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestSetupTour(HttpCase):
+    def test_empty_inbox_of_a_new_company_shows_the_checklist(self):
+        company = self.env["res.company"].create({"name": "Lege winkel"})
+        new_test_user(
+            self.env,
+            login="setup_manager",
+            company_id=company.id,
+            company_ids=[company.id],
+            groups="social_crm.group_social_crm_manager",
+        )
+        self.start_tour(
+            "/odoo/social-inbox", "social_crm_setup_checklist_tour", login="setup_manager"
+        )
+        self.assertTrue(
+            self.env["social_crm.account"].search([("company_id", "=", company.id)]).stream_ids
+        )

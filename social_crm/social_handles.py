@@ -14,6 +14,8 @@ profile URL, or raises :class:`HandleError` with plain words for that row.
 - Instagram: ``instagram.com/name`` (1 to 30 of a-z, 0-9, ``.``, ``_``)
 """
 
+# pylint: disable=prefer-env-translation
+# (no Odoo here: ``_`` only marks the messages for the .pot)
 import re
 import unicodedata
 from urllib.parse import parse_qs, urlsplit
@@ -71,8 +73,20 @@ _NOT_PEOPLE = {
 }
 
 
+def _(source):
+    """Marks a message for Odoo's translation template (the .pot); the model
+    translates it when it shows the error (``HandleError.template``)."""
+    return source
+
+
 class HandleError(ValueError):
-    """A platform or handle this import cannot use; ``str()`` says why."""
+    """A platform or handle this import cannot use; ``str()`` says why in
+    English, ``template`` and ``params`` let Odoo say it in the user's language."""
+
+    def __init__(self, template, **params):
+        self.template = template
+        self.params = params
+        super().__init__(template % params)
 
 
 def parse_platform(value):
@@ -84,9 +98,9 @@ def parse_platform(value):
     if word in _WORDS:
         return _WORDS[word]
     raise HandleError(
-        f"Unknown platform '{str(value).strip()}': use one of "
-        + ", ".join(PLATFORM_LABELS.values())
-        + "."
+        _("Unknown platform '%(value)s': use one of %(platforms)s."),
+        value=str(value).strip(),
+        platforms=", ".join(PLATFORM_LABELS.values()),
     )
 
 
@@ -108,7 +122,7 @@ def _from_url(value, platform):
     host, segments, parts = _split_url(value)
     found = HOSTS.get(host)
     if not host or not _HOST.fullmatch(host):
-        raise HandleError(f"'{value}' is not a profile URL.")
+        raise HandleError(_("'%(value)s' is not a profile URL."), value=value)
     if found is None:
         # any other server: a Mastodon profile is https://host/@name
         if segments and segments[0].startswith("@") and len(segments[0]) > 1:
@@ -117,26 +131,33 @@ def _from_url(value, platform):
             handle = name if "@" in name else f"{name}@{host}"
             return _check(found, platform, handle, value)
         raise HandleError(
-            f"'{value}' is not a profile URL of X, Facebook, Instagram, Bluesky or a "
-            "Mastodon server (https://server/@name)."
+            _(
+                "'%(value)s' is not a profile URL of X, Facebook, Instagram, Bluesky or a "
+                "Mastodon server (https://server/@name)."
+            ),
+            value=value,
         )
     if found == "bluesky":
         if len(segments) < 2 or segments[0] != "profile":
-            raise HandleError(f"'{value}' is not a Bluesky profile (bsky.app/profile/name).")
+            raise HandleError(
+                _("'%(value)s' is not a Bluesky profile (bsky.app/profile/name)."), value=value
+            )
         return _check(found, platform, segments[1], value)
     if found == "facebook" and segments[:1] == ["profile.php"]:
         ids = parse_qs(parts.query).get("id") or [""]
         return _check(found, platform, ids[0], value)
     if not segments or segments[0].lower() in _NOT_PEOPLE.get(found, ()):
-        raise HandleError(f"'{value}' is not the address of a person's profile.")
+        raise HandleError(_("'%(value)s' is not the address of a person's profile."), value=value)
     return _check(found, platform, segments[0], value)
 
 
 def _check(found, platform, handle, typed):
     if platform and platform != found:
         raise HandleError(
-            f"'{typed}' is an address on {PLATFORM_LABELS[found]}, but the platform column "
-            f"says {PLATFORM_LABELS[platform]}."
+            _("'%(value)s' is an address on %(found)s, but the platform column says %(platform)s."),
+            value=typed,
+            found=PLATFORM_LABELS[found],
+            platform=PLATFORM_LABELS[platform],
         )
     return found, handle
 
@@ -150,29 +171,43 @@ def validate(platform, handle):
         user, _at, host = handle.partition("@")
         if not host:
             raise HandleError(
-                f"'@{user}' is not a full Mastodon address: add the server, such as "
-                f"@{user}@mastodon.social."
+                _(
+                    "'@%(user)s' is not a full Mastodon address: add the server, such as "
+                    "@%(user)s@mastodon.social."
+                ),
+                user=user,
             )
         if not _MASTODON_USER.fullmatch(user) or not _HOST.fullmatch(host.lower()):
             raise HandleError(
-                f"'{handle}' is not a valid Mastodon address (such as @name@mastodon.social)."
+                _("'%(value)s' is not a valid Mastodon address (such as @name@mastodon.social)."),
+                value=handle,
             )
         return f"{user}@{host.lower()}"
     handle = handle.removeprefix("@")
     if platform == "bluesky":
         if not _is_bluesky_handle(handle):
             raise HandleError(
-                f"'{handle}' is not a valid Bluesky handle (such as name.bsky.social)."
+                _("'%(value)s' is not a valid Bluesky handle (such as name.bsky.social)."),
+                value=handle,
             )
         return handle.lower()
     rules = {
-        "x": (_X, "1 to 15 letters, digits or _"),
-        "instagram": (_INSTAGRAM, "1 to 30 letters, digits, . or _"),
-        "facebook": (_FACEBOOK, "at least 5 letters, digits or dots, or a numeric id"),
+        "x": (_X, _("'%(value)s' is not a valid X name (1 to 15 letters, digits or _).")),
+        "instagram": (
+            _INSTAGRAM,
+            _("'%(value)s' is not a valid Instagram name (1 to 30 letters, digits, . or _)."),
+        ),
+        "facebook": (
+            _FACEBOOK,
+            _(
+                "'%(value)s' is not a valid Facebook name (at least 5 letters, digits or "
+                "dots, or a numeric id)."
+            ),
+        ),
     }
-    pattern, rule = rules[platform]
+    pattern, message = rules[platform]
     if not pattern.fullmatch(handle):
-        raise HandleError(f"'{handle}' is not a valid {PLATFORM_LABELS[platform]} name ({rule}).")
+        raise HandleError(message, value=handle)
     return handle
 
 
@@ -190,7 +225,9 @@ def parse(platform, value):
     value = unicodedata.normalize("NFKC", str(value or "")).strip()
     if not value:
         if code:
-            raise HandleError(f"No handle or profile URL for {PLATFORM_LABELS[code]}.")
+            raise HandleError(
+                _("No handle or profile URL for %(platform)s."), platform=PLATFORM_LABELS[code]
+            )
         return None
     url = ""
     if _is_url(value):
@@ -199,8 +236,11 @@ def parse(platform, value):
     else:
         if not code:
             raise HandleError(
-                f"Which platform is '{value}' on? Fill in the platform column, or give "
-                "the profile URL."
+                _(
+                    "Which platform is '%(value)s' on? Fill in the platform column, or give "
+                    "the profile URL."
+                ),
+                value=value,
             )
         handle = value
     handle = validate(code, handle)

@@ -83,7 +83,9 @@ class ResPartner(models.Model):
                 if parsed:
                     found.append(parsed)
         except social_handles.HandleError as exc:
-            raise UserError(self.env._("Social handle: %s", str(exc))) from None
+            # the engine's English words, in the user's language (the .pot has them)
+            why = self.env._(exc.template, **exc.params)
+            raise UserError(self.env._("Social handle: %s", why)) from None
         return vals, found
 
     @api.model_create_multi

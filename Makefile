@@ -2,11 +2,12 @@
 ODOO_PATH ?= /opt/odoo18
 export ODOO_PATH
 
-.PHONY: demo test pytest venv pg lint clean-db help i18n
+.PHONY: demo test pytest venv pg odoo lint clean-db help i18n
 
 help:
 	@echo "make demo    - set up .venv and PostgreSQL, create/update database social_crm_demo, serve http://127.0.0.1:8069 (admin/admin)"
 	@echo "make test    - run pytest (tests/) and the Odoo tests with browser tours; ends with 'N passed, N failed'"
+	@echo "make odoo    - get Odoo 18.0 into ODOO_PATH when it is not there (demo and test do this too)"
 	@echo "make pytest  - only the plain-Python tests, no database"
 	@echo "make lint    - ruff (check and format) and pylint-odoo"
 	@echo "make i18n    - regenerate social_crm/i18n/social_crm.pot from a fresh database and merge it into nl.po"
@@ -19,6 +20,9 @@ test:
 
 pytest: venv
 	@.venv/bin/python -m pytest tests -q
+
+odoo:
+	@bash scripts/get_odoo.sh
 
 venv:
 	@bash scripts/venv.sh

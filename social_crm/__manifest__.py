@@ -17,6 +17,7 @@
         "data/mail_activity_type_data.xml",
         "data/social_crm_reply_template_data.xml",
         "data/social_crm_alert_data.xml",
+        "data/social_crm_setup_data.xml",
         "views/social_crm_conversation_views.xml",
         "views/social_crm_conversation_chatter_views.xml",
         "views/social_crm_sla_policy_views.xml",

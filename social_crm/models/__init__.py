@@ -38,3 +38,5 @@ from . import social_crm_conversation_chatter
 from . import social_crm_oauth_app
 from . import social_crm_oauth_pending
 from . import social_crm_account_oauth
+from . import res_partner_import
+from . import social_crm_setup

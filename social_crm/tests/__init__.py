@@ -34,3 +34,4 @@ from . import test_dms
 from . import test_chatter_send
 from . import test_oauth
 from . import test_i18n
+from . import test_setup

@@ -4,10 +4,9 @@ streams an account gets when it is connected."""
 from odoo import api, models
 from odoo.exceptions import AccessError
 
+from ..connectors import CONNECTORS
 from .social_crm_account import WEBHOOK_PLATFORMS
 
-#: platforms with private messages that a stream pulls (Meta's arrive by webhook)
-DM_PLATFORMS = ("x", "mastodon", "bluesky")
 MANAGER = "social_crm.group_social_crm_manager"
 AGENT = "social_crm.group_social_crm_agent"
 
@@ -27,10 +26,10 @@ class SocialCrmAccount(models.Model):
 
     def _social_crm_default_streams(self):
         """A newly connected account without streams listens to its mentions
-        and, where the platform has them and this install knows the kind,
-        its private messages. Runs after the connect itself was allowed."""
+        and, where the platform offers them as a stream (X, Bluesky), its
+        private messages (Mastodon's direct posts arrive as mentions). Runs
+        after the connect itself was allowed."""
         Stream = self.env["social_crm.stream"].sudo().with_context(active_test=False)
-        kinds = dict(Stream._fields["kind"].selection)
         vals_list = []
         for account in self.filtered("active"):
             if account.platform in WEBHOOK_PLATFORMS:
@@ -38,7 +37,8 @@ class SocialCrmAccount(models.Model):
             if Stream.search_count([("account_id", "=", account.id)], limit=1):
                 continue
             vals_list.append({"account_id": account.id, "kind": "mention"})
-            if "dm" in kinds and account.platform in DM_PLATFORMS:
+            connector = CONNECTORS.get(account.platform)
+            if connector and connector.supports_dms:
                 vals_list.append({"account_id": account.id, "kind": "dm"})
         return Stream.create(vals_list)
 

@@ -297,23 +297,24 @@ class TestSetupChecklist(TransactionCase):
         )
         Stream.create({"account_id": tested.id, "kind": "hashtag", "query": "winkel"})
         self.assertFalse(x.stream_ids, "not before it is connected")
-        kind = Stream._fields["kind"]
-        with_dm = [*kind.selection, ("dm", "Private messages")]
-        with (
-            patch.object(kind, "selection", with_dm),
-            patch.object(kind, "_selection", dict(with_dm)),
-        ):
-            (x | meta | tested).write({"state": "connected"})
+        (x | meta | tested).write({"state": "connected"})
         self.assertEqual(sorted(x.stream_ids.mapped("kind")), ["dm", "mention"])
         self.assertFalse(meta.stream_ids, "Meta delivers by webhook")
         self.assertEqual(tested.stream_ids.mapped("kind"), ["hashtag"], "its own streams stay")
-        # without the dm kind (this install): mentions only; connected again: nothing new
-        bsky = Account.create({"name": "B", "platform": "bluesky", "company_id": self.shop.id})
-        bsky.write({"state": "connected"})
-        self.assertEqual(bsky.stream_ids.mapped("kind"), ["mention"])
+        # Bluesky chat is a stream too; Mastodon's direct posts come as mentions
+        bsky, masto = Account.create(
+            [
+                {"name": "B", "platform": "bluesky", "company_id": self.shop.id},
+                {"name": "M", "platform": "mastodon", "company_id": self.shop.id},
+            ]
+        )
+        (bsky | masto).write({"state": "connected"})
+        self.assertEqual(sorted(bsky.stream_ids.mapped("kind")), ["dm", "mention"])
+        self.assertEqual(masto.stream_ids.mapped("kind"), ["mention"])
+        # connected again: nothing new
         bsky.write({"state": "error"})
         bsky.write({"state": "connected"})
-        self.assertEqual(len(bsky.stream_ids), 1)
+        self.assertEqual(len(bsky.stream_ids), 2)
 
 
 @tagged("post_install", "-at_install")

@@ -52,14 +52,18 @@ registry.category("web_tour.tours").add("social_crm_live_inbox_tour", {
                 });
                 // The test server runs no bus dispatcher (no LISTEN/NOTIFY in
                 // tests): ask the websocket for what is new, as a running
-                // server pushes it by itself.
-                odoo.__WOWL_DEBUG__.root.env.services.bus_service.forceUpdateChannels();
+                // server pushes it by itself; again every second, in case the
+                // socket was still (re)connecting on a busy machine.
+                const bus = odoo.__WOWL_DEBUG__.root.env.services.bus_service;
+                bus.forceUpdateChannels();
+                window.socialCrmBusPoll = setInterval(() => bus.forceUpdateChannels(), 1000);
             },
         },
         {
             content: "The new post appears in the open inbox, without a reload",
             trigger: ".o_kanban_record:contains('wasmachine')",
             run() {
+                clearInterval(window.socialCrmBusPoll);
                 if (!window.socialCrmNoReload) {
                     throw new Error("the page was reloaded");
                 }

@@ -3,31 +3,39 @@ expressions become "[First name]", "[Handle]", "[personal link]"."""
 
 import re
 
+
+def _(text):
+    """Marks ``text`` for the translation template (``make i18n``); the
+    caller translates it when shown (``friendly(..., translate=env._)``)."""
+    return text
+
+
 PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.S)
 CHAIN = re.compile(r"\bobject((?:\.\w+)+)")
 
 #: (test on the expression, label), first match wins
 KNOWN = [
-    (lambda e: "consent_link" in e, "personal link"),
-    (lambda e: "user.name" in e and "split" in e, "Your first name"),
-    (lambda e: "user.name" in e, "Your name"),
+    (lambda e: "consent_link" in e, _("personal link")),
+    (lambda e: "user.name" in e and "split" in e, _("Your first name")),
+    (lambda e: "user.name" in e, _("Your name")),
     (
         lambda e: "split" in e and ("profile_name" in e or "identity_id.handle" in e),
-        "First name",
+        _("First name"),
     ),
 ]
 
 
-def friendly(body, label_of=None):
+def friendly(body, label_of=None, translate=str):
     """``body`` with every placeholder shown as ``[label]``. ``label_of``
     maps an ``object`` field chain (``["identity_id", "handle"]``) to a
-    label, else the last field's name is shown."""
+    label, else the last field's name is shown; ``translate`` shows the
+    known labels in the reader's language."""
 
     def label(match):
         expression = match.group(1).strip()
         for test, text in KNOWN:
             if test(expression):
-                return f"[{text}]"
+                return f"[{translate(text)}]"
         chain = CHAIN.search(expression)
         if chain:
             path = chain.group(1).strip(".").split(".")

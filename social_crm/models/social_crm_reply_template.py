@@ -33,9 +33,12 @@ class SocialCrmReplyTemplate(models.Model):
     )
 
     @api.depends("body")
+    @api.depends_context("lang")
     def _compute_body_preview(self):
         for template in self:
-            template.body_preview = placeholders.friendly(template.body, template._field_label)
+            template.body_preview = placeholders.friendly(
+                template.body, template._field_label, translate=self.env._
+            )
 
     def _field_label(self, path):
         """The label of the field at ``path`` from a conversation

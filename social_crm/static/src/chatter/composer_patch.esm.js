@@ -51,6 +51,12 @@ patch(Composer.prototype, {
         return info ? textLength(this.props.composer.text, info.length_rule) : 0;
     },
 
+    get socialCrmCounterTitle() {
+        return this.socialCrmTooLong
+            ? _t("Too long for this platform: shorten it")
+            : _t("Characters, as the platform counts them");
+    },
+
     get socialCrmTooLong() {
         const info = this.socialCrm.info;
         return this.socialCrmSends && info.max_length && this.socialCrmLength > info.max_length;

@@ -37,7 +37,13 @@ class SocialCrmConsent(http.Controller):
             status=404,
         )
 
-    @http.route("/social_crm/consent/<string:token>", type="http", auth="public", methods=["GET"])
+    @http.route(
+        "/social_crm/consent/<string:token>",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["GET"],
+    )
     @private_page
     def consent_page(self, token, **kwargs):
         consent_request = request.env["social_crm.consent.request"].sudo()._from_token(token)
@@ -45,7 +51,13 @@ class SocialCrmConsent(http.Controller):
             return self._invalid()
         return self._render(consent_request, "social_crm.consent_page", token=token)
 
-    @http.route("/social_crm/consent/<string:token>", type="http", auth="public", methods=["POST"])
+    @http.route(
+        "/social_crm/consent/<string:token>",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["POST"],
+    )
     @private_page
     def consent_submit(self, token, email="", phone="", agree="", **kwargs):
         consent_request = request.env["social_crm.consent.request"].sudo()._from_token(token)
@@ -70,7 +82,11 @@ class SocialCrmConsent(http.Controller):
         return Request._from_token(token, field="confirm_token", states=("submitted",))
 
     @http.route(
-        "/social_crm/consent/confirm/<string:token>", type="http", auth="public", methods=["GET"]
+        "/social_crm/consent/confirm/<string:token>",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["GET"],
     )
     @private_page
     def consent_confirm_page(self, token, **kwargs):
@@ -81,7 +97,11 @@ class SocialCrmConsent(http.Controller):
         return self._render(consent_request, "social_crm.consent_confirm", token=token)
 
     @http.route(
-        "/social_crm/consent/confirm/<string:token>", type="http", auth="public", methods=["POST"]
+        "/social_crm/consent/confirm/<string:token>",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["POST"],
     )
     @private_page
     def consent_confirm(self, token, **kwargs):
@@ -92,7 +112,11 @@ class SocialCrmConsent(http.Controller):
         return self._render(consent_request, "social_crm.consent_done", done="done")
 
     @http.route(
-        "/social_crm/consent/withdraw/<string:token>", type="http", auth="public", methods=["GET"]
+        "/social_crm/consent/withdraw/<string:token>",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["GET"],
     )
     @private_page
     def consent_withdraw_page(self, token, **kwargs):
@@ -102,7 +126,11 @@ class SocialCrmConsent(http.Controller):
         return self._render(consent_request, "social_crm.consent_withdraw", token=token)
 
     @http.route(
-        "/social_crm/consent/withdraw/<string:token>", type="http", auth="public", methods=["POST"]
+        "/social_crm/consent/withdraw/<string:token>",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["POST"],
     )
     @private_page
     def consent_withdraw(self, token, **kwargs):

@@ -20,7 +20,13 @@ class SocialCrmContent(http.Controller):
     def _not_found(self):
         return request.render("social_crm.content_not_found", status=404)
 
-    @http.route("/social_crm/photos/<string:token>", type="http", auth="public", methods=["GET"])
+    @http.route(
+        "/social_crm/photos/<string:token>",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["GET"],
+    )
     @private_page
     @visitor_language
     def gallery(self, token, **kwargs):
@@ -57,7 +63,11 @@ class SocialCrmContent(http.Controller):
         )
 
     @http.route(
-        "/social_crm/photos/<string:token>/terms", type="http", auth="public", methods=["GET"]
+        "/social_crm/photos/<string:token>/terms",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["GET"],
     )
     @private_page
     @visitor_language

@@ -23,7 +23,13 @@ class SocialCrmReview(http.Controller):
     def _invalid(self):
         return request.render("social_crm.review_invalid", status=404)
 
-    @http.route("/social_crm/review/<string:token>", type="http", auth="public", methods=["GET"])
+    @http.route(
+        "/social_crm/review/<string:token>",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["GET"],
+    )
     @private_page
     @visitor_language
     def review_page(self, token, **kwargs):
@@ -32,7 +38,13 @@ class SocialCrmReview(http.Controller):
             return self._invalid()
         return request.render("social_crm.review_page", {"review": review, "token": token})
 
-    @http.route("/social_crm/review/<string:token>", type="http", auth="public", methods=["POST"])
+    @http.route(
+        "/social_crm/review/<string:token>",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["POST"],
+    )
     @private_page
     @visitor_language
     def review_submit(self, token, rating="", title="", text="", **kwargs):
@@ -55,7 +67,13 @@ class SocialCrmReview(http.Controller):
             )
         return request.render("social_crm.review_done", {"review": review})
 
-    @http.route("/social_crm/reviews/<int:company_id>", type="http", auth="public", methods=["GET"])
+    @http.route(
+        "/social_crm/reviews/<int:company_id>",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["GET"],
+    )
     @private_page
     @visitor_language
     def reviews_page(self, company_id, **kwargs):

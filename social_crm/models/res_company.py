@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.http import request
 
 
 class ResCompany(models.Model):
@@ -49,6 +50,14 @@ class ResCompany(models.Model):
         "Privacy policy URL",
         help="Linked from the consent, review and photo pages and from their e-mails.",
     )
+
+    @api.model
+    def _social_crm_public_layout(self):
+        """The frame of the public pages: the website's own (its header,
+        footer and menu) when Website is installed and the page is served by
+        it, else Odoo's bare frontend layout."""
+        website = getattr(request, "website", None) if request else None
+        return "website.layout" if website else "web.frontend_layout"
 
     def _social_crm_privacy_url(self):
         """The privacy policy linked from public pages and e-mails (the

@@ -2,6 +2,7 @@
 and errors written for people."""
 
 import re
+from types import SimpleNamespace
 from unittest.mock import patch
 
 import requests
@@ -12,6 +13,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..connectors import Post, Profile
 from ..connectors.bluesky import BlueskyConnector
+from ..controllers import consent, content, review
 from .common import SocialCrmCommon
 from .test_consent_page import CSRF_RE
 
@@ -416,3 +418,31 @@ class TestPersonaTemplatePlaceholders(SocialCrmCommon):
             ._render_for(post.conversation_id)
         )
         self.assertEqual(text, "Hi Anna, thank you for your message! ^Ada")
+
+
+@tagged("post_install", "-at_install")
+class TestPersonaPublicLayout(SocialCrmCommon):
+    """The public pages take the website's frame when Website serves them
+    (every public route is declared ``website=True``), else Odoo's bare one."""
+
+    def test_layout_follows_the_website(self):
+        Company = self.env["res.company"]
+        self.assertEqual(Company._social_crm_public_layout(), "web.frontend_layout")
+        website_request = SimpleNamespace(website=SimpleNamespace(id=1))
+        with patch("odoo.addons.social_crm.models.res_company.request", website_request):
+            self.assertEqual(Company._social_crm_public_layout(), "website.layout")
+        with patch("odoo.addons.social_crm.models.res_company.request", SimpleNamespace()):
+            self.assertEqual(Company._social_crm_public_layout(), "web.frontend_layout")
+
+    def test_every_public_route_is_served_by_the_website_when_there_is_one(self):
+        for controller in (
+            consent.SocialCrmConsent,
+            review.SocialCrmReview,
+            content.SocialCrmContent,
+        ):
+            for name, method in vars(controller).items():
+                routing = getattr(method, "original_routing", None) or getattr(
+                    method, "routing", None
+                )
+                if routing and routing.get("auth") == "public":
+                    self.assertTrue(routing.get("website"), f"{controller.__name__}.{name}")

@@ -35,3 +35,6 @@ from . import social_crm_outbound
 from . import social_crm_guard_fields
 from . import res_users
 from . import social_crm_conversation_chatter
+from . import mail_guest
+from . import discuss_channel
+from . import social_crm_conversation_discuss

@@ -32,3 +32,4 @@ from . import test_persona_clickbot
 from . import test_persona_pages
 from . import test_dms
 from . import test_chatter_send
+from . import test_persona_discuss

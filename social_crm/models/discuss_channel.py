@@ -47,6 +47,11 @@ class DiscussChannel(models.Model):
         ),
     ]
 
+    def _subscribe_users_automatically(self):
+        # ours have no group subscriptions: skip the per-channel notification work
+        others = self.filtered(lambda c: c.channel_type != CHANNEL_TYPE)
+        return super(DiscussChannel, others)._subscribe_users_automatically()
+
     # ------------------------------------------------------------------
     # Composer: Send or note, never in between
     # ------------------------------------------------------------------

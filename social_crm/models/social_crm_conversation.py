@@ -845,6 +845,7 @@ class SocialCrmConversation(models.Model):
         text = " ".join((post.text or "").split())
         payload = {
             "conversation_id": self.id,
+            "channel_id": self.channel_id.id,
             "message_id": post.id,
             "partner_id": partner.id,
             "title": self.env._("%(who)s on %(platform)s", who=who, platform=platform),
@@ -861,7 +862,7 @@ class SocialCrmConversation(models.Model):
             }
             if not self.with_user(salesperson).has_access("read"):
                 # no inbox link: the contact's card, and the post as plain text
-                mine.update(conversation_id=False, message_id=False)
+                mine.update(conversation_id=False, channel_id=False, message_id=False)
             salesperson._bus_send("social_crm/customer_post", mine)
 
     # ------------------------------------------------------------------

@@ -9,6 +9,8 @@ type ``social_crm``), the one display thread of its posts.
 - Closing unpins the thread for its members; a new post re-pins it.
 """
 
+import contextlib
+
 from markupsafe import escape
 
 from odoo import api, fields, models
@@ -19,6 +21,34 @@ from odoo.addons.mail.tools.discuss import Store
 from ._helpers import ERASED, forget_record_names
 from .discuss_channel import CHANNEL_TYPE
 
+FRESH = "social_crm_fresh_channels"
+
+
+@contextlib.contextmanager
+def collect_fresh_channels(env):
+    """Threads created in the block are collected in the yielded dict
+    (under "channels") instead of being given members at once."""
+    collected = {"channels": env["discuss.channel"].sudo()}
+    outer = env.cr.precommit.data.get(FRESH)
+    env.cr.precommit.data[FRESH] = collected
+    try:
+        yield collected
+    finally:
+        if outer is None:
+            env.cr.precommit.data.pop(FRESH, None)
+        else:
+            env.cr.precommit.data[FRESH] = outer
+
+
+def fresh_channels(env, channels):
+    """Collect ``channels`` when a :func:`collect_fresh_channels` block is
+    open; return whether it was (their members then come at its end)."""
+    collected = env.cr.precommit.data.get(FRESH)
+    if collected is None:
+        return False
+    collected["channels"] |= channels
+    return True
+
 
 class SocialCrmConversation(models.Model):
     _inherit = "social_crm.conversation"
@@ -26,15 +56,17 @@ class SocialCrmConversation(models.Model):
     channel_id = fields.Many2one(
         "discuss.channel",
         "Discuss thread",
-        readonly=True,
-        copy=False,
-        index="btree_not_null",
-        ondelete="set null",
+        compute="_compute_channel_id",
+        help="This conversation's thread in Discuss (one per conversation).",
+    )
+    channel_ids = fields.One2many(
+        "discuss.channel", "social_crm_conversation_id", "Discuss threads", readonly=True
     )
 
-    _sql_constraints = [
-        ("channel_id_unique", "unique(channel_id)", "A Discuss thread shows one conversation."),
-    ]
+    @api.depends("channel_ids")
+    def _compute_channel_id(self):
+        for conversation in self:
+            conversation.channel_id = conversation.channel_ids[:1]
 
     # ------------------------------------------------------------------
     # The thread
@@ -44,10 +76,14 @@ class SocialCrmConversation(models.Model):
         where missing, with their members. Returns {conversation id: channel}."""
         missing = self.filtered(lambda c: not c.channel_id)
         if missing:
+            # install_mode: discuss would add the creating user (OdooBot in a
+            # cron) as a member; members of ours follow assignment instead
             channels = (
                 self.env["discuss.channel"]
                 .sudo()
-                .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
+                .with_context(
+                    install_mode=True, mail_create_nolog=True, mail_create_nosubscribe=True
+                )
                 .create(
                     [
                         {
@@ -59,12 +95,9 @@ class SocialCrmConversation(models.Model):
                     ]
                 )
             )
-            # discuss adds the creating user (OdooBot in a cron): not a member of ours
-            channels.channel_member_ids.unlink()
-            for conversation, channel in zip(missing, channels, strict=True):
-                # sudo: the link is a system fact, written once
-                conversation.sudo().channel_id = channel
-            missing._social_crm_sync_members()
+            missing.invalidate_recordset(["channel_ids", "channel_id"])
+            if not fresh_channels(self.env, channels):
+                missing._social_crm_sync_members()
         return {c.id: c.channel_id for c in self}
 
     def _social_crm_wanted_partners(self):
@@ -114,17 +147,18 @@ class SocialCrmConversation(models.Model):
             )
             if unpinned:
                 continue
+            # the client fetches the rest of the channel when it joins
+            joined = {
+                "channel": {
+                    "id": channel.id,
+                    "model": "discuss.channel",
+                    "channel_type": CHANNEL_TYPE,
+                    "name": channel.name,
+                    "is_pinned": True,
+                },
+            }
             for member in new:
-                member._bus_send(
-                    "discuss.channel/joined",
-                    {
-                        "channel": {
-                            **channel._channel_basic_info(),
-                            "model": "discuss.channel",
-                            "is_pinned": True,
-                        },
-                    },
-                )
+                member._bus_send("discuss.channel/joined", joined)
 
     def _social_crm_unpin(self):
         """Closed conversations leave their members' sidebar."""
@@ -134,6 +168,12 @@ class SocialCrmConversation(models.Model):
             members.write({"unpin_dt": now})
             for member in members:
                 member._bus_send("discuss.channel/unpin", {"id": channel.id})
+
+    def _on_new_messages(self, messages, agent):
+        with collect_fresh_channels(self.env) as fresh:
+            super()._on_new_messages(messages, agent)
+        # after assignment: the assignee, or the team's agents, join at once
+        fresh["channels"].social_crm_conversation_id._social_crm_sync_members()
 
     def write(self, vals):
         result = super().write(vals)
@@ -161,7 +201,11 @@ class SocialCrmConversation(models.Model):
         live and unread; a closed thread is pinned again."""
         if not posts:
             return
+        before = posts.conversation_id.channel_id
         channels = posts.conversation_id._social_crm_channels()
+        fresh = (
+            self.env["discuss.channel"].sudo().browse([c.id for c in channels.values()]) - before
+        )
         incoming = posts.filtered(lambda p: p.direction == "in")
         guests = self.env["mail.guest"]._social_crm_guests_for(incoming.author_identity_id)
         subtype = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
@@ -193,7 +237,9 @@ class SocialCrmConversation(models.Model):
         logged = Channel._message_create(values)
         for post, message in zip(posts, logged, strict=True):
             post.chatter_message_id = message
-        touched = Channel.browse({message.res_id for message in logged})
+        # new threads get their members (and tell them) once the batch is
+        # assigned; the threads that were there are pinned again, live
+        touched = Channel.browse({message.res_id for message in logged}) - fresh
         touched.last_interest_dt = fields.Datetime.now()
         for channel in touched.filtered("channel_member_ids"):
             channel._bus_send_store(channel, {"is_pinned": True}, subchannel="members")

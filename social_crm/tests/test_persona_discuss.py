@@ -2,6 +2,7 @@
 own type, posts arrive there by the poster's guest, and the thread's
 composer either sends (explicitly) or keeps a note."""
 
+import json
 from datetime import timedelta
 from unittest.mock import patch
 
@@ -15,6 +16,7 @@ from odoo.tests.common import TransactionCase
 
 from ..connectors import DemoConnector, Post, Profile, RequestRefused
 from .test_chatter_send import ChatterCommon
+from .test_popup import pushed
 
 
 class DiscussCommon(ChatterCommon):
@@ -258,3 +260,30 @@ class TestDiscussTour(HttpCase):
             lambda m: "Checked the warehouse" in str(m.body)
         )
         self.assertTrue(note.subtype_id.internal)
+
+
+@tagged("post_install", "-at_install")
+class TestDiscussNotifications(DiscussCommon, TransactionCase):
+    def test_assignee_gets_new_posts_live_and_popup_links_to_the_thread(self):
+        customer = self.env["res.partner"].create({"name": "Cees Customer", "ref": "777"})
+        self.env["social_crm.identity"].create(
+            {
+                "platform": "demo",
+                "user_id": "demo-cees",
+                "handle": "cees",
+                "partner_id": customer.id,
+            }
+        )
+        [first] = self.ingest("cees-1", "My order?", who="cees")
+        conversation = first.conversation_id
+        channel = conversation.channel_id
+        conversation.user_id = self.agent
+        self.env["bus.bus"].sudo().search([]).unlink()
+        self.ingest("cees-2", "Any news?", who="cees", parent="cees-1")
+        live = pushed(self.env, "discuss.channel/new_message")
+        self.assertIn(channel.id, live, "the thread updates live")
+        self.assertIn("Any news?", json.dumps(live[channel.id]["data"]))
+        popups = pushed(self.env, "social_crm/customer_post")
+        self.assertTrue(popups, "a known customer pops up")
+        for payload in popups.values():
+            self.assertEqual(payload["channel_id"], channel.id)

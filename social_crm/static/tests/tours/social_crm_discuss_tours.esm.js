@@ -16,6 +16,11 @@ registry.category("web_tour.tours").add("social_crm_discuss_tour", {
                 ".o-mail-DiscussSidebarChannel:contains('Where is my Discuss parcel') .o_social_crm_handle:contains('@dana_discuss')",
         },
         {
+            content: "unread, with its count",
+            trigger:
+                ".o-mail-DiscussSidebarChannel:contains('Where is my Discuss parcel') .o_social_crm_unread:contains('1')",
+        },
+        {
             content: "Open its thread",
             trigger: ".o-mail-DiscussSidebarChannel:contains('Where is my Discuss parcel')",
             run: "click",

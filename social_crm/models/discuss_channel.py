@@ -127,6 +127,8 @@ class DiscussChannel(models.Model):
                         "sla_state": conversation.sla_state,
                         "sla_label": sla.get(conversation.sla_state, ""),
                         "state": conversation.state,
+                        "max_length": conversation.reply_max_length,
+                        "length_rule": conversation.reply_length_rule,
                         "templates": [
                             {"id": t["id"], "name": t["name"]}
                             for t in templates

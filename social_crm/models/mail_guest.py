@@ -5,6 +5,9 @@ from odoo import api, fields, models
 
 from .social_crm_account import PLATFORMS
 
+#: the identity's fields a guest's name is made of
+GUEST_SOURCES = {"handle", "profile_name", "user_id", "platform"}
+
 
 class MailGuest(models.Model):
     _inherit = "mail.guest"
@@ -65,3 +68,16 @@ class MailGuest(models.Model):
                     "social_crm_platform": guest.social_crm_platform or False,
                 },
             )
+
+
+class SocialCrmIdentity(models.Model):
+    _inherit = "social_crm.identity"
+
+    def write(self, vals):
+        result = super().write(vals)
+        if GUEST_SOURCES.intersection(vals):
+            # the guest shows what the identity still holds (retention, erasure)
+            Guest = self.env["mail.guest"].sudo()
+            for guest in Guest.search([("social_crm_identity_id", "in", self.ids)]):
+                guest.write(Guest._social_crm_guest_values(guest.social_crm_identity_id))
+        return result

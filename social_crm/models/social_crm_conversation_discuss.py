@@ -260,6 +260,8 @@ class SocialCrmConversation(models.Model):
         return {
             "type": "ir.actions.client",
             "tag": "mail.action_discuss",
+            # the button's own active_id (this conversation) must not win
+            "context": {"active_id": f"discuss.channel_{channel.id}"},
             "params": {"active_id": f"discuss.channel_{channel.id}"},
         }
 

@@ -287,3 +287,27 @@ class TestDiscussNotifications(DiscussCommon, TransactionCase):
         self.assertTrue(popups, "a known customer pops up")
         for payload in popups.values():
             self.assertEqual(payload["channel_id"], channel.id)
+
+
+@tagged("post_install", "-at_install")
+class TestDiscussGuestPrivacy(DiscussCommon, TransactionCase):
+    def test_guest_forgets_what_the_identity_forgets(self):
+        guest = self.post.chatter_message_id.author_guest_id
+        self.assertIn("Pam Poster", guest.name)
+        self.assertIn("poster_pam", guest.name)
+        # as retention does for unknown people: the profile goes, the guest follows
+        self.post.author_identity_id.write({"profile_name": False, "handle": False})
+        self.assertNotIn("Pam Poster", guest.name)
+        self.assertNotIn("poster_pam", guest.name)
+        self.assertFalse(guest.social_crm_handle)
+
+    def test_erasure_deletes_the_guest_and_blanks_the_thread(self):
+        manager = new_test_user(
+            self.env, login="discuss_eraser", groups="social_crm.group_social_crm_manager"
+        )
+        guest = self.post.chatter_message_id.author_guest_id
+        message = self.post.chatter_message_id
+        self.post.author_identity_id.with_user(manager).action_erase()
+        self.assertFalse(guest.exists())
+        self.assertNotIn("parcel", str(message.body))
+        self.assertNotIn("parcel", self.channel.name)

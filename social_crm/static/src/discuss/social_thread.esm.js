@@ -6,6 +6,7 @@ import {Thread} from "@mail/core/common/thread_model";
 import {_t} from "@web/core/l10n/translation";
 import {patch} from "@web/core/utils/patch";
 import {rpc} from "@web/core/network/rpc";
+import {textLength} from "../chatter/length.esm";
 import {threadActionsRegistry} from "@mail/core/common/thread_actions";
 import {toRaw} from "@odoo/owl";
 
@@ -91,6 +92,21 @@ patch(Composer.prototype, {
         return info.private
             ? _t("Private message to %(who)s on %(platform)s", {who, platform: info.platform_label})
             : _t("Public reply to %(who)s on %(platform)s", {who, platform: info.platform_label});
+    },
+    get socialCrmChannelLength() {
+        const info = this.socialCrmChannel?.socialCrmInfo;
+        return info ? textLength(this.props.composer.text, info.length_rule) : 0;
+    },
+    get socialCrmChannelTooLong() {
+        const info = this.socialCrmChannel?.socialCrmInfo;
+        return Boolean(
+            this.socialCrmSendMode &&
+                info?.max_length &&
+                this.socialCrmChannelLength > info.max_length
+        );
+    },
+    get isSendButtonDisabled() {
+        return super.isSendButtonDisabled || this.socialCrmChannelTooLong;
     },
     get placeholder() {
         if (this.socialCrmChannel && !this.props.placeholder) {

@@ -40,6 +40,10 @@ registry.category("web_tour.tours").add("social_crm_discuss_tour", {
             run: `edit ${SENT}`,
         },
         {
+            content: "The platform's length is counted live",
+            trigger: `.o_social_crm_channel_counter:contains('${SENT.length} / 500')`,
+        },
+        {
             content: "Send it",
             trigger: ".o-mail-Composer-send:enabled",
             run: "click",

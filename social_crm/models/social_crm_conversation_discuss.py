@@ -265,6 +265,16 @@ class SocialCrmConversation(models.Model):
             "params": {"active_id": f"discuss.channel_{channel.id}"},
         }
 
+    def social_crm_rendered_templates(self):
+        """The reply templates the agent may use here, each rendered for this
+        conversation's poster, for the thread composer's ":" suggestions."""
+        self.ensure_one()
+        self.check_access("read")
+        templates = self.env["social_crm.reply.template"].search(
+            [("company_id", "in", [False, self.company_id.id])]
+        )
+        return [{"id": t.id, "name": t.name, "text": t._render_for(self)} for t in templates]
+
     def social_crm_card(self):
         """The customer card's essentials, for the thread's header panel
         (read with the agent's rights)."""

@@ -35,6 +35,20 @@ registry.category("web_tour.tours").add("social_crm_discuss_tour", {
             trigger: ".o_social_crm_composer_target:contains('Public reply to @dana_discuss on Demo')",
         },
         {
+            content: "Type ':' and a reply template's name",
+            trigger: ".o-mail-Composer-input",
+            run: "edit :Thanks",
+        },
+        {
+            content: "Our templates are suggested",
+            trigger: ".o-mail-Composer-suggestion:contains('Thanks (English)')",
+            run: "click",
+        },
+        {
+            content: "and rendered for the poster",
+            trigger: ".o-mail-Composer-input:value(/thank you for your message/)",
+        },
+        {
             content: "Write the answer",
             trigger: ".o-mail-Composer-input",
             run: `edit ${SENT}`,

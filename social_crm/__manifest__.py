@@ -20,6 +20,7 @@
         "data/social_crm_setup_data.xml",
         "views/social_crm_conversation_views.xml",
         "views/social_crm_conversation_chatter_views.xml",
+        "views/social_crm_conversation_discuss_views.xml",
         "views/social_crm_sla_policy_views.xml",
         "views/social_crm_alert_views.xml",
         "views/social_crm_response_report_views.xml",

@@ -40,3 +40,6 @@ from . import social_crm_oauth_pending
 from . import social_crm_account_oauth
 from . import res_partner_import
 from . import social_crm_setup
+from . import mail_guest
+from . import discuss_channel
+from . import social_crm_conversation_discuss

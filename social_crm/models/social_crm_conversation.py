@@ -3,11 +3,9 @@ from datetime import timedelta
 
 import psycopg2
 import requests
-from markupsafe import escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools.mail import generate_tracking_message_id
 
 from .. import triage
 from ..connectors import ConnectorError
@@ -847,6 +845,7 @@ class SocialCrmConversation(models.Model):
         text = " ".join((post.text or "").split())
         payload = {
             "conversation_id": self.id,
+            "channel_id": self.channel_id.id,
             "message_id": post.id,
             "partner_id": partner.id,
             "title": self.env._("%(who)s on %(platform)s", who=who, platform=platform),
@@ -863,42 +862,8 @@ class SocialCrmConversation(models.Model):
             }
             if not self.with_user(salesperson).has_access("read"):
                 # no inbox link: the contact's card, and the post as plain text
-                mine.update(conversation_id=False, message_id=False)
+                mine.update(conversation_id=False, channel_id=False, message_id=False)
             salesperson._bus_send("social_crm/customer_post", mine)
-
-    @api.model
-    def _log_posts(self, posts, agent):
-        """Log posts in their conversations' chatter, as notes, in one batch
-        (``message_post`` one by one took most of the ingestion time). The
-        text is escaped: post text is never rendered as HTML. Notes notify
-        nobody, as before; the pop-up for known customers is separate."""
-        subtype = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
-        # one reply-to for the batch, as mail.thread's batch log does (else computed per message)
-        reply_to = self.env["mail.thread"]._notify_get_reply_to()[False]
-        values = []
-        for post in posts:
-            if post.direction == "out":
-                author = {"author_id": agent.partner_id.id, "email_from": agent.email_formatted}
-            else:
-                identity = post.author_identity_id
-                platform = dict(PLATFORMS).get(post.platform, post.platform)
-                who = identity.name if identity else self.env._("Unknown author")
-                author = {"author_id": False, "email_from": f"{who} on {platform}"}
-            values.append(
-                {
-                    **author,
-                    "model": self._name,
-                    "res_id": post.conversation_id.id,
-                    "body": escape(post.text or ""),
-                    "message_type": "comment",
-                    "subtype_id": subtype,
-                    "message_id": generate_tracking_message_id("social-crm-post"),
-                    "reply_to": reply_to,
-                }
-            )
-        logged = self.sudo()._message_create(values)
-        for post, message in zip(posts, logged, strict=True):
-            post.chatter_message_id = message
 
     # ------------------------------------------------------------------
     # Agent actions

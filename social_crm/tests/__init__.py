@@ -35,3 +35,4 @@ from . import test_chatter_send
 from . import test_oauth
 from . import test_i18n
 from . import test_setup
+from . import test_persona_discuss

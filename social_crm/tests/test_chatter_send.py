@@ -62,7 +62,7 @@ class ChatterCommon:
 @tagged("post_install", "-at_install")
 class TestChatterSend(ChatterCommon, TransactionCase):
     def test_send_message_goes_to_the_poster_and_is_stored_once(self):
-        before = self.conversation.message_ids
+        before = self.conversation.channel_id.message_ids
         with self.spy() as calls:
             message = self.post_as_agent(Markup("<p>Hello Pam &amp; welcome<br>Line two</p>"))
         self.assertEqual(calls, ["Hello Pam & welcome\nLine two"])
@@ -70,8 +70,8 @@ class TestChatterSend(ChatterCommon, TransactionCase):
         self.assertEqual(len(reply), 1)
         self.assertEqual(reply.text, "Hello Pam & welcome\nLine two")
         self.assertEqual(reply.user_id, self.agent)
-        # one chatter message: the outgoing post's own display, nothing besides
-        new = self.conversation.message_ids - before
+        # one message, in the conversation's Discuss thread: the outgoing post's own display
+        new = self.conversation.channel_id.message_ids - before
         self.assertEqual(new, reply.chatter_message_id)
         self.assertEqual(message, reply.chatter_message_id)
         self.assertEqual(new.author_id, self.agent.partner_id)

@@ -20,10 +20,13 @@ class TestIngest(SocialCrmCommon):
         self.assertEqual(len(first), 10)
         self.assertEqual(self.stream_posts(), first)
         self.assertEqual(len(first.conversation_id), 10)
-        # each post was logged in its chatter once, not twice
+        # each post was written to its Discuss thread once, not twice
         conversation = first[0].conversation_id
         self.assertEqual(
-            len(conversation.message_ids.filtered(lambda m: m.message_type == "comment")), 1
+            len(
+                conversation.channel_id.message_ids.filtered(lambda m: m.message_type == "comment")
+            ),
+            1,
         )
 
     def test_crash_between_fetch_and_commit_loses_nothing(self):
@@ -208,7 +211,7 @@ class TestIngest(SocialCrmCommon):
         self.assertGreaterEqual(len(text), 2000)
         [message] = self.Message._ingest(self.account, [Post("666", text)])
         self.assertEqual(message.text, text)
-        body = str(message.conversation_id.message_ids[0].body)
+        body = str(message.conversation_id.channel_id.message_ids[0].body)
         self.assertNotIn("<script>", body)
         self.assertIn("&lt;script&gt;", body)
         self.assertNotIn("<b>", body)

@@ -46,7 +46,7 @@ class TestReply(SocialCrmCommon):
         self.assertGreaterEqual(self.conversation.first_response_time, 0)
         self.assertFalse(self.conversation.reply_draft)
         self.assertEqual(self.conversation.user_id, self.agent)
-        logged = self.conversation.message_ids.filtered(
+        logged = self.conversation.channel_id.message_ids.filtered(
             lambda m: m.author_id == self.agent.partner_id
         )
         self.assertIn("Test Tweet", str(logged[0].body))

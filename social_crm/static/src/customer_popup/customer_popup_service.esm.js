@@ -37,6 +37,23 @@ export const customerPopupService = {
                             });
                         },
                     },
+                    ...(payload.channel_id
+                        ? [
+                              {
+                                  name: _t("Open in Discuss"),
+                                  onClick: () => {
+                                      close();
+                                      const activeId = `discuss.channel_${payload.channel_id}`;
+                                      action.doAction({
+                                          type: "ir.actions.client",
+                                          tag: "mail.action_discuss",
+                                          context: {active_id: activeId},
+                                          params: {active_id: activeId},
+                                      });
+                                  },
+                              },
+                          ]
+                        : []),
                 ],
             });
         });

@@ -27,12 +27,17 @@ registry.category("web_tour.tours").add("social_crm_reply_tour", {
             trigger: `.o_field_widget[name=post_ids] .o_data_row:contains('${REPLY}')`,
         },
         {
-            content: "and in its chatter",
-            trigger: `.o-mail-Message-body:contains('${REPLY}')`,
-        },
-        {
             content: "The conversation is marked replied",
             trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Replied')",
+        },
+        {
+            content: "Its Discuss thread is one click away",
+            trigger: "button[name=action_open_discuss]",
+            run: "click",
+        },
+        {
+            content: "and shows the reply",
+            trigger: `.o-mail-Discuss .o-mail-Message-body:contains('${REPLY}')`,
         },
     ],
 });
@@ -45,23 +50,28 @@ registry.category("web_tour.tours").add("social_crm_plain_text_tour", {
             run: "click",
         },
         {
-            content: "The whole post shows, markup and all, as text",
-            trigger: ".o-mail-Message-body:contains('end-of-evil')",
+            trigger: ".o_field_widget[name=post_ids] .o_data_row:contains('<img src=x')",
             run() {
-                const body = document.querySelector(".o-mail-Message-body");
+                if (window.socialCrmPwned) {
+                    throw new Error("the post text was executed");
+                }
+            },
+        },
+        {
+            content: "Open the conversation's Discuss thread",
+            trigger: "button[name=action_open_discuss]",
+            run: "click",
+        },
+        {
+            content: "The whole post shows, markup and all, as text",
+            trigger: ".o-mail-Discuss .o-mail-Message-body:contains('end-of-evil')",
+            run() {
+                const body = document.querySelector(".o-mail-Discuss .o-mail-Message-body");
                 if (!body.textContent.includes("<script>window.socialCrmPwned = 1</script>")) {
                     throw new Error("the post text is not shown literally");
                 }
                 if (body.querySelector("script, img") || window.socialCrmPwned) {
                     throw new Error("the post text was rendered as HTML");
-                }
-            },
-        },
-        {
-            trigger: ".o_field_widget[name=post_ids] .o_data_row:contains('<img src=x')",
-            run() {
-                if (window.socialCrmPwned) {
-                    throw new Error("the post text was executed");
                 }
             },
         },

@@ -287,6 +287,14 @@ class SocialCrmIdentity(models.Model):
                     companies,
                 )
             ]
+            # how Discuss shows the person in the conversations' threads
+            profile["discuss_guest"] = (
+                self.env["mail.guest"]
+                .sudo()
+                .search([("social_crm_identity_id", "=", identity.id)], limit=1)
+                .name
+                or None
+            )
             profile["suggestions"] = [
                 {
                     "contact": suggestion.partner_id.display_name,

@@ -273,6 +273,8 @@ class TestPrivacyErasureLinked(PrivacyCommon):
         self.assertEqual(
             [c["name"] for c in person["conversations"]], [self.post.conversation_id.name]
         )
+        # the poster's Discuss guest (the threads show posts by it)
+        self.assertIn("era_person", person["discuss_guest"])
 
 
 @tagged("post_install", "-at_install")

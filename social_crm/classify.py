@@ -22,6 +22,7 @@ import json
 import math
 import re
 import xml.etree.ElementTree as ET
+import zlib
 from pathlib import Path
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
@@ -457,15 +458,42 @@ def _lexicon_scores(post, lang):
     return compound, valences, vader
 
 
-def features(text, lang, scores=None):
-    """Features for the trained layer. Sparse ("w:", "b:"): words and word
-    pairs, "-" marking a word in the scope of a negation (up to the next
-    punctuation). Dense: the lexicon's compound score, what its word
-    valences add up to, VADER's and pattern's scores for English, and a few
-    cues. ``scores`` is _lexicon_scores(text, lang) when already known."""
-    post = _post(text)
-    compound, valences, vader = scores or _lexicon_scores(post, lang)
-    text = post.text
+#: sparse features are shipped as buckets of a hash, never as the words
+#: themselves: the weights hold no vocabulary of the data they were fitted on
+HASH_BITS = 18
+_HASH_MASK = (1 << HASH_BITS) - 1
+#: lengths of the character n-grams of each word ("<word>", with its edges)
+CHAR_NGRAMS = (3, 4, 5)
+
+
+def hashed(kind, token):
+    """The name of a sparse feature: ``h:`` and a stable bucket of
+    (kind, token). Kinds: ``w`` word, ``b`` word pair, ``c`` n-gram."""
+    return f"h:{zlib.crc32(f'{kind}|{token}'.encode()) & _HASH_MASK}"
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def word_features(word):
+    """A word's hashed features: the word itself and the character n-grams
+    of "<word>" (stems, Dutch compounds and inflections share n-grams:
+    "klantenservice", "bezorgd", "bezorging"). A negated word ("-good") has
+    its own word and n-grams."""
+    names = [hashed("w", word)]
+    mark, bare = ("-", word[1:]) if word[:1] == "-" and len(word) > 1 else ("", word)
+    if len(bare) > 2:
+        padded = f"<{bare}>"
+        names.extend(
+            hashed("c", mark + padded[i : i + n])
+            for n in CHAR_NGRAMS
+            for i in range(len(padded) - n + 1)
+        )
+    return tuple(names)
+
+
+def scoped_words(post):
+    """(lower-cased tokens, words): words are the tokens without punctuation
+    (emoji kept), "-" marking a word in the scope of a negation, which runs
+    to the next punctuation ("not -really -good")."""
     tokens = [t.lower() for t in WORD_RE.findall(post.clean)]
     words, negated = [], False
     for token in tokens:
@@ -477,8 +505,32 @@ def features(text, lang, scores=None):
         words.append("-" + token if negated else token)
         if token in SCOPE_NEGATIONS or token.endswith("n't"):
             negated = True
-    feats = {f"w:{w}": 1.0 for w in words}
-    feats.update({f"b:{a}_{b}": 1.0 for a, b in zip(words, words[1:], strict=False)})
+    return tokens, words
+
+
+def sparse_features(words):
+    """Hashed words, their n-grams and word pairs, all 1.0."""
+    feats = dict.fromkeys((name for w in words for name in word_features(w)), 1.0)
+    feats.update(
+        dict.fromkeys(
+            (hashed("b", f"{a} {b}") for a, b in zip(words, words[1:], strict=False)), 1.0
+        )
+    )
+    return feats
+
+
+def features(text, lang, scores=None):
+    """Features for the trained layer. Sparse (``h:`` buckets, see hashed()):
+    words, their character n-grams and word pairs, "-" marking a word in the
+    scope of a negation (up to the next punctuation). Dense: the lexicon's
+    compound score, what its word valences add up to, VADER's and pattern's
+    scores for English, and a few cues. ``scores`` is
+    _lexicon_scores(text, lang) when already known."""
+    post = _post(text)
+    compound, valences, vader = scores or _lexicon_scores(post, lang)
+    text = post.text
+    tokens, words = scoped_words(post)
+    feats = sparse_features(words)
     positive = [v for v in valences if v > 0]
     negative = [-v for v in valences if v < 0]
     total_pos, total_neg = sum(positive), sum(negative)
@@ -575,14 +627,21 @@ def lexicon_sentiment(text, lang):
 def sentiment(text, lang):
     """(label, compound): the lexicon score, refined by the trained layer of
     the language when one is shipped; sarcasm still turns praise around."""
-    post = _post(text)
+    label, compound, _feats, _probs = _sentiment(_post(text), lang)
+    return label, compound
+
+
+def _sentiment(post, lang):
+    """(label, compound, features, class probabilities or None)."""
     scores = _lexicon_scores(post, lang)
     label = _label(scores[0], lang)
+    feats = features(post, lang, scores)
     model = sentiment_model(lang)
+    probs = None
     if model:
-        probs = apply_model(model, features(post, lang, scores))
+        probs = apply_model(model, feats)
         label = webcare_rules(max(probs, key=probs.get), post)
-    return label, round(scores[0], 4)
+    return label, round(scores[0], 4), feats, probs
 
 
 def webcare_rules(label, text):
@@ -599,9 +658,15 @@ def webcare_rules(label, text):
 # --------------------------------------------------------------------------
 # Intent
 # --------------------------------------------------------------------------
-def intent(text, label):
-    """complaint, question, praise or other, the way a webcare agent reads it."""
-    post = _post(text)
+def rule_intent(text, label):
+    """complaint, question, praise or other from the rules alone: the
+    webcare reading before the trained intent layer (and one of its
+    features)."""
+    return _rule_intent(_post(text), label)[0]
+
+
+def _rule_intent(post, label):
+    """(intent, cues): the rules' reading and the cues they looked at."""
     clean = post.clean
     sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", clean) if s.strip()]
     question = "?" in clean or any(
@@ -613,35 +678,116 @@ def intent(text, label):
     problem = bool(post.failures or SERVICE_PROBLEM.search(lower))
     praise = bool(PRAISE_WORDS.search(lower) or RESOLVED.search(lower))
     addressed = bool(ADDRESSED.search(post.text))
+    cues = {
+        "i_question": float(question),
+        "i_problem": float(problem),
+        "i_praise": float(praise),
+        "i_addressed": float(addressed),
+        "i_why": float(bool(WHY.match(lower) or RHETORICAL.search(lower))),
+        "i_spam": float(bool(SPAM.search(lower))),
+        "i_sarcasm": float(post.sarcastic),
+        "i_words": min(words, 40) / 40,
+    }
     if SPAM.search(lower) or (words <= 6 and ACKNOWLEDGEMENT.match(lower) and not problem):
-        return "other"
+        return "other", cues
     if post.sarcastic:
-        return "complaint"
+        return "complaint", cues
     if question and (
         WHY.match(lower) or RHETORICAL.search(lower) or problem and label != "positive"
     ):
-        return "complaint"  # "Why is my parcel still not here??"
+        return "complaint", cues  # "Why is my parcel still not here??"
     if label == "negative" and (problem or addressed or not question):
-        return "complaint" if problem or addressed else "other"
+        return ("complaint" if problem or addressed else "other"), cues
     if problem and label != "positive":
-        return "complaint"
+        return "complaint", cues
     if problem and label == "positive" and not praise:
-        return "complaint"  # "Goed geregeld hoor" over a closed till: sarcasm without a marker
+        # "Goed geregeld hoor" over a closed till: sarcasm without a marker
+        return "complaint", cues
     if question:
-        return "question"
+        return "question", cues
     if (label == "positive" or praise) and label != "negative" and (addressed or praise):
-        return "praise"
-    return "other"
+        return "praise", cues
+    return "other", cues
+
+
+@functools.cache
+def intent_model():
+    """The trained intent layer (data/intent.json), or None: a request model
+    (is this a customer asking a company for help?) and a complaint model
+    (a breach of expectation?) over the sentiment features, the rules'
+    reading and its cues."""
+    path = Path(__file__).resolve().parent / "data" / "intent.json"
+    if not path.is_file():
+        return None
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def intent_features(post, label, feats, probs, lang):
+    """The sentiment features plus what the intent layer adds: the rules'
+    intent (one-hot), their cues, the sentiment label and probabilities."""
+    rule, cues = _rule_intent(post, label)
+    extra = dict(feats)
+    extra.update(cues)
+    extra[f"rule:{rule}"] = 1.0
+    extra[f"label:{label}"] = 1.0
+    extra[f"lang:{lang}"] = 1.0
+    for name, value in (probs or {}).items():
+        extra[f"p:{name}"] = value
+    return rule, extra
+
+
+def intent_scores(model, feats):
+    """(request probability, complaint probability) of the trained layer."""
+    request = apply_model(model["request"], feats)["1"]
+    feats["request"] = request
+    return request, apply_model(model["complaint"], feats)["1"]
+
+
+def decide_intent(rule, request, complaint, thresholds):
+    """The intent from the rules' reading and the layer's two scores."""
+    if complaint >= thresholds["complaint"]:
+        return "complaint"
+    if rule == "complaint":
+        rule = "question" if request >= thresholds["request"] else "other"
+    if rule == "other" and request >= thresholds["request"]:
+        return "question"  # a customer asking a company for help
+    return rule
+
+
+def intent(text, label, lang=None):
+    """complaint, question, praise or other, the way a webcare agent reads it:
+    the rules, refined by the trained intent layer when one is shipped."""
+    post = _post(text)
+    model = intent_model()
+    if model is None:
+        return rule_intent(post, label)
+    if lang is None:
+        lang = detect_language(post.clean)[0]
+    scoring = lang if lang in ("nl", "und") else "en"
+    label, _compound, feats, probs = _sentiment(post, scoring)
+    return _intent(post, label, feats, probs, lang, model)
+
+
+def _intent(post, label, feats, probs, lang, model):
+    rule, extra = intent_features(post, label, feats, probs, lang)
+    request, complaint = intent_scores(model, extra)
+    return decide_intent(rule, request, complaint, model["thresholds"])
 
 
 def classify(text):
     """Everything about one post: language, sentiment, intent and scores."""
     post = Post(text)
     lang, confidence = detect_language(post.clean)
-    label, compound = sentiment(post, lang if lang in ("nl", "und") else "en")
+    label, compound, feats, probs = _sentiment(post, lang if lang in ("nl", "und") else "en")
+    model = intent_model()
+    if model is None:
+        kind = _rule_intent(post, label)[0]
+    else:
+        kind = _intent(post, label, feats, probs, lang, model)
     return {
         "lang": lang,
         "sentiment": label,
-        "intent": intent(post, label),
+        "intent": kind,
         "scores": {"compound": compound, "lang_confidence": confidence},
     }

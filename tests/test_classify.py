@@ -14,8 +14,11 @@ from social_crm.classify import (
     detect_language,
     english_adjectives,
     features,
+    hashed,
+    intent_model,
     normalize,
     sentiment_model,
+    word_features,
 )
 
 
@@ -133,12 +136,31 @@ def test_normalize_repairs_escapes_and_entities():
 
 def test_features_mark_negated_words_until_punctuation():
     feats = features("This is not really good. Fine!", "en")
-    assert {"w:not", "w:-really", "w:-good", "w:fine"} <= set(feats)
-    assert "w:good" not in feats and "w:-fine" not in feats
+    words = {hashed("w", w) for w in ("not", "-really", "-good", "fine")}
+    assert words <= set(feats)
+    assert hashed("w", "good") not in feats and hashed("w", "-fine") not in feats
     negated = features("This is not really good.", "en")
     assert negated["pattern"] < 0 and negated["vader"] < 0
     dutch = features("Ik ben niet blij, wel tevreden", "nl")
-    assert {"w:-blij", "w:tevreden"} <= set(dutch) and "vader" not in dutch
+    assert {hashed("w", "-blij"), hashed("w", "tevreden")} <= set(dutch)
+    assert "vader" not in dutch
+
+
+def test_sparse_features_are_hashed_with_character_ngrams():
+    """The shipped weights name hash buckets, never words: no vocabulary of
+    the development data is shipped. A word brings its character n-grams,
+    so an unseen inflection or compound shares most of its features."""
+    names = set(features("bezorging", "nl"))
+    assert all(n.startswith("h:") for n in names if ":" in n)
+    shared = set(word_features("bezorging")) & set(word_features("bezorgd"))
+    assert hashed("c", "bez") in shared and len(shared) >= 5
+    assert set(word_features("-goed")).isdisjoint(word_features("goed"))
+    for lang in ("en", "nl"):
+        sparse = [n for n in sentiment_model(lang)["weights"] if ":" in n]
+        assert sparse and all(n.startswith("h:") for n in sparse)
+    for part in ("request", "complaint"):
+        sparse = [n for n in intent_model()[part]["weights"] if n.startswith(("h", "w", "b"))]
+        assert all(n.startswith("h:") for n in sparse if ":" in n)
 
 
 def test_english_adjectives_as_pattern_reads_them():

@@ -508,29 +508,45 @@ def scoped_words(post):
     return tokens, words
 
 
-def sparse_features(words):
-    """Hashed words, their n-grams and word pairs, all 1.0."""
-    feats = dict.fromkeys((name for w in words for name in word_features(w)), 1.0)
-    feats.update(
-        dict.fromkeys(
-            (hashed("b", f"{a} {b}") for a, b in zip(words, words[1:], strict=False)), 1.0
-        )
-    )
+def pair_features(words):
+    """Hashed word pairs, counted."""
+    feats = {}
+    for a, b in zip(words, words[1:], strict=False):
+        name = hashed("b", f"{a} {b}")
+        feats[name] = feats.get(name, 0.0) + 1.0
+    return feats
+
+
+def add_word_features(feats, words):
+    """``feats`` plus the hashed words and their n-grams, counted (a linear
+    model then scores a post as the sum of its words: see apply_model)."""
+    for word in words:
+        for name in word_features(word):
+            feats[name] = feats.get(name, 0.0) + 1.0
     return feats
 
 
 def features(text, lang, scores=None):
+    """All features of a post for the trained layer, as training sees them;
+    see _features()."""
+    feats, words = _features(_post(text), lang, scores)
+    return add_word_features(feats, words)
+
+
+def _features(text, lang, scores=None):
     """Features for the trained layer. Sparse (``h:`` buckets, see hashed()):
     words, their character n-grams and word pairs, "-" marking a word in the
     scope of a negation (up to the next punctuation). Dense: the lexicon's
     compound score, what its word valences add up to, VADER's and pattern's
     scores for English, and a few cues. ``scores`` is
-    _lexicon_scores(text, lang) when already known."""
+    _lexicon_scores(text, lang) when already known. Returns (features
+    without the words and their n-grams, the words): apply_model adds the
+    words from a per-word cache, which is what keeps this fast."""
     post = _post(text)
     compound, valences, vader = scores or _lexicon_scores(post, lang)
     text = post.text
     tokens, words = scoped_words(post)
-    feats = sparse_features(words)
+    feats = pair_features(words)
     positive = [v for v in valences if v > 0]
     negative = [-v for v in valences if v < 0]
     total_pos, total_neg = sum(positive), sum(negative)
@@ -577,7 +593,7 @@ def features(text, lang, scores=None):
                 "pattern_subj": subjectivity,
             }
         )
-    return feats
+    return feats, words
 
 
 @functools.cache
@@ -590,23 +606,52 @@ def sentiment_model(lang):
         return json.load(handle)
 
 
-def apply_model(model, feats):
-    """Class probabilities of a multinomial logistic regression."""
+#: words whose logits a model keeps in memory (then the cache starts over)
+WORD_CACHE = 200_000
+
+
+def _word_logits(model, word):
+    """What a word and its n-grams add to each logit of ``model``, cached."""
+    cache = model.setdefault("_word_logits", {})
+    row = cache.get(word)
+    if row is None:
+        get = model["weights"].get
+        row = [0.0] * len(model["classes"])
+        for name in word_features(word):
+            for k, w in enumerate(get(name) or ()):
+                row[k] += w
+        if len(cache) >= WORD_CACHE:
+            cache.clear()
+        cache[word] = row
+    return row
+
+
+def apply_model(model, feats, words=()):
+    """Class probabilities of a multinomial logistic regression over
+    ``feats`` and, from the per-word cache, ``words`` (see _features)."""
     get = model["weights"].get
-    if len(model["classes"]) == 3:  # unrolled: the hot loop of classify()
-        first, second, third = model["bias"]
+    logits = list(model["bias"])
+    if len(logits) == 3:  # unrolled: the hot loop of classify()
+        first, second, third = logits
         for name, value in feats.items():
             row = get(name)
             if row:
                 first += row[0] * value
                 second += row[1] * value
                 third += row[2] * value
+        for word in words:
+            row = _word_logits(model, word)
+            first += row[0]
+            second += row[1]
+            third += row[2]
         logits = [first, second, third]
     else:
-        logits = list(model["bias"])
         for name, value in feats.items():
             for k, w in enumerate(get(name) or ()):
                 logits[k] += w * value
+        for word in words:
+            for k, w in enumerate(_word_logits(model, word)):
+                logits[k] += w
     top = max(logits)
     exps = [math.exp(v - top) for v in logits]
     total = sum(exps)
@@ -632,14 +677,15 @@ def sentiment(text, lang):
 
 
 def _sentiment(post, lang):
-    """(label, compound, features, class probabilities or None)."""
+    """(label, compound, (features, words) as _features() returns them,
+    class probabilities or None)."""
     scores = _lexicon_scores(post, lang)
     label = _label(scores[0], lang)
-    feats = features(post, lang, scores)
+    feats = _features(post, lang, scores)
     model = sentiment_model(lang)
     probs = None
     if model:
-        probs = apply_model(model, feats)
+        probs = apply_model(model, *feats)
         label = webcare_rules(max(probs, key=probs.get), post)
     return label, round(scores[0], 4), feats, probs
 
@@ -725,8 +771,10 @@ def intent_model():
 
 def intent_features(post, label, feats, probs, lang):
     """The sentiment features plus what the intent layer adds: the rules'
-    intent (one-hot), their cues, the sentiment label and probabilities."""
+    intent (one-hot), their cues, the sentiment label and probabilities.
+    ``feats`` and the result are (features, words) as _features() gives."""
     rule, cues = _rule_intent(post, label)
+    feats, words = feats
     extra = dict(feats)
     extra.update(cues)
     extra[f"rule:{rule}"] = 1.0
@@ -734,20 +782,24 @@ def intent_features(post, label, feats, probs, lang):
     extra[f"lang:{lang}"] = 1.0
     for name, value in (probs or {}).items():
         extra[f"p:{name}"] = value
-    return rule, extra
+    return rule, (extra, words)
 
 
 def intent_scores(model, feats):
-    """(request probability, complaint probability) of the trained layer."""
-    request = apply_model(model["request"], feats)["1"]
-    feats["request"] = request
-    return request, apply_model(model["complaint"], feats)["1"]
+    """(request probability, complaint probability) of the trained layer;
+    ``feats`` as intent_features() returns them."""
+    feats, words = feats
+    request = apply_model(model["request"], feats, words)["1"]
+    feats = {**feats, "request": request}
+    return request, apply_model(model["complaint"], feats, words)["1"]
 
 
 def decide_intent(rule, request, complaint, thresholds):
     """The intent from the rules' reading and the layer's two scores."""
     if complaint >= thresholds["complaint"]:
         return "complaint"
+    if rule == "complaint" and complaint >= thresholds.get("keep", 1.0):
+        return "complaint"  # the rules found one and the layer does not object
     if rule == "complaint":
         rule = "question" if request >= thresholds["request"] else "other"
     if rule == "other" and request >= thresholds["request"]:

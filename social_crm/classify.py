@@ -785,13 +785,54 @@ def intent_features(post, label, feats, probs, lang):
     return rule, (extra, words)
 
 
+def _merged(model):
+    """Both binary models' class-1 weights in one table, name -> (request,
+    complaint), so that a post is read in one pass (classes "0" carry zero
+    weights, see bench/train_intent.py)."""
+    merged = model.get("_merged")
+    if merged is None:
+        request, complaint = model["request"]["weights"], model["complaint"]["weights"]
+        merged = {
+            name: (request.get(name, (0.0, 0.0))[1], complaint.get(name, (0.0, 0.0))[1])
+            for name in request.keys() | complaint.keys()
+        }
+        model["_merged"] = merged
+        model["_merged_words"] = {}
+    return merged
+
+
 def intent_scores(model, feats):
     """(request probability, complaint probability) of the trained layer;
-    ``feats`` as intent_features() returns them."""
+    ``feats`` as intent_features() returns them. The complaint model reads
+    the request probability as one more feature."""
     feats, words = feats
-    request = apply_model(model["request"], feats, words)["1"]
-    feats = {**feats, "request": request}
-    return request, apply_model(model["complaint"], feats, words)["1"]
+    get = _merged(model).get
+    request = model["request"]["bias"][1] - model["request"]["bias"][0]
+    complaint = model["complaint"]["bias"][1] - model["complaint"]["bias"][0]
+    for name, value in feats.items():
+        row = get(name)
+        if row:
+            request += row[0] * value
+            complaint += row[1] * value
+    cache = model["_merged_words"]
+    for word in words:
+        row = cache.get(word)
+        if row is None:
+            row = [0.0, 0.0]
+            for name in word_features(word):
+                both = get(name)
+                if both:
+                    row[0] += both[0]
+                    row[1] += both[1]
+            if len(cache) >= WORD_CACHE:
+                cache.clear()
+            cache[word] = row
+        request += row[0]
+        complaint += row[1]
+    request = 1 / (1 + math.exp(-max(-50.0, min(50.0, request))))
+    on_request = model["complaint"]["weights"].get("request", (0.0, 0.0))[1]
+    complaint = max(-50.0, min(50.0, complaint + on_request * request))
+    return request, 1 / (1 + math.exp(-complaint))
 
 
 def decide_intent(rule, request, complaint, thresholds):

@@ -8,7 +8,12 @@
   as emphasis. Negation and intensifiers are handled by the scorers; common
   sarcasm markers ("#not", "ja hoor", 🙄) turn praise into complaint.
 - **Intent**: complaint, question, praise or other, from rules on the
-  sentiment and on question and service vocabulary in both languages.
+  sentiment and on question and service vocabulary in both languages,
+  refined by a trained layer (data/intent.json): a request model and a
+  complaint model over the same features.
+- The trained layers weigh hashed features (words, character n-grams, word
+  pairs, negation scope): the shipped JSON holds weights per hash bucket,
+  never words. Training: bench/train_sentiment.py, bench/train_intent.py.
 
 Every lexicon is read as data from a package that carries it, or from
 ``data/lexicons`` in this addon; nothing is downloaded.

@@ -8,7 +8,12 @@
   as emphasis. Negation and intensifiers are handled by the scorers; common
   sarcasm markers ("#not", "ja hoor", 🙄) turn praise into complaint.
 - **Intent**: complaint, question, praise or other, from rules on the
-  sentiment and on question and service vocabulary in both languages.
+  sentiment and on question and service vocabulary in both languages,
+  refined by a trained layer (data/intent.json): a request model and a
+  complaint model over the same features.
+- The trained layers weigh hashed features (words, character n-grams, word
+  pairs, negation scope): the shipped JSON holds weights per hash bucket,
+  never words. Training: bench/train_sentiment.py, bench/train_intent.py.
 
 Every lexicon is read as data from a package that carries it, or from
 ``data/lexicons`` in this addon; nothing is downloaded.
@@ -22,6 +27,7 @@ import json
 import math
 import re
 import xml.etree.ElementTree as ET
+import zlib
 from pathlib import Path
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
@@ -457,15 +463,42 @@ def _lexicon_scores(post, lang):
     return compound, valences, vader
 
 
-def features(text, lang, scores=None):
-    """Features for the trained layer. Sparse ("w:", "b:"): words and word
-    pairs, "-" marking a word in the scope of a negation (up to the next
-    punctuation). Dense: the lexicon's compound score, what its word
-    valences add up to, VADER's and pattern's scores for English, and a few
-    cues. ``scores`` is _lexicon_scores(text, lang) when already known."""
-    post = _post(text)
-    compound, valences, vader = scores or _lexicon_scores(post, lang)
-    text = post.text
+#: sparse features are shipped as buckets of a hash, never as the words
+#: themselves: the weights hold no vocabulary of the data they were fitted on
+HASH_BITS = 18
+_HASH_MASK = (1 << HASH_BITS) - 1
+#: lengths of the character n-grams of each word ("<word>", with its edges)
+CHAR_NGRAMS = (3, 4, 5)
+
+
+def hashed(kind, token):
+    """The name of a sparse feature: ``h:`` and a stable bucket of
+    (kind, token). Kinds: ``w`` word, ``b`` word pair, ``c`` n-gram."""
+    return f"h:{zlib.crc32(f'{kind}|{token}'.encode()) & _HASH_MASK}"
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def word_features(word):
+    """A word's hashed features: the word itself and the character n-grams
+    of "<word>" (stems, Dutch compounds and inflections share n-grams:
+    "klantenservice", "bezorgd", "bezorging"). A negated word ("-good") has
+    its own word and n-grams."""
+    names = [hashed("w", word)]
+    mark, bare = ("-", word[1:]) if word[:1] == "-" and len(word) > 1 else ("", word)
+    if len(bare) > 2:
+        padded = f"<{bare}>"
+        names.extend(
+            hashed("c", mark + padded[i : i + n])
+            for n in CHAR_NGRAMS
+            for i in range(len(padded) - n + 1)
+        )
+    return tuple(names)
+
+
+def scoped_words(post):
+    """(lower-cased tokens, words): words are the tokens without punctuation
+    (emoji kept), "-" marking a word in the scope of a negation, which runs
+    to the next punctuation ("not -really -good")."""
     tokens = [t.lower() for t in WORD_RE.findall(post.clean)]
     words, negated = [], False
     for token in tokens:
@@ -477,8 +510,48 @@ def features(text, lang, scores=None):
         words.append("-" + token if negated else token)
         if token in SCOPE_NEGATIONS or token.endswith("n't"):
             negated = True
-    feats = {f"w:{w}": 1.0 for w in words}
-    feats.update({f"b:{a}_{b}": 1.0 for a, b in zip(words, words[1:], strict=False)})
+    return tokens, words
+
+
+def pair_features(words):
+    """Hashed word pairs, counted."""
+    feats = {}
+    for a, b in zip(words, words[1:], strict=False):
+        name = hashed("b", f"{a} {b}")
+        feats[name] = feats.get(name, 0.0) + 1.0
+    return feats
+
+
+def add_word_features(feats, words):
+    """``feats`` plus the hashed words and their n-grams, counted (a linear
+    model then scores a post as the sum of its words: see apply_model)."""
+    for word in words:
+        for name in word_features(word):
+            feats[name] = feats.get(name, 0.0) + 1.0
+    return feats
+
+
+def features(text, lang, scores=None):
+    """All features of a post for the trained layer, as training sees them;
+    see _features()."""
+    feats, words = _features(_post(text), lang, scores)
+    return add_word_features(feats, words)
+
+
+def _features(text, lang, scores=None):
+    """Features for the trained layer. Sparse (``h:`` buckets, see hashed()):
+    words, their character n-grams and word pairs, "-" marking a word in the
+    scope of a negation (up to the next punctuation). Dense: the lexicon's
+    compound score, what its word valences add up to, VADER's and pattern's
+    scores for English, and a few cues. ``scores`` is
+    _lexicon_scores(text, lang) when already known. Returns (features
+    without the words and their n-grams, the words): apply_model adds the
+    words from a per-word cache, which is what keeps this fast."""
+    post = _post(text)
+    compound, valences, vader = scores or _lexicon_scores(post, lang)
+    text = post.text
+    tokens, words = scoped_words(post)
+    feats = pair_features(words)
     positive = [v for v in valences if v > 0]
     negative = [-v for v in valences if v < 0]
     total_pos, total_neg = sum(positive), sum(negative)
@@ -525,7 +598,7 @@ def features(text, lang, scores=None):
                 "pattern_subj": subjectivity,
             }
         )
-    return feats
+    return feats, words
 
 
 @functools.cache
@@ -538,23 +611,52 @@ def sentiment_model(lang):
         return json.load(handle)
 
 
-def apply_model(model, feats):
-    """Class probabilities of a multinomial logistic regression."""
+#: words whose logits a model keeps in memory (then the cache starts over)
+WORD_CACHE = 200_000
+
+
+def _word_logits(model, word):
+    """What a word and its n-grams add to each logit of ``model``, cached."""
+    cache = model.setdefault("_word_logits", {})
+    row = cache.get(word)
+    if row is None:
+        get = model["weights"].get
+        row = [0.0] * len(model["classes"])
+        for name in word_features(word):
+            for k, w in enumerate(get(name) or ()):
+                row[k] += w
+        if len(cache) >= WORD_CACHE:
+            cache.clear()
+        cache[word] = row
+    return row
+
+
+def apply_model(model, feats, words=()):
+    """Class probabilities of a multinomial logistic regression over
+    ``feats`` and, from the per-word cache, ``words`` (see _features)."""
     get = model["weights"].get
-    if len(model["classes"]) == 3:  # unrolled: the hot loop of classify()
-        first, second, third = model["bias"]
+    logits = list(model["bias"])
+    if len(logits) == 3:  # unrolled: the hot loop of classify()
+        first, second, third = logits
         for name, value in feats.items():
             row = get(name)
             if row:
                 first += row[0] * value
                 second += row[1] * value
                 third += row[2] * value
+        for word in words:
+            row = _word_logits(model, word)
+            first += row[0]
+            second += row[1]
+            third += row[2]
         logits = [first, second, third]
     else:
-        logits = list(model["bias"])
         for name, value in feats.items():
             for k, w in enumerate(get(name) or ()):
                 logits[k] += w * value
+        for word in words:
+            for k, w in enumerate(_word_logits(model, word)):
+                logits[k] += w
     top = max(logits)
     exps = [math.exp(v - top) for v in logits]
     total = sum(exps)
@@ -575,14 +677,22 @@ def lexicon_sentiment(text, lang):
 def sentiment(text, lang):
     """(label, compound): the lexicon score, refined by the trained layer of
     the language when one is shipped; sarcasm still turns praise around."""
-    post = _post(text)
+    label, compound, _feats, _probs = _sentiment(_post(text), lang)
+    return label, compound
+
+
+def _sentiment(post, lang):
+    """(label, compound, (features, words) as _features() returns them,
+    class probabilities or None)."""
     scores = _lexicon_scores(post, lang)
     label = _label(scores[0], lang)
+    feats = _features(post, lang, scores)
     model = sentiment_model(lang)
+    probs = None
     if model:
-        probs = apply_model(model, features(post, lang, scores))
+        probs = apply_model(model, *feats)
         label = webcare_rules(max(probs, key=probs.get), post)
-    return label, round(scores[0], 4)
+    return label, round(scores[0], 4), feats, probs
 
 
 def webcare_rules(label, text):
@@ -599,9 +709,15 @@ def webcare_rules(label, text):
 # --------------------------------------------------------------------------
 # Intent
 # --------------------------------------------------------------------------
-def intent(text, label):
-    """complaint, question, praise or other, the way a webcare agent reads it."""
-    post = _post(text)
+def rule_intent(text, label):
+    """complaint, question, praise or other from the rules alone: the
+    webcare reading before the trained intent layer (and one of its
+    features)."""
+    return _rule_intent(_post(text), label)[0]
+
+
+def _rule_intent(post, label):
+    """(intent, cues): the rules' reading and the cues they looked at."""
     clean = post.clean
     sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", clean) if s.strip()]
     question = "?" in clean or any(
@@ -613,35 +729,163 @@ def intent(text, label):
     problem = bool(post.failures or SERVICE_PROBLEM.search(lower))
     praise = bool(PRAISE_WORDS.search(lower) or RESOLVED.search(lower))
     addressed = bool(ADDRESSED.search(post.text))
+    cues = {
+        "i_question": float(question),
+        "i_problem": float(problem),
+        "i_praise": float(praise),
+        "i_addressed": float(addressed),
+        "i_why": float(bool(WHY.match(lower) or RHETORICAL.search(lower))),
+        "i_spam": float(bool(SPAM.search(lower))),
+        "i_sarcasm": float(post.sarcastic),
+        "i_words": min(words, 40) / 40,
+    }
     if SPAM.search(lower) or (words <= 6 and ACKNOWLEDGEMENT.match(lower) and not problem):
-        return "other"
+        return "other", cues
     if post.sarcastic:
-        return "complaint"
+        return "complaint", cues
     if question and (
         WHY.match(lower) or RHETORICAL.search(lower) or problem and label != "positive"
     ):
-        return "complaint"  # "Why is my parcel still not here??"
+        return "complaint", cues  # "Why is my parcel still not here??"
     if label == "negative" and (problem or addressed or not question):
-        return "complaint" if problem or addressed else "other"
+        return ("complaint" if problem or addressed else "other"), cues
     if problem and label != "positive":
-        return "complaint"
+        return "complaint", cues
     if problem and label == "positive" and not praise:
-        return "complaint"  # "Goed geregeld hoor" over a closed till: sarcasm without a marker
+        # "Goed geregeld hoor" over a closed till: sarcasm without a marker
+        return "complaint", cues
     if question:
-        return "question"
+        return "question", cues
     if (label == "positive" or praise) and label != "negative" and (addressed or praise):
-        return "praise"
-    return "other"
+        return "praise", cues
+    return "other", cues
+
+
+@functools.cache
+def intent_model():
+    """The trained intent layer (data/intent.json), or None: a request model
+    (is this a customer asking a company for help?) and a complaint model
+    (a breach of expectation?) over the sentiment features, the rules'
+    reading and its cues."""
+    path = Path(__file__).resolve().parent / "data" / "intent.json"
+    if not path.is_file():
+        return None
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def intent_features(post, label, feats, probs, lang):
+    """The sentiment features plus what the intent layer adds: the rules'
+    intent (one-hot), their cues, the sentiment label and probabilities.
+    ``feats`` and the result are (features, words) as _features() gives."""
+    rule, cues = _rule_intent(post, label)
+    feats, words = feats
+    extra = dict(feats)
+    extra.update(cues)
+    extra[f"rule:{rule}"] = 1.0
+    extra[f"label:{label}"] = 1.0
+    extra[f"lang:{lang}"] = 1.0
+    for name, value in (probs or {}).items():
+        extra[f"p:{name}"] = value
+    return rule, (extra, words)
+
+
+def _merged(model):
+    """Both binary models' class-1 weights in one table, name -> (request,
+    complaint), so that a post is read in one pass (classes "0" carry zero
+    weights, see bench/train_intent.py)."""
+    merged = model.get("_merged")
+    if merged is None:
+        request, complaint = model["request"]["weights"], model["complaint"]["weights"]
+        merged = {
+            name: (request.get(name, (0.0, 0.0))[1], complaint.get(name, (0.0, 0.0))[1])
+            for name in request.keys() | complaint.keys()
+        }
+        model["_merged"] = merged
+        model["_merged_words"] = {}
+    return merged
+
+
+def intent_scores(model, feats):
+    """(request probability, complaint probability) of the trained layer;
+    ``feats`` as intent_features() returns them. The complaint model reads
+    the request probability as one more feature."""
+    feats, words = feats
+    get = _merged(model).get
+    request = model["request"]["bias"][1] - model["request"]["bias"][0]
+    complaint = model["complaint"]["bias"][1] - model["complaint"]["bias"][0]
+    for name, value in feats.items():
+        row = get(name)
+        if row:
+            request += row[0] * value
+            complaint += row[1] * value
+    cache = model["_merged_words"]
+    for word in words:
+        row = cache.get(word)
+        if row is None:
+            row = [0.0, 0.0]
+            for name in word_features(word):
+                both = get(name)
+                if both:
+                    row[0] += both[0]
+                    row[1] += both[1]
+            if len(cache) >= WORD_CACHE:
+                cache.clear()
+            cache[word] = row
+        request += row[0]
+        complaint += row[1]
+    request = 1 / (1 + math.exp(-max(-50.0, min(50.0, request))))
+    on_request = model["complaint"]["weights"].get("request", (0.0, 0.0))[1]
+    complaint = max(-50.0, min(50.0, complaint + on_request * request))
+    return request, 1 / (1 + math.exp(-complaint))
+
+
+def decide_intent(rule, request, complaint, thresholds):
+    """The intent from the rules' reading and the layer's two scores."""
+    if complaint >= thresholds["complaint"]:
+        return "complaint"
+    if rule == "complaint" and complaint >= thresholds.get("keep", 1.0):
+        return "complaint"  # the rules found one and the layer does not object
+    if rule == "complaint":
+        rule = "question" if request >= thresholds["request"] else "other"
+    if rule == "other" and request >= thresholds["request"]:
+        return "question"  # a customer asking a company for help
+    return rule
+
+
+def intent(text, label, lang=None):
+    """complaint, question, praise or other, the way a webcare agent reads it:
+    the rules, refined by the trained intent layer when one is shipped."""
+    post = _post(text)
+    model = intent_model()
+    if model is None:
+        return rule_intent(post, label)
+    if lang is None:
+        lang = detect_language(post.clean)[0]
+    scoring = lang if lang in ("nl", "und") else "en"
+    label, _compound, feats, probs = _sentiment(post, scoring)
+    return _intent(post, label, feats, probs, lang, model)
+
+
+def _intent(post, label, feats, probs, lang, model):
+    rule, extra = intent_features(post, label, feats, probs, lang)
+    request, complaint = intent_scores(model, extra)
+    return decide_intent(rule, request, complaint, model["thresholds"])
 
 
 def classify(text):
     """Everything about one post: language, sentiment, intent and scores."""
     post = Post(text)
     lang, confidence = detect_language(post.clean)
-    label, compound = sentiment(post, lang if lang in ("nl", "und") else "en")
+    label, compound, feats, probs = _sentiment(post, lang if lang in ("nl", "und") else "en")
+    model = intent_model()
+    if model is None:
+        kind = _rule_intent(post, label)[0]
+    else:
+        kind = _intent(post, label, feats, probs, lang, model)
     return {
         "lang": lang,
         "sentiment": label,
-        "intent": intent(post, label),
+        "intent": kind,
         "scores": {"compound": compound, "lang_confidence": confidence},
     }

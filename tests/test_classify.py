@@ -10,12 +10,18 @@ import pytest
 
 from social_crm import cli
 from social_crm.classify import (
+    Post,
+    _features,
+    apply_model,
     classify,
     detect_language,
     english_adjectives,
     features,
+    hashed,
+    intent_model,
     normalize,
     sentiment_model,
+    word_features,
 )
 
 
@@ -110,8 +116,8 @@ def test_runs_offline_without_training_libraries():
     code = (
         "import sys, socket\n"
         "socket.socket = None  # any network access would fail\n"
-        "from social_crm.classify import classify, sentiment_model\n"
-        "assert sentiment_model('en') and sentiment_model('nl')\n"
+        "from social_crm.classify import classify, intent_model, sentiment_model\n"
+        "assert sentiment_model('en') and sentiment_model('nl') and intent_model()\n"
         "print(classify('Echt top, bedankt!')['sentiment'])\n"
         "assert 'sklearn' not in sys.modules and 'numpy' not in sys.modules\n"
     )
@@ -133,12 +139,31 @@ def test_normalize_repairs_escapes_and_entities():
 
 def test_features_mark_negated_words_until_punctuation():
     feats = features("This is not really good. Fine!", "en")
-    assert {"w:not", "w:-really", "w:-good", "w:fine"} <= set(feats)
-    assert "w:good" not in feats and "w:-fine" not in feats
+    words = {hashed("w", w) for w in ("not", "-really", "-good", "fine")}
+    assert words <= set(feats)
+    assert hashed("w", "good") not in feats and hashed("w", "-fine") not in feats
     negated = features("This is not really good.", "en")
     assert negated["pattern"] < 0 and negated["vader"] < 0
     dutch = features("Ik ben niet blij, wel tevreden", "nl")
-    assert {"w:-blij", "w:tevreden"} <= set(dutch) and "vader" not in dutch
+    assert {hashed("w", "-blij"), hashed("w", "tevreden")} <= set(dutch)
+    assert "vader" not in dutch
+
+
+def test_sparse_features_are_hashed_with_character_ngrams():
+    """The shipped weights name hash buckets, never words: no vocabulary of
+    the development data is shipped. A word brings its character n-grams,
+    so an unseen inflection or compound shares most of its features."""
+    names = set(features("bezorging", "nl"))
+    assert all(n.startswith("h:") for n in names if ":" in n)
+    shared = set(word_features("bezorging")) & set(word_features("bezorgd"))
+    assert hashed("c", "bez") in shared and len(shared) >= 5
+    assert set(word_features("-goed")).isdisjoint(word_features("goed"))
+    for lang in ("en", "nl"):
+        sparse = [n for n in sentiment_model(lang)["weights"] if ":" in n]
+        assert sparse and all(n.startswith("h:") for n in sparse)
+    for part in ("request", "complaint"):
+        sparse = [n for n in intent_model()[part]["weights"] if n.startswith(("h", "w", "b"))]
+        assert all(n.startswith("h:") for n in sparse if ":" in n)
 
 
 def test_english_adjectives_as_pattern_reads_them():
@@ -153,3 +178,39 @@ def test_shipped_weights_match_the_features():
     for lang, text in (("en", "Not good at all... https://x.co"), ("nl", "Niet blij 😡")):
         names = {n for n in sentiment_model(lang)["weights"] if ":" not in n}
         assert names <= set(features(text, lang)) | {"val_first", "val_last"}, lang
+
+
+def test_shipped_model_files_are_small():
+    data = Path(__file__).resolve().parent.parent / "social_crm" / "data"
+    sizes = [p.stat().st_size for p in data.glob("*.json")]
+    assert sizes and sum(sizes) < 20 * 1024 * 1024
+
+
+def test_fast_path_scores_exactly_what_training_sees():
+    """classify() adds each word's weights from a cache; training sees every
+    hashed feature: both give the same probabilities."""
+    model = sentiment_model("en")
+    for text in ("Not good, not good at all!! 😡", "Love love LOVE this store"):
+        whole = apply_model(model, features(text, "en"))
+        feats, words = _features(Post(text), "en")
+        fast = apply_model(model, feats, words)
+        assert all(abs(whole[k] - fast[k]) < 1e-9 for k in whole)
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        # problem reports without complaint words are complaints
+        ("@AcmeHelp my earbuds disconnect every few minutes since the update", "complaint"),
+        (
+            "@AcmeSupport paid for the premium plan on Monday and still nothing on my account",
+            "complaint",
+        ),
+        # a customer asking for help, with no failure in it: a question, even without "?"
+        ("@AcmeSupport how do I move my subscription to a new email address", "question"),
+        # ordinary posts that name a brand stay other
+        ("Watching the new season on Netflix tonight with pizza", "other"),
+    ],
+)
+def test_intent_layer_reads_customer_care(text, intent):
+    assert classify(text)["intent"] == intent, classify(text)

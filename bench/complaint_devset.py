@@ -1,0 +1,105 @@
+"""The complaint development set: references and hand labels, texts from ../shared.
+
+    .venv/bin/python bench/complaint_devset.py sample   # list the sampled references
+    .venv/bin/python bench/complaint_devset.py show     # references with their texts
+
+``bench/data/complaint_dev.jsonl`` holds one line per post: ``ref`` (which
+development set and which row), ``complaint`` (1 or 0, labelled by hand) and
+``split`` (``dev`` or ``test``). It holds no text: the texts are read from
+``../shared/fixtures/datasets`` at run time (their licences allow development
+use, not redistribution). See bench/data/README.md for how it was made.
+"""
+
+import csv
+import json
+import random
+import re
+import sys
+from pathlib import Path
+
+from devdata import ROOT  # noqa: F401  (puts the addon on sys.path)
+
+from social_crm.connectors.testing import shared_dir
+
+DATA = Path(__file__).resolve().parent / "data"
+LABELS = DATA / "complaint_dev.jsonl"
+SEED = 16
+
+#: TweetEval tweets that name a brand, a product or a company
+BRANDS = re.compile(
+    r"\b(apple|iphone|ipad|mac|amazon|google|microsoft|samsung|netflix|uber|starbucks|"
+    r"mcdonald'?s|walmart|nike|verizon|at&t|comcast|delta|united airlines|airline|xbox|"
+    r"playstation|ps4|sony|nintendo|facebook|twitter|snapchat|instagram|spotify|tesla|ford|"
+    r"disney|target|best buy|ebay|paypal|sprint|t-mobile|tmobile|att|customer service|store|"
+    r"company|bank|vodafone|o2|virgin|british airways|kindle|galaxy|note 7|android|ios|"
+    r"windows|youtube|hbo|fedex|ups|usps|dominos|pizza hut|burger king|kfc|chipotle|"
+    r"taco bell|wendy'?s|coke|pepsi|red bull)\b",
+    re.I,
+)
+
+
+def datasets():
+    base = shared_dir()
+    if base is None:
+        sys.exit("../shared/fixtures/datasets is not present")
+    return base / "fixtures" / "datasets"
+
+
+def texts():
+    """ref -> text for every post the set may reference (read, never copied)."""
+    data = datasets()
+    found = {}
+    with open(data / "twcs_sample" / "sample.csv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["inbound"].upper() == "TRUE":
+                found[f"twcs:{row['tweet_id']}"] = row["text"]
+    for conversation in json.loads((data / "ibm_customer_care" / "dev.json").read_text()):
+        first = conversation["dialogContent"][0]
+        found[f"ibm_dev:{first['tweet_ID']}"] = first["message"]
+    lines = (data / "tweeteval_val" / "sentiment" / "val_text.txt").read_text().splitlines()
+    for index, text in enumerate(lines):
+        found[f"tweeteval_sentiment_val:{index}"] = text
+    with open(data / "dutch_political_tweets" / "gold-polarity.csv", encoding="utf-8") as handle:
+        for index, row in enumerate(csv.DictReader(handle)):
+            found[f"dutch_polarity:{index}"] = row["content"]
+    return found
+
+
+def sample():
+    """The sampled references, in a fixed order, with their split."""
+    every = texts()
+    rng = random.Random(SEED)
+    by_set = {}
+    for ref in every:
+        by_set.setdefault(ref.split(":")[0], []).append(ref)
+    chosen = list(by_set["twcs"])  # all 49 inbound customer tweets
+    chosen += rng.sample(by_set["ibm_dev"], 180)  # customer-care openers
+    chosen += [r for r in by_set["tweeteval_sentiment_val"] if BRANDS.search(every[r])]
+    chosen += rng.sample(by_set["dutch_polarity"], 80)
+    test = set(rng.sample(chosen, round(len(chosen) * 0.3)))
+    return [(ref, "test" if ref in test else "dev") for ref in chosen]
+
+
+def load(split=None):
+    """[(text, complaint, ref)] of the labelled set (one split or both)."""
+    every = texts()
+    rows = [json.loads(line) for line in LABELS.open(encoding="utf-8")]
+    return [
+        (every[r["ref"]], r["complaint"], r["ref"])
+        for r in rows
+        if split is None or r["split"] == split
+    ]
+
+
+def main():
+    command = sys.argv[1] if len(sys.argv) > 1 else "sample"
+    every = texts()
+    for number, (ref, split) in enumerate(sample()):
+        if command == "show":
+            print(f"{number}\t{ref}\t{split}\t{' '.join(every[ref].split())[:240]}")
+        else:
+            print(ref, split)
+
+
+if __name__ == "__main__":
+    main()

@@ -4,7 +4,7 @@ expressions become "[First name]", "[Handle]", "[personal link]"."""
 import re
 
 
-def _(text):
+def _lt(text):
     """Marks ``text`` for the translation template (``make i18n``); the
     caller translates it when shown (``friendly(..., translate=env._)``)."""
     return text
@@ -15,12 +15,12 @@ CHAIN = re.compile(r"\bobject((?:\.\w+)+)")
 
 #: (test on the expression, label), first match wins
 KNOWN = [
-    (lambda e: "consent_link" in e, _("personal link")),
-    (lambda e: "user.name" in e and "split" in e, _("Your first name")),
-    (lambda e: "user.name" in e, _("Your name")),
+    (lambda e: "consent_link" in e, _lt("personal link")),
+    (lambda e: "user.name" in e and "split" in e, _lt("Your first name")),
+    (lambda e: "user.name" in e, _lt("Your name")),
     (
         lambda e: "split" in e and ("profile_name" in e or "identity_id.handle" in e),
-        _("First name"),
+        _lt("First name"),
     ),
 ]
 

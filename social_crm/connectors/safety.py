@@ -176,9 +176,10 @@ class SafeAdapter(HTTPAdapter):
         super().__init__(max_retries=0)
 
     def init_poolmanager(self, *args, **kwargs):
-        super().init_poolmanager(*args, **kwargs)
+        result = super().init_poolmanager(*args, **kwargs)
         pool = type("CheckedPool", (_CheckedPool,), {"ConnectionCls": self.connection_class})
         self.poolmanager.pool_classes_by_scheme = {"https": pool}
+        return result
 
     def track(self, sock):
         with self._lock:
@@ -191,14 +192,15 @@ class SafeAdapter(HTTPAdapter):
                 try:
                     sock.shutdown(socket.SHUT_RDWR)
                 except OSError:
-                    pass
+                    continue  # already closed by the other side
 
     def close(self):
-        super().close()
+        result = super().close()
         with self._lock:
             for sock in self._sockets:
                 sock.close()
             self._sockets = []
+        return result
 
 
 class _Refuse(HTTPAdapter):

@@ -105,7 +105,7 @@ class DiscussChannel(models.Model):
             return
         Template = self.env["social_crm.reply.template"]
         templates = (
-            Template.search_read([], ["name", "company_id"], load=False)
+            Template.search_read([], ["name", "company_id"], load=False)  # pylint: disable=no-search-all
             if Template.has_access("read")
             else []
         )

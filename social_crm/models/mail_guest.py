@@ -59,7 +59,7 @@ class MailGuest(models.Model):
         return by_identity
 
     def _to_store(self, store, /, *, fields=None):
-        super()._to_store(store, fields=fields)
+        result = super()._to_store(store, fields=fields)
         for guest in self.filtered("social_crm_identity_id"):
             store.add(
                 guest,
@@ -68,6 +68,7 @@ class MailGuest(models.Model):
                     "social_crm_platform": guest.social_crm_platform or False,
                 },
             )
+        return result
 
 
 class SocialCrmIdentity(models.Model):

@@ -271,7 +271,7 @@ class SocialCrmConsent(models.Model):
         """Scheduled action: clear the contactable flags of people whose
         consent expired."""
         done = 0
-        for company in self.env["res.company"].search([]):
+        for company in self.env["res.company"].search([]):  # pylint: disable=no-search-all
             Consent = self.with_company(company)
             partners = Consent.env["res.partner"].search([("social_crm_contactable", "=", True)])
             identities = Consent.env["social_crm.identity"].search(

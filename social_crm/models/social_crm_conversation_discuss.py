@@ -171,9 +171,10 @@ class SocialCrmConversation(models.Model):
 
     def _on_new_messages(self, messages, agent):
         with collect_fresh_channels(self.env) as fresh:
-            super()._on_new_messages(messages, agent)
+            result = super()._on_new_messages(messages, agent)
         # after assignment: the assignee, or the team's agents, join at once
         fresh["channels"].social_crm_conversation_id._social_crm_sync_members()
+        return result
 
     def write(self, vals):
         result = super().write(vals)

@@ -433,7 +433,7 @@ class SocialCrmIdentity(models.Model):
         """Scheduled action: match a batch of identities per company (where
         automatic matching is on), propose suggestions."""
         done = remaining = 0
-        for company in self.env["res.company"].search([]):
+        for company in self.env["res.company"].search([]):  # pylint: disable=no-search-all
             Identity = self.with_company(company)
             identities = Identity.search(Identity._match_due_domain(), limit=batch_size)
             if not company.social_crm_auto_match:
@@ -556,7 +556,7 @@ class SocialCrmIdentity(models.Model):
         are scored, crown each account's top advocate of the last month."""
         now = now or fields.Datetime.now()
         done = remaining = 0
-        for company in self.env["res.company"].search([]):
+        for company in self.env["res.company"].search([]):  # pylint: disable=no-search-all
             Identity = self.with_company(company)
             identities = Identity.search(
                 Identity._advocacy_due_domain(now), limit=batch_size, order="id"

@@ -112,7 +112,7 @@ class TestOutboundOnce(TransactionCase):
             record = env[model].browse(res_id)
             if before:
                 before(record)
-                cr.commit()
+                cr.commit()  # pylint: disable=invalid-commit
             failed = self._fail_once_after_the_platform_call(env)
             result = retrying(partial(getattr(record, method)), env)
         self.assertEqual(failed, [1], "the first run failed after the platform call")
@@ -205,7 +205,7 @@ class TestOutboundOnce(TransactionCase):
             env = api.Environment(cr, self.uid_agent, {})
             conversation = env["social_crm.conversation"].browse(self.conversation_id)
             conversation.reply_draft = "Sorry for the wait"
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
 
             def time_out(connector, *args, **kwargs):
                 self.requests.append(args)
@@ -228,7 +228,7 @@ class TestOutboundOnce(TransactionCase):
             self.assertEqual(outbound.state, "unknown")
             outbound.action_mark_not_sent()
             conversation.action_send_reply()
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
         self.assertEqual(len(self.requests), 2)
         posts, draft, outbound = self._stored()
         self.assertEqual(len(posts), 1)

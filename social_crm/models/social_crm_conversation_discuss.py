@@ -11,10 +11,8 @@ type ``social_crm``), the one display thread of its posts.
 
 import contextlib
 
-from markupsafe import escape
-
 from odoo import api, fields, models
-from odoo.tools.mail import generate_tracking_message_id
+from odoo.tools.mail import generate_tracking_message_id, plaintext2html
 
 from odoo.addons.mail.tools.discuss import Store
 
@@ -227,7 +225,7 @@ class SocialCrmConversation(models.Model):
                     **author,
                     "model": "discuss.channel",
                     "res_id": channels[post.conversation_id.id].id,
-                    "body": escape(post.text or ""),
+                    "body": plaintext2html(post.text or ""),
                     "message_type": "comment",
                     "subtype_id": subtype,
                     "message_id": generate_tracking_message_id("social-crm-post"),

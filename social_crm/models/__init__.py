@@ -1,5 +1,6 @@
 from . import social_crm_guard
 from . import social_crm_consent_mixin
+from . import social_crm_sales_panel_mixin
 from . import social_crm_account
 from . import social_crm_stream
 from . import social_crm_identity

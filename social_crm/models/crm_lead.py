@@ -2,7 +2,6 @@ from odoo import api, fields, models
 from odoo.tools import plaintext2html
 
 from ._helpers import link_key
-from .res_partner import SALES_PANEL_GROUPS
 from .social_crm_account import PLATFORMS
 from .social_crm_guard import system
 
@@ -14,7 +13,8 @@ SOCIAL_POST_ACTIVITY = "social_crm.mail_activity_type_social_post"
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    _name = "crm.lead"
+    _inherit = ["crm.lead", "social_crm.sales.panel.mixin"]
 
     social_crm_identity_id = fields.Many2one(
         "social_crm.identity", "Social identity", index="btree_not_null", ondelete="set null"
@@ -26,20 +26,6 @@ class CrmLead(models.Model):
         help="Set when the contact has given consent for commercial messages, and cleared "
         "when it is withdrawn or expires. Without it, follow this lead up only about "
         "what they asked; send no offers.",
-    )
-
-    # the read-only social panel of sales staff (no access to the inbox)
-    social_crm_sales_identities = fields.Html(
-        "Social profiles",
-        compute="_compute_social_crm_sales_panel",
-        sanitize=True,
-        groups=SALES_PANEL_GROUPS,
-    )
-    social_crm_sales_posts = fields.Text(
-        "Recent posts",
-        compute="_compute_social_crm_sales_panel",
-        groups=SALES_PANEL_GROUPS,
-        help="The last five posts of this person on social media, as plain text.",
     )
 
     @api.depends("partner_id", "social_crm_identity_id", "company_id")

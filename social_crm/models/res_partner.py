@@ -6,13 +6,11 @@ from .. import matching, matching_sql, sales_panel
 from ._helpers import count_by, window_action
 from .social_crm_account import PLATFORMS
 
+
 #: who sees the read-only social panel on contacts and leads
-SALES_PANEL_GROUPS = "social_crm.group_social_crm_agent,sales_team.group_sale_salesman"
-
-
 class ResPartner(models.Model):
     _name = "res.partner"
-    _inherit = ["res.partner", "social_crm.consent.mixin"]
+    _inherit = ["res.partner", "social_crm.consent.mixin", "social_crm.sales.panel.mixin"]
 
     social_identity_ids = fields.One2many("social_crm.identity", "partner_id", "Social identities")
     # name keys for identity matching (exact, btree-indexed lookups)
@@ -48,20 +46,6 @@ class ResPartner(models.Model):
         compute="_compute_social_crm_is_customer",
         search="_search_social_crm_is_customer",
         help="Invoiced or sold to (when invoicing is installed), else a won opportunity.",
-    )
-
-    # the read-only social panel of sales staff (no access to the inbox)
-    social_crm_sales_identities = fields.Html(
-        "Social profiles",
-        compute="_compute_social_crm_sales_panel",
-        sanitize=True,
-        groups=SALES_PANEL_GROUPS,
-    )
-    social_crm_sales_posts = fields.Text(
-        "Recent posts",
-        compute="_compute_social_crm_sales_panel",
-        groups=SALES_PANEL_GROUPS,
-        help="The last five posts of this contact's social identities, as plain text.",
     )
 
     def _consent_key(self):

@@ -30,6 +30,7 @@ from .base import (  # noqa: F401
     TimeoutSession,
     UnsafeRequest,
 )
+from .messages import Message, render  # noqa: F401
 from .bluesky import BlueskyConnector
 from .demo import DemoConnector
 from .mastodon import MastodonConnector
@@ -52,5 +53,5 @@ def get_connector(platform, credentials=None, session=None):
     try:
         factory = CONNECTORS[platform]
     except KeyError:
-        raise ConnectorError(f"No connector for platform '{platform}'.") from None
+        raise ConnectorError(Message("no_connector", platform=str(platform))) from None
     return factory(credentials=credentials, session=session)

@@ -30,6 +30,7 @@ from .base import (
     said,
     utcnow,
 )
+from .messages import Message
 
 #: how long to wait after a 429 that names no (future) reset time
 DEFAULT_RETRY = timedelta(minutes=5)
@@ -118,6 +119,7 @@ class JsonHttpConnector(Connector):
     #: the platform's name as people know it, for messages
     label = ""
     #: what the person who set up the account can do about a 401 / a 403
+    #: (keys of :mod:`.messages`, or "")
     advice = {401: "", 403: ""}
     #: the credential holding the server's address, and its default
     url_credential = ""
@@ -141,13 +143,10 @@ class JsonHttpConnector(Connector):
         try:
             return self.session.request(method, url, timeout=self.timeout, **kwargs)
         except requests.Timeout as exc:
-            raise PlatformUnavailable(
-                f"{self.label} did not answer in time; it will be tried again later."
-            ) from exc
+            raise PlatformUnavailable(Message("timeout", place=self.label)) from exc
         except requests.RequestException as exc:
             raise PlatformUnavailable(
-                f"Could not reach {self.label} ({type(exc).__name__}); "
-                "it will be tried again later.",
+                Message("unreachable", place=self.label, why=type(exc).__name__),
                 detail=str(exc),
             ) from exc
 
@@ -162,9 +161,12 @@ class JsonHttpConnector(Connector):
             body = None
         if not isinstance(body, expect):
             raise MalformedResponse(
-                f"{self.label} answered HTTP {response.status_code} with a body that is "
-                f"not the JSON expected ({len(response.content or b'')} bytes); "
-                "it will be tried again later.",
+                Message(
+                    "not_json",
+                    place=self.label,
+                    status=response.status_code,
+                    size=len(response.content or b""),
+                ),
                 status=response.status_code,
             )
         return body
@@ -193,20 +195,29 @@ class JsonHttpConnector(Connector):
         what = said(status, facts["code"])
         if status == 401:
             return AuthenticationError(
-                f"{self.label} rejected the credentials{what}. {self.advice[401]}".strip(), **facts
+                Message(
+                    "credentials_rejected", place=self.label, what=what, advice=self._advice(401)
+                ),
+                **facts,
             )
         if status == 403:
             return AccessLevelError(
-                f"{self.label} does not allow this{what}. {self.advice[403]}".strip(), **facts
+                Message("not_allowed", place=self.label, what=what, advice=self._advice(403)),
+                **facts,
             )
         if status == 429:
             return self._rate_limit_error(response)
         if status >= 500:
             return PlatformUnavailable(
-                f"{self.label} had a server error ({status}); it will be tried again later.",
-                **facts,
+                Message("server_error", place=self.label, status=status), **facts
             )
-        return RequestRefused(f"{self.label} refused the request{what}.", **facts)
+        return RequestRefused(Message("refused", place=self.label, what=what), **facts)
+
+    def _advice(self, status):
+        """What the person who set up the account can do about ``status``
+        (a :class:`Message`), or ""."""
+        key = self.advice.get(status)
+        return Message(key) if key else ""
 
     def _rate_limit_error(self, response):
         """A 429: when to retry (the reset header, else in five minutes), and
@@ -220,8 +231,11 @@ class JsonHttpConnector(Connector):
         window = re.search(r"\bw=(\d+)", headers.get("ratelimit-policy") or "")
         daily = bool(window) and int(window.group(1)) >= 86400
         return RateLimitError(
-            f"{self.label}'s {'daily' if daily else 'rate'} limit is reached; the call is "
-            f"tried again after {retry_at:%Y-%m-%d %H:%M} UTC, where it stopped.",
+            Message(
+                "daily_limit" if daily else "rate_limit",
+                place=self.label,
+                when=f"{retry_at:%Y-%m-%d %H:%M}",
+            ),
             retry_at=retry_at,
             scope="daily" if daily else "window",
         )

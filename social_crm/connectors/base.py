@@ -9,9 +9,11 @@ person who configured the account.
 import dataclasses
 import re
 from datetime import datetime, timezone
-from http import HTTPStatus
 
 import requests
+
+from .messages import Message
+from .messages import said as said_message
 
 #: (connect, read) seconds applied to every request that does not set its own.
 DEFAULT_TIMEOUT = (5, 30)
@@ -78,7 +80,9 @@ def json_object(response):
 # Errors
 # --------------------------------------------------------------------------
 class ConnectorError(Exception):
-    """A platform call failed. ``str(error)`` is a plain-words explanation.
+    """A platform call failed. ``str(error)`` is a plain-words explanation,
+    in English; ``message`` (a :class:`~.messages.Message`: ``key`` and
+    ``params``) lets the models store it and show it in the reader's language.
 
     :param retry_at: naive UTC datetime before which the call should not be
         retried, when the platform said so (rate limits).
@@ -89,13 +93,30 @@ class ConnectorError(Exception):
     transient = False
 
     def __init__(self, message, *, retry_at=None, status=None, code="", detail=""):
-        super().__init__(message)
+        super().__init__(str(message))
+        #: the catalogue message (None for words written without a key)
+        self.message = message if isinstance(message, Message) else None
         self.retry_at = retry_at
         self.status = status
         #: a short code of the platform's, sanitised (:func:`safe_code`)
         self.code = safe_code(code)
         #: the platform's own words: for the server log only, never shown
         self.detail = str(detail or "")
+
+    @property
+    def key(self):
+        """The catalogue key of the words (:mod:`.messages`), or ""."""
+        return self.message.key if self.message else ""
+
+    @property
+    def params(self):
+        """The parameters that fill the catalogue template."""
+        return dict(self.message.params) if self.message else {}
+
+    def words(self):
+        """What a model stores: ``{"key", "params", "text"}``, or ``{"text"}``
+        for words without a key."""
+        return self.message.to_json() if self.message else {"text": str(self)}
 
 
 class AuthenticationError(ConnectorError):
@@ -159,14 +180,8 @@ def safe_code(value, size=40):
 
 def said(status, code=""):
     """`` (403 Forbidden, code X)``: the status and code of a refusal, in our
-    words (the status phrase is ours, not the server's)."""
-    try:
-        phrase = f"{status} {HTTPStatus(int(status)).phrase}"
-    except (TypeError, ValueError):
-        phrase = str(status or "")
-    code = safe_code(code)
-    parts = [p for p in (phrase, f"code {code}" if code else "") if p]
-    return f" ({', '.join(parts)})" if parts else ""
+    words, as a :class:`~.messages.Message` to put in another (or "")."""
+    return said_message(status, code)
 
 
 # --------------------------------------------------------------------------
@@ -340,7 +355,7 @@ class Connector:
         """Return a :class:`FollowersResult`: one page of the followers of our
         account (``account_user_id``, or the account of the credentials when
         empty), starting at ``cursor`` (None to start a sweep)."""
-        raise AccessLevelError("This platform gives no list of followers.")
+        raise AccessLevelError(Message("no_followers"))
 
     def send_private(self, text, recipient, in_reply_to="", idempotency_key=None):
         """Send ``text`` privately to ``recipient`` (a :class:`Profile`: its
@@ -355,7 +370,7 @@ class Connector:
         False) raise :class:`AccessLevelError`. ``idempotency_key`` as in
         :meth:`reply`.
         """
-        raise AccessLevelError("This platform cannot send a private message.")
+        raise AccessLevelError(Message("no_private"))
 
 
 def private_key(user_id):
@@ -367,5 +382,5 @@ def recipient_id(recipient, label):
     """The ``user_id`` of the :class:`Profile` a private message goes to."""
     user_id = str(getattr(recipient, "user_id", "") or "").strip()
     if not user_id:
-        raise RequestRefused(f"There is no {label} person to send a private message to.")
+        raise RequestRefused(Message("no_recipient", place=label))
     return user_id

@@ -54,6 +54,7 @@ from .base import (
     said,
     utcnow,
 )
+from .messages import Message
 
 DEFAULT_SERVICE = "https://bsky.social"
 WEB = "https://bsky.app"
@@ -66,12 +67,6 @@ CHAT_PROXY = {"atproto-proxy": "did:web:api.bsky.chat#bsky_chat"}
 CHAT_LIMIT = 100
 LOG_MESSAGE = "chat.bsky.convo.defs#logCreateMessage"
 DELETED_MESSAGE = "chat.bsky.convo.defs#deletedMessageView"
-#: the plain words of a chat refusal that the person setting up can fix
-CHAT_REFUSED = (
-    "Bluesky refused the direct messages{what}: the app password must allow direct "
-    "messages. In Bluesky, Settings > Privacy and security > App passwords, create "
-    "one with 'Allow access to your direct messages' ticked and paste it in the account."
-)
 #: XRPC errors of a chat message the person we write to does not accept
 CHAT_CLOSED = ("MessagesDisabled", "NotFollowedBySender", "BlockedActor", "BlockedSubject")
 
@@ -187,12 +182,7 @@ class BlueskyConnector(JsonHttpConnector):
     supports_dms = True
     url_credential = "service"
     default_url = DEFAULT_SERVICE
-    advice = {
-        401: "Check the handle and the app password on the account (in Bluesky: "
-        "Settings > Privacy and security > App passwords).",
-        403: "This account or its app password may not do this; a suspended account "
-        "gives this answer too.",
-    }
+    advice = {401: "advice_bluesky_401", 403: "advice_bluesky_403"}
     #: the createSession answer, once logged in
     auth = None
 
@@ -206,9 +196,7 @@ class BlueskyConnector(JsonHttpConnector):
         identifier = (self.credentials.get("handle") or "").strip().lstrip("@")
         password = self.credentials.get("app_password")
         if not identifier or not password:
-            raise AuthenticationError(
-                "Enter the account's handle and an app password to connect to Bluesky."
-            )
+            raise AuthenticationError(Message("bluesky_login_needed"))
         response = self._send(
             "POST",
             self._url("com.atproto.server.createSession"),
@@ -216,7 +204,7 @@ class BlueskyConnector(JsonHttpConnector):
         )
         body = self._read(response)
         if not body.get("accessJwt") or not body.get("did"):
-            raise MalformedResponse("Bluesky accepted the login but sent no session.")
+            raise MalformedResponse(Message("bluesky_no_session"))
         self.auth = body
         return body
 
@@ -250,7 +238,7 @@ class BlueskyConnector(JsonHttpConnector):
             return self._xrpc(method, nsid, params=params, json=json, headers=CHAT_PROXY)
         except (AuthenticationError, AccessLevelError) as exc:
             raise AccessLevelError(
-                CHAT_REFUSED.format(what=said(exc.status, exc.code)),
+                Message("bluesky_chat_refused", what=said(exc.status, exc.code)),
                 status=exc.status,
                 code=exc.code,
                 detail=exc.detail,
@@ -262,7 +250,9 @@ class BlueskyConnector(JsonHttpConnector):
     @staticmethod
     def _profile(actor):
         if not isinstance(actor, dict) or not actor.get("did"):
-            raise MalformedResponse("Bluesky sent a profile without a DID.")
+            raise MalformedResponse(
+                Message("missing_id", place="Bluesky", what=Message("thing_profile"))
+            )
         handle = actor.get("handle") or ""
         if handle == "handle.invalid":  # the handle no longer resolves to the DID
             handle = ""
@@ -280,7 +270,9 @@ class BlueskyConnector(JsonHttpConnector):
         """A post view (search, thread) or a notification (uri, author,
         record, indexedAt) as a :class:`Post`."""
         if not isinstance(item, dict) or not item.get("uri"):
-            raise MalformedResponse("Bluesky sent a post without a uri.")
+            raise MalformedResponse(
+                Message("missing_uri", place="Bluesky", what=Message("thing_post"))
+            )
         record = item.get("record") if isinstance(item.get("record"), dict) else {}
         author = self._profile(item.get("author"))
         reply = record.get("reply") or {}
@@ -303,7 +295,9 @@ class BlueskyConnector(JsonHttpConnector):
     def _list(body, key):
         items = body.get(key)
         if not isinstance(items, list):
-            raise MalformedResponse(f"Bluesky answered without a list of {key}.")
+            raise MalformedResponse(
+                Message("answered_without", place="Bluesky", what=Message("thing_list", name=key))
+            )
         return items
 
     # ------------------------------------------------------------------
@@ -316,10 +310,10 @@ class BlueskyConnector(JsonHttpConnector):
             params = {"reasons": list(MENTION_REASONS), "limit": limit}
             return "app.bsky.notification.listNotifications", params, "notifications"
         if stream.kind not in ("keyword", "hashtag"):
-            raise ConnectorError(f"Bluesky streams cannot listen for '{stream.kind}'.")
+            raise ConnectorError(Message("stream_kind", place="Bluesky", kind=str(stream.kind)))
         query = (stream.query or "").strip()
         if not query.lstrip("#"):
-            raise ConnectorError("This stream has no keyword or hashtag to search for.")
+            raise ConnectorError(Message("stream_no_query"))
         if stream.kind == "hashtag":
             query = f"#{query.lstrip('#')}"
         params = {"q": query, "sort": "latest", "limit": limit}
@@ -340,8 +334,7 @@ class BlueskyConnector(JsonHttpConnector):
             # a malformed or stale page cursor: page again from the newest post,
             # down to the newest of the last complete run
             raise CursorExpired(
-                "Bluesky no longer accepts where this stream stopped; the stream pages "
-                "again from the latest posts.",
+                Message("bluesky_cursor_expired"),
                 status=exc.status,
                 code=exc.code,
                 detail=exc.detail,
@@ -351,7 +344,9 @@ class BlueskyConnector(JsonHttpConnector):
         posts, marks, reached = [], [], False
         for item in self._list(body, key):
             if not isinstance(item, dict) or not item.get("uri"):
-                raise MalformedResponse("Bluesky sent an entry without a uri.")
+                raise MalformedResponse(
+                    Message("missing_uri", place="Bluesky", what=Message("thing_entry"))
+                )
             mark = _mark(item)
             if newest_before and _reached(mark, newest_before):
                 reached = True
@@ -426,7 +421,9 @@ class BlueskyConnector(JsonHttpConnector):
         posts, revs = [], []
         for convo in self._list(body, "convos"):
             if not isinstance(convo, dict) or not convo.get("id"):
-                raise MalformedResponse("Bluesky sent a conversation without an id.")
+                raise MalformedResponse(
+                    Message("missing_id", place="Bluesky", what=Message("thing_conversation"))
+                )
             revs.append(str(convo.get("rev") or ""))
             message = convo.get("lastMessage")
             if not self._their_message(message):
@@ -455,9 +452,7 @@ class BlueskyConnector(JsonHttpConnector):
         except RequestRefused as exc:
             if exc.code in CHAT_CLOSED:
                 raise RequestRefused(
-                    "This person does not take direct messages from this account (their "
-                    "Bluesky chat setting allows only people they follow, or nobody), or "
-                    "one of you blocks the other.",
+                    Message("bluesky_chat_closed"),
                     status=exc.status,
                     code=exc.code,
                     detail=exc.detail,
@@ -465,7 +460,9 @@ class BlueskyConnector(JsonHttpConnector):
             raise
         convo = found.get("convo") if isinstance(found.get("convo"), dict) else {}
         if not convo.get("id"):
-            raise MalformedResponse("Bluesky answered without the conversation.")
+            raise MalformedResponse(
+                Message("answered_without", place="Bluesky", what=Message("thing_the_conversation"))
+            )
         if convo.get("status") == "request":
             self._chat("POST", "chat.bsky.convo.acceptConvo", json={"convoId": convo["id"]})
         message = {"text": text}
@@ -476,7 +473,9 @@ class BlueskyConnector(JsonHttpConnector):
             "POST", "chat.bsky.convo.sendMessage", json={"convoId": convo["id"], "message": message}
         )
         if not sent.get("id"):
-            raise MalformedResponse("Bluesky accepted the message but sent back no id.")
+            raise MalformedResponse(
+                Message("accepted_no_id", place="Bluesky", what=Message("thing_message"))
+            )
         return Post(
             external_id=f"{DM_PREFIX}{sent['id']}",
             text=text,
@@ -502,9 +501,7 @@ class BlueskyConnector(JsonHttpConnector):
         )
         parent = (thread.get("thread") or {}).get("post")
         if not isinstance(parent, dict) or not parent.get("cid"):
-            raise RequestRefused(
-                "Bluesky cannot show the post to reply to; it may have been deleted or blocked."
-            )
+            raise RequestRefused(Message("bluesky_parent_gone"))
         parent_ref = {"uri": parent["uri"], "cid": parent["cid"]}
         root = ((parent.get("record") or {}).get("reply") or {}).get("root") or parent_ref
         root_ref = {"uri": root["uri"], "cid": root["cid"]}
@@ -523,7 +520,9 @@ class BlueskyConnector(JsonHttpConnector):
             create["rkey"] = record_key(idempotency_key)
         body = self._xrpc("POST", "com.atproto.repo.createRecord", json=create)
         if not body.get("uri"):
-            raise MalformedResponse("Bluesky accepted the reply but sent back no uri.")
+            raise MalformedResponse(
+                Message("accepted_no_id", place="Bluesky", what=Message("thing_reply"))
+            )
         author = self._profile({"did": self.auth["did"], "handle": self.auth.get("handle")})
         return Post(
             external_id=body["uri"],
@@ -566,7 +565,9 @@ class BlueskyConnector(JsonHttpConnector):
             try:
                 actor = normalize_handle(handle)
             except ValueError as exc:
-                raise RequestRefused(str(exc)) from exc
+                raise RequestRefused(
+                    Message("bluesky_bad_handle", handle=str(handle)[:100])
+                ) from exc
         else:
             raise ValueError("get_profile needs a user_id or a handle")
         return self._profile(

@@ -32,6 +32,7 @@ from .base import (
     private_key,
     recipient_id,
 )
+from .messages import Message
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "demo_stream.json"
 
@@ -180,7 +181,7 @@ class DemoConnector(Connector):
         fresh id, or the id of ``idempotency_key`` (the same request is the
         same post, as on platforms that deduplicate); no network."""
         if not text.strip():
-            raise RequestRefused("An empty message cannot be sent.")
+            raise RequestRefused(Message("empty_message"))
         unique = (
             hashlib.sha256(idempotency_key.encode()).hexdigest()
             if idempotency_key
@@ -208,7 +209,7 @@ class DemoConnector(Connector):
     def get_profile(self, user_id=None, handle=None):
         handle = handle or (user_id or "").removeprefix("demo-")
         if handle not in self.sample["authors"]:
-            raise RequestRefused(f"The demo stream has no user '{handle}'.")
+            raise RequestRefused(Message("demo_no_user", handle=str(handle)[:100]))
         return self._profile(handle)
 
     def test_connection(self):

@@ -40,6 +40,7 @@ from .base import (
     run_cursor,
     utcnow,
 )
+from .messages import Message
 
 #: Mastodon's own page size limits
 STATUS_LIMIT = 40
@@ -56,12 +57,7 @@ class MastodonConnector(JsonHttpConnector):
     supports_private = True
     deduplicates = True
     url_credential = "instance_url"
-    advice = {
-        401: "Check the access token on the account: on the Mastodon instance, "
-        "Preferences > Development, open the application and copy its access token.",
-        403: "The access token lacks a permission this needs: give the application "
-        "the scopes read and write (Preferences > Development) and copy its new token.",
-    }
+    advice = {401: "advice_mastodon_401", 403: "advice_mastodon_403"}
 
     @property
     def host(self):
@@ -74,12 +70,10 @@ class MastodonConnector(JsonHttpConnector):
     def _call(self, method, path, *, expect=dict, headers=None, **kwargs):
         """One API call; returns ``(body, response)``."""
         if not self.base_url:
-            raise AuthenticationError(
-                "Enter the address of the Mastodon instance (such as https://mastodon.social)."
-            )
+            raise AuthenticationError(Message("mastodon_no_instance"))
         token = self.credentials.get("access_token")
         if not token:
-            raise AuthenticationError("No access token is set for this Mastodon account.")
+            raise AuthenticationError(Message("mastodon_no_token"))
         headers = {"Authorization": f"Bearer {token}", **(headers or {})}
         response = self._send(method, self.base_url + path, headers=headers, **kwargs)
         return self._read(response, expect), response
@@ -89,7 +83,9 @@ class MastodonConnector(JsonHttpConnector):
     # ------------------------------------------------------------------
     def _profile(self, account):
         if not isinstance(account, dict) or not account.get("id"):
-            raise MalformedResponse("Mastodon sent an account without an id.")
+            raise MalformedResponse(
+                Message("missing_id", place="Mastodon", what=Message("thing_account"))
+            )
         acct = account.get("acct") or account.get("username") or ""
         if acct and "@" not in acct and self.host:
             acct = f"{acct}@{self.host}"
@@ -105,7 +101,9 @@ class MastodonConnector(JsonHttpConnector):
 
     def _post(self, status):
         if not isinstance(status, dict) or not status.get("id"):
-            raise MalformedResponse("Mastodon sent a post without an id.")
+            raise MalformedResponse(
+                Message("missing_id", place="Mastodon", what=Message("thing_post"))
+            )
         text = html_to_text(status.get("content"))
         warning = (status.get("spoiler_text") or "").strip()
         if warning:
@@ -138,9 +136,9 @@ class MastodonConnector(JsonHttpConnector):
             limit = page_limit(stream.page_size, NOTIFICATION_LIMIT)
             return "/api/v1/notifications", {"types[]": "mention", "limit": limit}, "since_id"
         if stream.kind not in ("hashtag", "keyword"):
-            raise ConnectorError(f"Mastodon streams cannot listen for '{stream.kind}'.")
+            raise ConnectorError(Message("stream_kind", place="Mastodon", kind=str(stream.kind)))
         if not query.lstrip("#"):
-            raise ConnectorError("This stream has no keyword or hashtag to search for.")
+            raise ConnectorError(Message("stream_no_query"))
         limit = page_limit(stream.page_size, STATUS_LIMIT)
         if stream.kind == "hashtag":
             tag = quote(query.lstrip("#"), safe="")
@@ -160,12 +158,16 @@ class MastodonConnector(JsonHttpConnector):
             body, response = self._call("GET", path, params=params)
             entries = body.get("statuses")
             if not isinstance(entries, list):
-                raise MalformedResponse("Mastodon answered the search without statuses.")
+                raise MalformedResponse(
+                    Message("answered_without", place="Mastodon", what=Message("thing_statuses"))
+                )
         else:
             entries, response = self._call("GET", path, params=params, expect=list)
         ids = [str(e["id"]) for e in entries if isinstance(e, dict) and e.get("id")]
         if len(ids) != len(entries):
-            raise MalformedResponse("Mastodon sent an entry without an id.")
+            raise MalformedResponse(
+                Message("missing_id", place="Mastodon", what=Message("thing_entry"))
+            )
         if stream.kind == "mention":
             # a notification whose post was deleted has "status": null
             posts = [self._post(e["status"]) for e in entries if e.get("status")]
@@ -231,9 +233,7 @@ class MastodonConnector(JsonHttpConnector):
         when given."""
         acct = (getattr(recipient, "handle", "") or "").strip().lstrip("@")
         if not acct:
-            raise RequestRefused(
-                "Mastodon addresses a private message by the person's handle; this person has none."
-            )
+            raise RequestRefused(Message("mastodon_no_handle"))
         data = {"status": self._mentioning(acct, text), "visibility": "direct"}
         if in_reply_to:
             data["in_reply_to_id"] = str(in_reply_to)

@@ -54,6 +54,7 @@ from .base import (
     safe_code,
     utcnow,
 )
+from .messages import Message
 
 #: the Graph API version every call uses
 GRAPH_VERSION = "v21.0"
@@ -636,7 +637,7 @@ def parse_webhook(payload: dict, seen=()) -> list:
     empty ``platform`` and everything skipped.
     """
     if not isinstance(payload, dict) or not isinstance(payload.get("entry"), list):
-        raise MalformedResponse("This is not a Meta webhook delivery: it has no list of entries.")
+        raise MalformedResponse(Message("meta_not_a_delivery"))
     obj = _text(payload.get("object"))
     platform = PLATFORMS.get(obj, "")
     batches = []
@@ -710,11 +711,7 @@ class MetaConnector(JsonHttpConnector):
     reply_edge = "comments"
     #: the fields of a person's profile
     profile_fields = "id,name"
-    advice = {
-        401: "Reconnect the page: in the account, paste a new page access token.",
-        403: "The Meta app lacks a permission this needs (such as pages_manage_engagement "
-        "or pages_messaging): grant it in the app and paste a new page access token.",
-    }
+    advice = {401: "advice_facebook_401", 403: "advice_facebook_403"}
 
     # ------------------------------------------------------------------
     # Calling the API
@@ -722,10 +719,7 @@ class MetaConnector(JsonHttpConnector):
     def _auth_params(self):
         token = (self.credentials.get("page_access_token") or "").strip()
         if not token:
-            raise AuthenticationError(
-                f"No page access token is set for this {self.label} account: paste the "
-                "access token of the page in the account."
-            )
+            raise AuthenticationError(Message("meta_no_page_token", place=self.label))
         params = {"access_token": token}
         secret = (self.credentials.get("app_secret") or "").strip()
         if secret:
@@ -745,12 +739,12 @@ class MetaConnector(JsonHttpConnector):
         try:
             return super()._send(method, url, **kwargs)
         except PlatformUnavailable as exc:
-            message = str(exc)
+            detail = exc.detail
             params = kwargs.get("params") or {}
             for key in ("access_token", "appsecret_proof"):
                 if params.get(key):
-                    message = message.replace(params[key], "***")
-            raise PlatformUnavailable(message) from None
+                    detail = detail.replace(params[key], "***")
+            raise PlatformUnavailable(exc.message, detail=detail) from None
 
     def _account_path(self):
         """Our account's node: the page id (or ``me``, which a page token
@@ -779,15 +773,19 @@ class MetaConnector(JsonHttpConnector):
 
     def _facts(self, response):
         """``(said, facts)``: the words `` (Meta error 190/463, trace id X)``
-        built from Meta's numbers and trace id only (never its text), and the
-        keyword arguments of the error (status, code, detail)."""
+        (a :class:`Message`, or "") built from Meta's numbers and trace id only
+        (never its text), and the keyword arguments of the error (status,
+        code, detail)."""
         error = _graph_error(response)
         code, subcode = _code(error.get("code")), _code(error.get("error_subcode"))
         number = f"{code}/{subcode}" if code is not None and subcode else str(code or "")
         trace = safe_code(error.get("fbtrace_id"), size=32)
-        parts = [f"Meta error {number}" if number else "", f"trace id {trace}" if trace else ""]
-        parts = [p for p in parts if p]
-        said = f" ({', '.join(parts)})" if parts else ""
+        if number and trace:
+            said = Message("said_meta_trace", number=number, trace=trace)
+        elif number:
+            said = Message("said_meta", number=number)
+        else:
+            said = Message("said_trace", trace=trace) if trace else ""
         return said, {
             "status": response.status_code,
             "code": number,
@@ -803,32 +801,28 @@ class MetaConnector(JsonHttpConnector):
         said, facts = self._facts(response)
         if code == TOKEN_EXPIRED:
             return AuthenticationError(
-                f"{self.label} no longer accepts the page's access token: it has expired or "
-                f"was revoked{said}. Reconnect the page: paste a new page access token in "
-                "the account.",
+                Message("meta_token_expired", place=self.label, what=said),
                 **facts,
             )
         if code in RATE_LIMIT_CODES or status == 429:
             return self._rate_limit_error(response)
         if subcode in OUTSIDE_WINDOW_SUBCODES:
             return AccessLevelError(
-                f"{self.label} accepts a private reply only within 24 hours of the person's "
-                "last message (a private reply to a comment: once, within 7 days of the "
-                f"comment){said}. Answer in a public comment, or wait until they write again.",
+                Message("meta_outside_window", place=self.label, what=said),
                 **facts,
             )
         if code in PERMISSION_CODES:
             return AccessLevelError(
-                f"{self.label} does not allow this{said}. {self.advice[403]}", **facts
+                Message("not_allowed", place=self.label, what=said, advice=self._advice(403)),
+                **facts,
             )
         if status >= 500 or code in TRANSIENT_CODES or error.get("is_transient") is True:
             return PlatformUnavailable(
-                f"{self.label} had a temporary problem ({status}){said}; it will be tried "
-                "again later.",
+                Message("temporary_problem", place=self.label, status=status, what=said),
                 **facts,
             )
         if said:
-            return RequestRefused(f"{self.label} refused the request{said}.", **facts)
+            return RequestRefused(Message("refused", place=self.label, what=said), **facts)
         return super()._error(response)
 
     def _rate_limit_error(self, response):
@@ -838,8 +832,9 @@ class MetaConnector(JsonHttpConnector):
         retry_at = utcnow() + (timedelta(minutes=minutes) if minutes else DEFAULT_RETRY)
         said, facts = self._facts(response)
         return RateLimitError(
-            f"{self.label}'s rate limit is reached{said}; the call is tried again after "
-            f"{retry_at:%Y-%m-%d %H:%M} UTC.",
+            Message(
+                "rate_limit_said", place=self.label, what=said, when=f"{retry_at:%Y-%m-%d %H:%M}"
+            ),
             retry_at=retry_at,
             status=response.status_code,
             detail=facts["detail"],
@@ -854,7 +849,9 @@ class MetaConnector(JsonHttpConnector):
     def _profile(self, body):
         user_id = _id(body.get("id"))
         if not user_id:
-            raise MalformedResponse(f"{self.label} sent a profile without an id.")
+            raise MalformedResponse(
+                Message("missing_id", place=self.label, what=Message("thing_profile"))
+            )
         username = _text(body.get("username"))
         return Profile(
             user_id=user_id,
@@ -878,9 +875,7 @@ class MetaConnector(JsonHttpConnector):
     def get_profile(self, user_id=None, handle=None):
         if not user_id:
             if handle:
-                raise RequestRefused(
-                    f"{self.label} profiles can be looked up by id only, not by name."
-                )
+                raise RequestRefused(Message("meta_lookup_by_id", place=self.label))
             raise ValueError("get_profile needs a user_id or a handle")
         body = self._call(
             "GET", quote(str(user_id), safe=""), params={"fields": self.profile_fields}
@@ -894,7 +889,7 @@ class MetaConnector(JsonHttpConnector):
         message). Meta deduplicates nothing: ``idempotency_key`` is not sent."""
         target = _id(in_reply_to)
         if not target or target == DM_PREFIX:
-            raise RequestRefused(f"There is no {self.label} post or person to reply to.")
+            raise RequestRefused(Message("no_reply_target", place=self.label))
         if target.startswith(DM_PREFIX):
             return self._send_message(text, {"id": target[len(DM_PREFIX) :]}, target)
         body = self._call(
@@ -902,7 +897,9 @@ class MetaConnector(JsonHttpConnector):
         )
         new_id = _id(body.get("id"))
         if not new_id:
-            raise MalformedResponse(f"{self.label} accepted the reply but sent no id for it.")
+            raise MalformedResponse(
+                Message("accepted_no_id_for", place=self.label, what=Message("thing_reply"))
+            )
         return Post(external_id=new_id, text=text, posted_at=utcnow(), parent_external_id=target)
 
     def send_private(self, text, recipient, in_reply_to="", idempotency_key=None):
@@ -929,7 +926,9 @@ class MetaConnector(JsonHttpConnector):
         body = self._call("POST", self._messages_path(), json=payload)
         message_id = _id(body.get("message_id"))
         if not message_id:
-            raise MalformedResponse(f"{self.label} accepted the message but sent no id for it.")
+            raise MalformedResponse(
+                Message("accepted_no_id_for", place=self.label, what=Message("thing_message"))
+            )
         person = _id(body.get("recipient_id"))
         return Post(
             external_id=message_id,
@@ -953,19 +952,12 @@ class InstagramConnector(MetaConnector):
     #: Instagram's limit on a comment
     max_length = 2200
     profile_fields = "id,username,name"
-    advice = {
-        401: "Reconnect the account: paste a new access token of the Facebook Page "
-        "linked to the Instagram account.",
-        403: "The Meta app lacks a permission this needs (such as instagram_manage_comments "
-        "or instagram_manage_messages): grant it in the app and paste a new page access token.",
-    }
+    advice = {401: "advice_instagram_401", 403: "advice_instagram_403"}
 
     def _account_path(self):
         page_id = _id(self.credentials.get("page_id"))
         if not page_id:
-            raise AuthenticationError(
-                "Enter the id of the Instagram business account (page_id) in the account."
-            )
+            raise AuthenticationError(Message("meta_no_instagram_id"))
         return quote(page_id, safe="")
 
     def _messages_path(self):

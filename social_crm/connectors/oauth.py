@@ -38,6 +38,7 @@ from .base import (
     safe_code,
     utcnow,
 )
+from .messages import Message
 from .meta import GRAPH_URL, GRAPH_VERSION, TOKEN_EXPIRED, appsecret_proof
 
 X_AUTHORIZE_URL = "https://x.com/i/oauth2/authorize"
@@ -124,10 +125,10 @@ def instance_url(domain):
     ``https://mastodon.social`` (the host only)."""
     domain = (domain or "").strip()
     if not domain:
-        raise RequestRefused("Enter the Mastodon server, such as mastodon.social.")
+        raise RequestRefused(Message("oauth_no_server"))
     parts = urlsplit(domain if "://" in domain else f"https://{domain}")
     if parts.scheme != "https" or not parts.hostname:
-        raise RequestRefused("The Mastodon server must be an https address.")
+        raise RequestRefused(Message("oauth_server_https"))
     return f"https://{parts.hostname.lower()}"
 
 
@@ -148,7 +149,7 @@ def _send(session, label, method, url, **kwargs):
         return session.request(method, url, timeout=_timeout(session), **kwargs)
     except requests.RequestException as exc:
         raise PlatformUnavailable(
-            f"Could not reach {label} ({type(exc).__name__}); try again in a moment."
+            Message("unreachable_now", place=label, why=type(exc).__name__)
         ) from None
 
 
@@ -157,13 +158,13 @@ def _body(label, response):
     body = json_object(response)
     if response.status_code >= 500:
         raise PlatformUnavailable(
-            f"{label} had a server error ({response.status_code}); try again in a moment.",
+            Message("server_error_now", place=label, status=response.status_code),
             status=response.status_code,
         )
     if response.status_code >= 400:
         raise _refusal(label, response, body or {})
     if body is None:
-        raise MalformedResponse(f"{label} answered with something that is not JSON.")
+        raise MalformedResponse(Message("answer_not_json", place=label))
     return body
 
 
@@ -175,15 +176,19 @@ def _refusal(label, response, body):
         detail = str(error.get("message") or detail)
     if response.status_code == 401 or code in ("invalid_grant", "invalid_client", TOKEN_EXPIRED):
         return AuthenticationError(
-            f"{label} refused the authorization ({safe_code(code) or response.status_code}). "
-            "Press Connect again; if it keeps failing, check the app's settings in the "
-            "administrator's checklist.",
+            Message(
+                "oauth_refused_authorization",
+                place=label,
+                code=safe_code(code) or response.status_code,
+            ),
             status=response.status_code,
             code=str(code or ""),
             detail=detail,
         )
     return RequestRefused(
-        f"{label} refused the request ({safe_code(str(code or '')) or response.status_code}).",
+        Message(
+            "oauth_refused", place=label, code=safe_code(str(code or "")) or response.status_code
+        ),
         status=response.status_code,
         code=str(code or ""),
         detail=detail,
@@ -208,7 +213,7 @@ class _Bridge(OAuth2Session):
             return self._http.request(method, url, data=data, headers=headers, **kwargs)
         except requests.RequestException as exc:
             raise PlatformUnavailable(
-                f"Could not reach X ({type(exc).__name__}); try again in a moment."
+                Message("unreachable_now", place="X", why=type(exc).__name__)
             ) from None
 
     @staticmethod
@@ -223,16 +228,14 @@ def _x_token(fetch):
         raw = fetch()
     except OAuth2Error as exc:
         raise AuthenticationError(
-            f"X refused the authorization ({safe_code(exc.error)}). Press Connect again.",
+            Message("oauth_x_refused", code=safe_code(exc.error)),
             code=exc.error,
             detail=exc.description or "",
         ) from None
     except (ValueError, Warning) as exc:
-        raise MalformedResponse("X answered the token request with something unreadable.") from (
-            exc
-        )
+        raise MalformedResponse(Message("oauth_x_unreadable")) from exc
     if not raw.get("access_token"):
-        raise MalformedResponse("X sent no access token.")
+        raise MalformedResponse(Message("no_access_token", place="X"))
     scope = raw.get("scope") or ""
     return Token(
         access_token=raw["access_token"],
@@ -306,7 +309,7 @@ def mastodon_register(session, domain, redirect_uri, client_name, website=""):
         data["website"] = website
     body = _body("Mastodon", _send(session, "Mastodon", "POST", f"{base}/api/v1/apps", data=data))
     if not body.get("client_id") or not body.get("client_secret"):
-        raise MalformedResponse("Mastodon registered the app without a client id or secret.")
+        raise MalformedResponse(Message("oauth_mastodon_app"))
     return {"client_id": str(body["client_id"]), "client_secret": str(body["client_secret"])}
 
 
@@ -333,7 +336,7 @@ def mastodon_exchange(session, domain, client_id, client_secret, redirect_uri, c
     url = f"{instance_url(domain)}/oauth/token"
     body = _body("Mastodon", _send(session, "Mastodon", "POST", url, data=data))
     if not body.get("access_token"):
-        raise MalformedResponse("Mastodon sent no access token.")
+        raise MalformedResponse(Message("no_access_token", place="Mastodon"))
     return Token(access_token=str(body["access_token"]), scope=str(body.get("scope") or ""))
 
 
@@ -364,7 +367,7 @@ def _meta_token(session, params):
         "Meta", _send(session, "Meta", "GET", f"{GRAPH_URL}/oauth/access_token", params=params)
     )
     if not body.get("access_token"):
-        raise MalformedResponse("Meta sent no access token.")
+        raise MalformedResponse(Message("no_access_token", place="Meta"))
     return Token(
         access_token=str(body["access_token"]), expires_at=_expires_at(body.get("expires_in"))
     )
@@ -428,7 +431,7 @@ def meta_subscribe(session, app_secret, page_id, page_token, fields=META_PAGE_FI
     url = f"{GRAPH_URL}/{page_id}/subscribed_apps"
     body = _body("Meta", _send(session, "Meta", "POST", url, params=params))
     if body.get("success") is not True:
-        raise ConnectorError("Meta did not confirm the webhook subscription of the page.")
+        raise ConnectorError(Message("meta_webhook_not_confirmed"))
     return True
 
 

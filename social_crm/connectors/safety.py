@@ -33,6 +33,7 @@ from urllib3.connectionpool import HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
 from .base import DEFAULT_TIMEOUT, TimeoutSession, UnsafeRequest
+from .messages import Message
 
 #: seconds a whole call may take, connection, answer and body included
 DEFAULT_DEADLINE = 60
@@ -41,8 +42,8 @@ MAX_BODY_BYTES = 8 * 1024 * 1024
 _CHUNK = 64 * 1024
 #: IPv6 prefix that carries an IPv4 address (RFC 6052, NAT64)
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
-NOT_PUBLIC = "The server's host name leads to an address that is not public."
-NO_ADDRESS = "The server's host name does not resolve."
+NOT_PUBLIC = str(Message("url_not_public"))
+NO_ADDRESS = str(Message("url_no_address"))
 _LABEL = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
 
 
@@ -85,23 +86,23 @@ def check_url(url):
         parts = urlsplit(str(url or ""))
         port = parts.port
     except ValueError:
-        raise UnsafeRequest("The server address is not a valid URL.") from None
+        raise UnsafeRequest(Message("url_invalid")) from None
     if parts.scheme != "https":
-        raise UnsafeRequest("Only https server addresses are allowed.")
+        raise UnsafeRequest(Message("url_not_https"))
     if parts.username is not None or parts.password is not None:
-        raise UnsafeRequest("A server address may not contain a user name or password.")
+        raise UnsafeRequest(Message("url_userinfo"))
     if port not in (None, 443):
-        raise UnsafeRequest("A server address may not name a port other than 443.")
+        raise UnsafeRequest(Message("url_port"))
     host = (parts.hostname or "").rstrip(".")
     if not host:
-        raise UnsafeRequest("The server address has no host name.")
+        raise UnsafeRequest(Message("url_no_host"))
     try:
         ip = ipaddress.ip_address(host)
     except ValueError:
         ip = None
     if ip is not None:
         if not is_public_address(ip):
-            raise UnsafeRequest("The server address is not a public internet address.")
+            raise UnsafeRequest(Message("url_not_public_ip"))
         return host, 443
     labels = host.split(".")
     if (
@@ -111,7 +112,7 @@ def check_url(url):
         or any(label.startswith("0x") for label in labels)
     ):
         # one-label names (localhost, intranet), numbers (2130706433, 127.1)
-        raise UnsafeRequest("The server address must be a public host name, such as example.org.")
+        raise UnsafeRequest(Message("url_not_public_name"))
     return host, 443
 
 
@@ -120,9 +121,9 @@ def check_host(host, port, resolver):
     does not resolve or any address is not public."""
     addresses = list(resolver(host, port) or [])
     if not addresses:
-        raise UnsafeRequest(NO_ADDRESS)
+        raise UnsafeRequest(Message("url_no_address"))
     if not all(is_public_address(a) for a in addresses):
-        raise UnsafeRequest(NOT_PUBLIC)
+        raise UnsafeRequest(Message("url_not_public"))
     return addresses
 
 
@@ -205,7 +206,7 @@ class SafeAdapter(HTTPAdapter):
 
 class _Refuse(HTTPAdapter):
     def send(self, request, **kwargs):
-        raise UnsafeRequest("Only https server addresses are allowed.")
+        raise UnsafeRequest(Message("url_not_https"))
 
 
 class SafeSession(TimeoutSession):
@@ -258,17 +259,16 @@ class SafeSession(TimeoutSession):
                 if response.raw is not None:
                     response.close()
                 raise UnsafeRequest(
-                    f"The server answered with a redirect ({response.status_code}), "
-                    "which is not followed.",
+                    Message("redirect", status=response.status_code),
                     status=response.status_code,
                 )
             self._read_body(response, started)
         except requests.ConnectionError as exc:
             if self.clock() - started >= self.deadline:
                 raise requests.Timeout("the call passed its deadline") from exc
-            for words in (NOT_PUBLIC, NO_ADDRESS):
+            for key, words in (("url_not_public", NOT_PUBLIC), ("url_no_address", NO_ADDRESS)):
                 if words in str(exc):
-                    raise UnsafeRequest(words) from None
+                    raise UnsafeRequest(Message(key)) from None
             raise
         finally:
             watchdog.cancel()
@@ -291,7 +291,7 @@ class SafeSession(TimeoutSession):
                 response.close()
         if size > self.max_bytes:
             raise UnsafeRequest(
-                f"The server's answer is larger than {self.max_bytes // 1024} KB; it is not read.",
+                Message("too_large", size=self.max_bytes // 1024),
                 status=response.status_code,
             )
         if self.clock() - started > self.deadline:

@@ -59,6 +59,7 @@ from .base import (
     said,
     utcnow,
 )
+from .messages import Message
 
 TWEET_FIELDS = [
     "author_id",
@@ -93,13 +94,6 @@ DM_EVENT_FIELDS = [
 ]
 DM_EXPANSIONS = ["sender_id", "attachments.media_keys"]
 #: what a 403 on direct messages means, in our words
-DM_REFUSED = (
-    "X refused to read the direct messages (403 Forbidden): the X API plan does not "
-    "include direct messages, or the app lacks the Direct Message permission. Check "
-    "the plan in the X developer portal (direct messages need a paid plan), set the "
-    "app's permissions to 'Read and write and Direct message', regenerate the access "
-    "token and secret and paste them in the account."
-)
 #: request parameters that carry a stream's position
 CURSOR_PARAMETERS = {"since_id", "until_id", "next_token", "pagination_token"}
 
@@ -158,47 +152,43 @@ class XConnector(Connector):
         if self._oauth2_user():
             user_auth = False  # the OAuth 2 user token acts as the account itself
         if user_auth and not self._has_user_context():
-            raise AuthenticationError(
-                "This needs the account's user-context keys: API key and "
-                "secret, access token and access token secret."
-            )
+            raise AuthenticationError(Message("x_needs_user_keys"))
         if not user_auth and not self.credentials.get("bearer_token"):
-            raise AuthenticationError("No bearer token is set for this X account.")
+            raise AuthenticationError(Message("x_no_bearer"))
         try:
             response = method(*args, user_auth=user_auth, **kwargs)
         except tweepy.TooManyRequests as exc:
             raise self._rate_limit_error(exc.response) from exc
         except tweepy.Unauthorized as exc:
             raise AuthenticationError(
-                "X rejected the credentials (401 Unauthorized). Check the "
-                "tokens and keys on the account; they may have been "
-                "regenerated or revoked.",
+                Message("x_unauthorized"),
                 status=401,
             ) from exc
         except tweepy.Forbidden as exc:
             raise self._forbidden_error(exc.response) from exc
         except tweepy.TwitterServerError as exc:
             raise PlatformUnavailable(
-                f"X had a server error ({exc.response.status_code}); it will be tried again later.",
+                Message("server_error", place="X", status=exc.response.status_code),
                 status=exc.response.status_code,
             ) from exc
         except tweepy.HTTPException as exc:
             raise self._refusal(exc.response, "; ".join(exc.api_messages)) from exc
         except requests.Timeout as exc:
-            raise PlatformUnavailable(
-                "X did not answer in time; it will be tried again later."
-            ) from exc
+            raise PlatformUnavailable(Message("timeout", place="X")) from exc
         except requests.RequestException as exc:
             raise PlatformUnavailable(
-                f"Could not reach X ({type(exc).__name__}); it will be tried again later.",
+                Message("unreachable", place="X", why=type(exc).__name__),
                 detail=str(exc),
             ) from exc
         body = json_object(response)
         if body is None:
             raise MalformedResponse(
-                f"X answered HTTP {response.status_code} with a body that is "
-                f"not a JSON object ({len(response.content or b'')} bytes); "
-                "it will be tried again later.",
+                Message(
+                    "not_json_object",
+                    place="X",
+                    status=response.status_code,
+                    size=len(response.content or b""),
+                ),
                 status=response.status_code,
             )
         return body
@@ -219,16 +209,17 @@ class XConnector(Connector):
         stale = status == 400 and self._stale_cursor_parameters(response)
         if stale:
             return CursorExpired(
-                "X no longer accepts where this stream stopped (its "
-                f"{' and '.join(sorted(stale))} expired); the stream starts again from the "
-                "latest posts (X's search reaches back 7 days at most).",
+                Message("x_cursor_expired", names=", ".join(sorted(stale))),
                 status=status,
                 code=code,
                 detail=detail,
                 cursor={},
             )
         return RequestRefused(
-            f"X refused the request{said(status, code)}.", status=status, code=code, detail=detail
+            Message("refused", place="X", what=said(status, code)),
+            status=status,
+            code=code,
+            detail=detail,
         )
 
     @staticmethod
@@ -259,9 +250,7 @@ class XConnector(Connector):
         problem = f"{body.get('type', '')} {body.get('title', '')}".lower()
         if "usage-capped" in problem or "usagecap" in problem:
             return RateLimitError(
-                "The monthly usage cap of this X API plan is used up. Reading "
-                "resumes at the start of next month, or after upgrading the "
-                "plan in the X developer portal.",
+                Message("x_monthly_cap"),
                 retry_at=_next_month(now),
                 scope="monthly",
             )
@@ -269,8 +258,7 @@ class XConnector(Connector):
             if headers.get(f"{prefix}-remaining") == "0":
                 retry_at = from_epoch(headers.get(f"{prefix}-reset"))
                 return RateLimitError(
-                    "The daily limit of this X API plan is reached; it is "
-                    "tried again when the limit resets.",
+                    Message("x_daily_limit"),
                     retry_at=retry_at or now + timedelta(hours=24),
                     scope="daily",
                 )
@@ -278,8 +266,7 @@ class XConnector(Connector):
         if not retry_at or retry_at < now:
             retry_at = now + timedelta(minutes=15)
         return RateLimitError(
-            "X's rate limit for this endpoint is reached (15-minute window); "
-            "the stream resumes where it stopped after the reset.",
+            Message("x_window_limit"),
             retry_at=retry_at,
             scope="window",
         )
@@ -291,15 +278,13 @@ class XConnector(Connector):
             str(e.get("message", "")) for e in body.get("errors", []) if isinstance(e, dict)
         )
         if reason == "client-not-enrolled" or "client-forbidden" in str(body.get("type", "")):
-            level = body.get("required_enrollment") or "a higher access level"
+            # the level X names is its own words: for the log only
+            level = str(body.get("required_enrollment") or "")
             return AccessLevelError(
-                "Your X API plan does not allow this (it needs "
-                f"{level}). Reading mentions and searching need the Basic "
-                "plan or higher: upgrade the app in the X developer portal, "
-                "then test the connection again.",
+                Message("x_plan_level"),
                 status=403,
                 code=self._problem(response),
-                detail=detail,
+                detail=f"needs {level}: {detail}" if level else detail,
             )
         return self._refusal(response, detail)
 
@@ -338,7 +323,9 @@ class XConnector(Connector):
         data = body.get("data") or []
         includes = body.get("includes") or {}
         if not isinstance(data, list) or not isinstance(includes, dict):
-            raise MalformedResponse("X answered with an unexpected structure.")
+            raise MalformedResponse(
+                Message("unexpected_structure", place="X", what=Message("thing_request"))
+            )
         users = {str(u["id"]): self._profile(u) for u in includes.get("users") or []}
         media = {
             m.get("media_key"): m.get("url") or m.get("preview_image_url")
@@ -354,7 +341,7 @@ class XConnector(Connector):
         posts = []
         for tweet in data:
             if "id" not in tweet or "text" not in tweet:
-                raise MalformedResponse("X sent a post without id or text.")
+                raise MalformedResponse(Message("x_post_without_id"))
             author = users.get(str(tweet.get("author_id") or ""))
             tweet_id = str(tweet["id"])
             parent = next(
@@ -388,7 +375,7 @@ class XConnector(Connector):
     # ------------------------------------------------------------------
     # Interface
     # ------------------------------------------------------------------
-    def _own_user_id(self, user_id="", handle="", purpose="mentions"):
+    def _own_user_id(self, user_id="", handle="", purpose="x_own_id_mentions"):
         """Our account's user id: as given, else by its handle, else from /users/me."""
         if user_id:
             return user_id
@@ -397,9 +384,7 @@ class XConnector(Connector):
             return self.get_profile(handle=handle).user_id
         if self._has_user_context():
             return self._me().user_id
-        raise ConnectorError(
-            f"Set the account's handle (or test the connection) so that {purpose} can be read."
-        )
+        raise ConnectorError(Message(purpose))
 
     def fetch(self, stream, cursor):
         if stream.kind == "dm":
@@ -427,14 +412,14 @@ class XConnector(Connector):
         elif stream.kind in ("keyword", "hashtag"):
             query = (stream.query or "").strip()
             if not query:
-                raise ConnectorError("This stream has no keyword or hashtag to search for.")
+                raise ConnectorError(Message("stream_no_query"))
             if stream.kind == "hashtag" and not query.startswith("#"):
                 query = f"#{query}"
             if next_token:
                 params["next_token"] = next_token
             body = self._call(self.client.search_recent_tweets, query, **params)
         else:
-            raise ConnectorError(f"X streams cannot listen for '{stream.kind}'.")
+            raise ConnectorError(Message("stream_kind", place="X", kind=str(stream.kind)))
         posts = self._posts(body)
         meta = body.get("meta") or {}
         newest = meta.get("newest_id") or (posts[0].external_id if posts else None)
@@ -446,7 +431,7 @@ class XConnector(Connector):
         event seen; our own events are skipped."""
         cursor = dict(cursor or {})
         own_id = self._own_user_id(
-            stream.account_user_id, stream.account_handle, purpose="direct messages"
+            stream.account_user_id, stream.account_handle, purpose="x_own_id_dms"
         )
         params = {
             "max_results": min(max(int(stream.page_size or 100), 1), 100),
@@ -459,12 +444,17 @@ class XConnector(Connector):
         if cursor.get("next_token"):
             params["pagination_token"] = cursor["next_token"]
         body = self._call_forbidden(
-            DM_REFUSED, self.client.get_direct_message_events, user_auth=True, **params
+            Message("x_dm_read_refused"),
+            self.client.get_direct_message_events,
+            user_auth=True,
+            **params,
         )
         events = body.get("data") or []
         includes = body.get("includes") or {}
         if not isinstance(events, list) or not isinstance(includes, dict):
-            raise MalformedResponse("X answered the direct messages with an unexpected structure.")
+            raise MalformedResponse(
+                Message("unexpected_structure", place="X", what=Message("thing_the_dms"))
+            )
         users = {str(u["id"]): self._profile(u) for u in includes.get("users") or []}
         media = {
             m.get("media_key"): m.get("url") or m.get("preview_image_url")
@@ -474,7 +464,9 @@ class XConnector(Connector):
         posts, newest, reached = [], None, False
         for event in events:
             if not isinstance(event, dict) or not event.get("id"):
-                raise MalformedResponse("X sent a direct message event without an id.")
+                raise MalformedResponse(
+                    Message("missing_id", place="X", what=Message("thing_dm_event"))
+                )
             event_id = str(event["id"])
             if since and _id_order(event_id) <= _id_order(since):
                 reached = True  # the newest event of the previous run: stop here
@@ -521,7 +513,9 @@ class XConnector(Connector):
         )
         data = body.get("data") or {}
         if not data.get("id"):
-            raise MalformedResponse("X accepted the reply but sent back no id.")
+            raise MalformedResponse(
+                Message("accepted_no_id", place="X", what=Message("thing_reply"))
+            )
         tweet_id = str(data["id"])
         return Post(
             external_id=tweet_id,
@@ -538,11 +532,7 @@ class XConnector(Connector):
         ``in_reply_to`` is only kept as the parent."""
         user_id = recipient_id(recipient, "X")
         body = self._call_forbidden(
-            "X refused the direct message (403 Forbidden): the app needs the Direct "
-            "Message permission, or the X API plan does not allow direct messages. In "
-            "the X developer portal, set the app's permissions to 'Read and write and "
-            "Direct message', regenerate the access token and secret and paste them in "
-            "the account; or upgrade the plan.",
+            Message("x_dm_send_refused"),
             self.client.create_direct_message,
             participant_id=user_id,
             text=text,
@@ -550,7 +540,9 @@ class XConnector(Connector):
         )
         data = body.get("data") or {}
         if not data.get("dm_event_id"):
-            raise MalformedResponse("X accepted the direct message but sent back no id.")
+            raise MalformedResponse(
+                Message("accepted_no_id", place="X", what=Message("thing_direct_message"))
+            )
         conversation = str(data.get("dm_conversation_id") or "")
         return Post(
             external_id=f"{DM_PREFIX}{data['dm_event_id']}",
@@ -571,13 +563,15 @@ class XConnector(Connector):
         else:
             raise ValueError("get_profile needs a user_id or a handle")
         if not isinstance(body.get("data"), dict):
-            raise RequestRefused("X found no such user.")
+            raise RequestRefused(Message("no_such_user", place="X"))
         return self._profile(body["data"])
 
     def _me(self):
         body = self._call(self.client.get_me, user_fields=USER_FIELDS, user_auth=True)
         if not isinstance(body.get("data"), dict):
-            raise MalformedResponse("X answered /users/me without a user.")
+            raise MalformedResponse(
+                Message("answered_without", place="X", what=Message("thing_user"))
+            )
         return self._profile(body["data"])
 
     def test_connection(self):
@@ -587,9 +581,7 @@ class XConnector(Connector):
         elif self.credentials.get("handle"):
             profile = self.get_profile(handle=self.credentials["handle"])
         else:
-            raise AuthenticationError(
-                "Enter the account's handle, or its user-context keys, to test the connection."
-            )
+            raise AuthenticationError(Message("x_test_needs_handle"))
         if self.credentials.get("bearer_token"):
             # Reading is what the plan may forbid (403 on the free tier).
             self._call(self.client.get_users_mentions, profile.user_id, max_results=5)
@@ -597,7 +589,7 @@ class XConnector(Connector):
 
     def fetch_followers(self, cursor, account_user_id="", page_size=100):
         """One page of ``GET /2/users/:id/followers``; cursor ``{"next_token"}``."""
-        user_id = self._own_user_id(account_user_id, purpose="followers")
+        user_id = self._own_user_id(account_user_id, purpose="x_own_id_followers")
         params = {
             "max_results": min(max(int(page_size or 100), 1), 1000),
             "user_fields": USER_FIELDS,
@@ -606,17 +598,16 @@ class XConnector(Connector):
         if next_token:
             params["pagination_token"] = next_token
         body = self._call_forbidden(
-            "Your X API plan does not permit reading followers (403 Forbidden). "
-            "Follower sync needs a plan that includes the followers lookup: "
-            "check the plan in the X developer portal, or turn follower sync "
-            "off for this account.",
+            Message("x_followers_refused"),
             self.client.get_users_followers,
             user_id,
             **params,
         )
         users = body.get("data") or []
         if not isinstance(users, list):
-            raise MalformedResponse("X answered the followers list with an unexpected structure.")
+            raise MalformedResponse(
+                Message("unexpected_structure", place="X", what=Message("thing_followers"))
+            )
         next_token = (body.get("meta") or {}).get("next_token")
         return FollowersResult(
             [self._profile(user) for user in users],

@@ -120,7 +120,8 @@ def test_every_catalogue_key_is_used():
                     named.add(node.value)
     named |= {k for k in CATALOGUE if k.startswith("said_")}  # messages.said()
     assert set(CATALOGUE) - named == {"place_timeout", "place_unreachable", "unexpected"} | {
-        "maybe_posted"
+        "maybe_posted",
+        "oauth_x_revoked",
     }
 
 

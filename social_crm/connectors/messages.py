@@ -285,6 +285,11 @@ CATALOGUE = {
     "oauth_x_refused": _lt("X refused the authorization (%(code)s). Press Connect again."),
     "oauth_x_unreadable": _lt("X answered the token request with something unreadable."),
     "oauth_mastodon_app": _lt("Mastodon registered the app without a client id or secret."),
+    # models/social_crm_account_oauth.py: X refuses a revoked or spent refresh token
+    "oauth_x_revoked": _lt(
+        "X no longer accepts this account's connection (it was revoked, or it "
+        "expired). Press Reconnect on the account."
+    ),
     # ------------------------------------------------------------------
     # Demo
     # ------------------------------------------------------------------

@@ -10,7 +10,8 @@ import requests
 from odoo.osv import expression
 from odoo.tools import config
 
-from ..connectors import ConnectorError, PlatformUnavailable
+from ..connectors import ConnectorError
+from ..connectors.messages import Message, render
 
 _logger = logging.getLogger(__name__)
 
@@ -44,11 +45,13 @@ def retry_time(error, now, transient_wait, error_wait):
 
 class PlainError(Exception):
     """An unexpected error, in plain words (``str``), with the technical
-    facts in ``detail`` (for administrators)."""
+    facts in ``detail`` (for administrators) and the words to store
+    (``words``: ``{"key", "params", "text"}``, see :func:`error_words`)."""
 
-    def __init__(self, message, detail=""):
+    def __init__(self, message, detail="", words=None):
         super().__init__(message)
         self.detail = detail
+        self.words = words or {"text": str(message)}
 
 
 def run_guarded(env, what, work, on_failure, logger=_logger):
@@ -66,7 +69,8 @@ def run_guarded(env, what, work, on_failure, logger=_logger):
     except Exception as exc:  # pylint: disable=broad-except
         logger.exception("social_crm: %s failed", what)
         # never a repr for users: our words, the facts for administrators
-        error = PlainError(*human_error(env, exc, env._("the platform")))
+        words, detail = error_words(env, exc, env._("the platform"))
+        error = PlainError(words_text(env, words), detail, words)
         error.__cause__ = exc
     on_failure(error)
     return None, error
@@ -85,40 +89,45 @@ def error_place(platform_label, server_url=""):
     return urlparse(url).hostname or platform_label if url else platform_label
 
 
-def human_error(env, error, place):
-    """``(sentence, detail)`` about ``error`` for the people who see it.
+def words_text(env, words):
+    """Stored error words (``{"key", "params", "text"}``, or ``{"text"}`` for
+    words stored before keys) as a sentence in the reader's language
+    (``env.lang``): the catalogue's template (``connectors/messages.py``)
+    through ``env._``, so ``social_crm/i18n/*.po`` translates it."""
+    # env._ finds the module's translations from its caller: this module
+    return render(words, lambda template, **params: env._(template, **params))
 
-    ``sentence`` says in plain words what failed and what to do, for every
-    user: never a repr, an exception's class or a platform's own words.
-    ``detail`` holds those technical facts (class, status, code, the
-    platform's text from :attr:`ConnectorError.detail`), for administrators
-    only (store it in a field with ``groups="base.group_system"``).
+
+def error_words(env, error, place):
+    """``(words, detail)`` about ``error`` for the people who see it.
+
+    ``words`` (``{"key", "params", "text"}``, JSON: store it, render it with
+    :func:`words_text` in the reader's language) say in plain words what
+    failed and what to do, for every user: never a repr, an exception's
+    class or a platform's own words. ``detail`` holds those technical facts
+    (class, status, code, the platform's text from
+    :attr:`ConnectorError.detail`), for administrators only (store it in a
+    field with ``groups="base.group_system"``).
     """
     root = error
     while isinstance(root.__cause__, ConnectorError):
         root = root.__cause__  # re-raised with more words (outbound: "may have been posted")
-    more = str(error)[len(str(root)) :] if str(error).startswith(str(root)) else ""
     cause = root.__cause__ if isinstance(root, ConnectorError) else root
-    ours = str(root) if isinstance(root, PlatformUnavailable) else ""
-    if isinstance(cause, requests.Timeout) or "did not answer" in ours:
-        sentence = env._("%(place)s did not answer in time: try again later.", place=place)
-    elif isinstance(cause, requests.RequestException) or ours.startswith("Could not reach"):
-        sentence = env._(
-            "Could not reach %(place)s: check the server address or try again later.",
-            place=place,
-        )
+    key = getattr(root, "key", "") if isinstance(root, ConnectorError) else ""
+    if isinstance(cause, requests.Timeout) or key == "timeout":
+        words = Message("place_timeout", place=place).to_json()
+    elif isinstance(cause, requests.RequestException) or key.startswith("unreachable"):
+        words = Message("place_unreachable", place=place).to_json()
     elif isinstance(root, ConnectorError):
-        sentence = str(root)  # the connectors' own plain words
+        words = root.words()  # the connectors' own plain words
     elif isinstance(root, PlainError):
-        sentence = str(root)
+        words = root.words
     else:
-        sentence = env._(
-            "Something went wrong; nothing was changed. Try again later; an administrator "
-            "can read the technical details."
-        )
-    sentence = f"{sentence}{more}" if isinstance(error, ConnectorError) else sentence
+        words = Message("unexpected").to_json()
+    if error is not root and isinstance(error, ConnectorError):
+        words = _wrapped(error, root, words)
     if isinstance(root, PlainError):
-        return sentence, root.detail
+        return words, root.detail
     facts = [type(root).__name__]
     if cause is not None and cause is not root:
         facts.append(type(cause).__name__)
@@ -128,7 +137,35 @@ def human_error(env, error, place):
         facts.append(f"code {root.code}")
     text = getattr(root, "detail", "") or (str(cause) if cause is not None else "") or str(root)
     facts.append(_SECRET_PARAMS.sub(r"\1***", text))
-    return sentence, ": ".join(f for f in facts if f)
+    return words, ": ".join(f for f in facts if f)
+
+
+def _wrapped(error, root, words):
+    """The words of ``error``, which re-raised ``root`` with more words
+    (``Message("maybe_posted", error=...)``): ``root``'s words (as
+    :func:`error_words` chose them) inside ``error``'s."""
+    if error.key and "error" in error.params:
+        outer = error.words()
+        outer["params"]["error"] = {k: v for k, v in words.items() if k != "text"}
+        outer["text"] = render(outer)
+        return outer
+    more = str(error)[len(str(root)) :] if str(error).startswith(str(root)) else ""
+    return {"text": f"{render(words)}{more}"} if more else words
+
+
+def human_error(env, error, place):
+    """``(sentence, detail)`` about ``error``: :func:`error_words`, the
+    sentence in the reader's language."""
+    words, detail = error_words(env, error, place)
+    return words_text(env, words), detail
+
+
+def error_text(env, error):
+    """A connector error's own plain words in the reader's language (for a
+    message raised in the user's request)."""
+    if isinstance(error, ConnectorError):
+        return words_text(env, error.words())
+    return str(error)
 
 
 def count_by(records, model, field):

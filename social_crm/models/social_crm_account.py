@@ -12,7 +12,16 @@ from ..connectors import (
     check_url,
     get_connector,
 )
-from ._helpers import count_by, error_place, flow, human_error, in_flow, window_action
+from ._helpers import (
+    count_by,
+    error_place,
+    error_text,
+    error_words,
+    flow,
+    human_error,
+    in_flow,
+    window_action,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -190,7 +199,7 @@ class SocialCrmAccount(models.Model):
                         "Enter the https address of a public server, such as "
                         "https://mastodon.social.",
                         account=account.name,
-                        why=str(exc),
+                        why=error_text(self.env, exc),
                     )
                 ) from None
 
@@ -250,13 +259,21 @@ class SocialCrmAccount(models.Model):
         place = error_place(platform, self.sudo().server_url)
         return human_error(self.env, error, place)
 
+    def _error_words(self, error):
+        """``(words, detail)`` about ``error``: the words to store (shown in
+        the reader's language), the technical facts for administrators."""
+        self.ensure_one()
+        platform = dict(PLATFORMS).get(self.platform, self.platform or "")
+        place = error_place(platform, self.sudo().server_url)
+        return error_words(self.env, error, place)
+
     def _record_error(self, error):
         """Store our own words about ``error``; the technical facts (the
         platform's text from ``error.detail``) go to the log and to
         ``error_detail``, which administrators only read."""
-        sentence, detail = self._human_error(error)
+        words, detail = self._error_words(error)
         _logger.info("social_crm: account %s: %s", self.id, detail)
-        self.write({"state": "error", "error_message": sentence})
+        self.write({"state": "error", "error_words": words})
         self.sudo().error_detail = detail
 
     def _record_success(self):

@@ -14,8 +14,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..connectors import AuthenticationError, ConnectorError, get_connector, oauth
-from ._helpers import flow, in_flow
+from ..connectors import AuthenticationError, ConnectorError, Message, get_connector, oauth
+from ._helpers import error_text, flow, in_flow
 from ._oauth import (
     CALLBACK_PATH,
     OAUTH_FLOW,
@@ -173,7 +173,7 @@ class SocialCrmAccount(models.Model):
                     state,
                 )
         except ConnectorError as error:
-            raise UserError(str(error)) from None
+            raise UserError(error_text(self.env, error)) from None
         self.env["social_crm.oauth.pending"].sudo().create(vals)
         return {"type": "ir.actions.act_url", "url": url, "target": "self"}
 
@@ -241,7 +241,9 @@ class SocialCrmAccount(models.Model):
             pending.unlink()
             _logger.info("social_crm: connecting account %s: %s", account.id, exc.detail or exc)
             raise OAuthRefused(
-                self.env._("The platform did not accept the connection: %s", str(exc))
+                self.env._(
+                    "The platform did not accept the connection: %s", error_text(self.env, exc)
+                )
             ) from None
         pending.unlink()
         account._oauth_verify()
@@ -316,10 +318,7 @@ class SocialCrmAccount(models.Model):
                 raise
             # X refuses a revoked or spent refresh token with a 400
             raise AuthenticationError(
-                self.env._(
-                    "X no longer accepts this account's connection (it was revoked, or it "
-                    "expired). Press Reconnect on the account."
-                ),
+                Message("oauth_x_revoked"),
                 status=401,
                 code=error.code,
                 detail=error.detail,
@@ -403,7 +402,8 @@ class SocialCrmAccount(models.Model):
         if getattr(error, "detail", ""):
             _logger.info("social_crm: account %s: %s", self.id, error.detail)
         was = self.state
-        self.sudo().write({"state": "reconnect", "error_message": str(error)})
+        words = error.words() if isinstance(error, ConnectorError) else {"text": str(error)}
+        self.sudo().write({"state": "reconnect", "error_words": words})
         if was != "reconnect":
             self._oauth_reconnect_activity()
 

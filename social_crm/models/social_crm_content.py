@@ -7,7 +7,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from .. import rights
 from ..connectors import ConnectorError
-from ._helpers import company_link, flow, in_flow
+from ._helpers import company_link, error_text, flow, in_flow
 
 #: a request not answered within this time may be sent again
 ASK_AGAIN_AFTER = timedelta(days=1)
@@ -367,7 +367,7 @@ class SocialCrmContent(models.Model):
                     ),
                 )
             except (ConnectorError, UserError) as error:
-                failed.append(f"{entry.display_title}: {error}")
+                failed.append(f"{entry.display_title}: {error_text(self.env, error)}")
                 continue
             ours = conversation._record_our_post(request.post, target)
             entry._flow_write(

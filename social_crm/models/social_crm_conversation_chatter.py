@@ -17,7 +17,7 @@ from odoo.exceptions import UserError
 from ..connectors import CONNECTORS, ConnectorError
 from ..connectors.base import DM_PREFIX
 from ..connectors.length import text_length
-from ._helpers import flow, in_flow
+from ._helpers import error_text, flow, in_flow
 from .social_crm_account import PLATFORMS
 
 #: the flow of comments the module posts itself on a conversation: they are
@@ -217,7 +217,7 @@ class SocialCrmConversation(models.Model):
             raise UserError(
                 self.env._(
                     "The private message was not sent: %(error)s\nYour draft is kept.",
-                    error=error,
+                    error=error_text(self.env, error),
                 )
             ) from error
         private = self._store_private_message(sent.post)

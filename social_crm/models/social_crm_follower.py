@@ -148,7 +148,7 @@ class SocialCrmFollower(models.Model):
         )
         followers = self._seen(account, list(by_user.values()), now)
         vals = {"follower_cursor": result.cursor if result.has_more else False}
-        vals["follower_error"] = False
+        vals["follower_error_words"] = False
         if result.has_more:
             vals["follower_next_sync_at"] = now
         else:
@@ -196,9 +196,9 @@ class SocialCrmFollower(models.Model):
         """Keep the cursor; say why on the account; try again later."""
         now = fields.Datetime.now()
         retry_at = retry_time(error, now, TRANSIENT_BACKOFF, ERROR_BACKOFF)
-        sentence, detail = account._human_error(error)
+        words, detail = account._error_words(error)
         _logger.info("social_crm: followers of account %s: %s", account.id, detail)
-        vals = {"follower_error": sentence, "follower_next_sync_at": retry_at}
+        vals = {"follower_error_words": words, "follower_next_sync_at": retry_at}
         if isinstance(error, AccessLevelError):
             # the plan gives no followers (X below Pro): stop asking every day
             vals["follower_sync"] = False

@@ -8,7 +8,8 @@ import psycopg2
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError
 
-from ..connectors import ConnectorError, Post, RateLimitError
+from ..connectors import ConnectorError, Message, Post, RateLimitError
+from ._helpers import error_text
 
 _logger = logging.getLogger(__name__)
 
@@ -169,18 +170,17 @@ class SocialCrmOutbound(models.Model):
         except ConnectorError as error:
             # a timeout or a 5xx may come after the platform posted it
             unknown = getattr(error, "transient", False) and not isinstance(error, RateLimitError)
-            ledger.write(self, {"state": "unknown" if unknown else "failed", "error": str(error)})
+            ledger.write(
+                self, {"state": "unknown" if unknown else "failed", "error_words": error.words()}
+            )
             if unknown:
+                # shown in the reader's language (_helpers.error_words)
                 raise type(error)(
-                    self.env._(
-                        "%(error)s It may have been posted all the same: it is not sent again "
-                        "before Social CRM knows.",
-                        error=error,
-                    )
+                    Message("maybe_posted", error=error.message or str(error))
                 ) from error
             raise
         except Exception as error:
-            ledger.write(self, {"state": "unknown", "error": str(error)})
+            ledger.write(self, {"state": "unknown", "error_words": {"text": str(error)}})
             raise
         ledger.write(self, self._post_values(post))
         return post
@@ -214,20 +214,20 @@ class SocialCrmOutbound(models.Model):
                 self.env._(
                     "An earlier attempt to send this may have been posted; the platform "
                     "cannot tell now (%(error)s). Nothing was sent again: try again later.",
-                    error=error,
+                    error=error_text(self.env, error),
                 )
             ) from error
         if post:
             ledger.write(self, self._post_values(post))
             return post
-        ledger.write(self, {"state": "sending", "error": False})
+        ledger.write(self, {"state": "sending", "error_words": False})
         return None
 
     @staticmethod
     def _post_values(post):
         return {
             "state": "sent",
-            "error": False,
+            "error_words": False,
             "external_post_id": post.external_id,
             "post_url": post.url or False,
             "post_text": post.text,

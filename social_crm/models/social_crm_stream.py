@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..connectors import CONNECTORS, ConnectorError, CursorExpired, RateLimitError, StreamSpec
-from ._helpers import count_by, retry_time, run_guarded, window_action
+from ._helpers import count_by, retry_time, run_guarded, window_action, words_text
 
 _logger = logging.getLogger(__name__)
 
@@ -148,7 +148,7 @@ class SocialCrmStream(models.Model):
             {
                 "cursor": result.cursor,
                 "last_sync_at": now,
-                "last_error": False,
+                "last_error_words": False,
                 "next_sync_at": now
                 if result.has_more
                 else now + timedelta(minutes=self.interval_minutes),
@@ -166,11 +166,12 @@ class SocialCrmStream(models.Model):
         connector gives, once, and the stream says so."""
         self.ensure_one()
         now = fields.Datetime.now()
-        sentence, detail = self.account_id._human_error(error)
+        words, detail = self.account_id._error_words(error)
+        sentence = words_text(self.env, words)
         _logger.info("social_crm: stream %s: %s", self.id, detail)
         if isinstance(error, CursorExpired) and self.cursor and error.cursor != self.cursor:
             self.write(
-                {"cursor": error.cursor or False, "last_error": sentence, "next_sync_at": now}
+                {"cursor": error.cursor or False, "last_error_words": words, "next_sync_at": now}
             )
             self.sudo().last_error_detail = detail
             self.account_id.sudo().message_post(
@@ -182,7 +183,7 @@ class SocialCrmStream(models.Model):
         streams = self
         if isinstance(error, RateLimitError) and error.scope in ("daily", "monthly"):
             streams = self.account_id.stream_ids  # a plan cap stops the whole account
-        streams.write({"last_error": sentence, "next_sync_at": retry_at})
+        streams.write({"last_error_words": words, "next_sync_at": retry_at})
         streams.sudo().last_error_detail = detail
         if isinstance(error, ConnectorError):
             self.account_id._record_error(error)

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..connectors import ConnectorError, oauth
+from ..models._helpers import error_text
 
 
 class SocialCrmOauthPageWizard(models.TransientModel):
@@ -57,7 +58,10 @@ class SocialCrmOauthPageWizard(models.TransientModel):
             )
         except ConnectorError as error:
             raise UserError(
-                self.env._("Meta did not subscribe the page to its updates: %s", str(error))
+                self.env._(
+                    "Meta did not subscribe the page to its updates: %s",
+                    error_text(self.env, error),
+                )
             ) from None
         instagram = account.platform == "instagram"
         account._oauth_store(

@@ -1,0 +1,158 @@
+"""Issue 13, the rest: Meta's 24-hour window shown and enforced, e-mail
+replies to notifications never silently unsent, old conversations get a
+Discuss thread (migration 18.0.1.5.0), privacy covers the threads."""
+
+from datetime import datetime, timedelta
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo.exceptions import UserError
+from odoo.tests import new_test_user, tagged
+from odoo.tests.common import TransactionCase
+
+from odoo.addons.mail.tools.discuss import Store
+
+from ..connectors import Post, Profile
+
+LAST_DM = datetime(2026, 3, 2, 14, 32)  # naive UTC, as stored
+PASSED = (
+    "The 24-hour window has passed: Facebook no longer accepts a private reply. "
+    "Reply publicly or wait for their next message."
+)
+
+
+class FakeMeta:
+    """Stands in for the Meta connector: records what would be sent."""
+
+    def __init__(self):
+        self.sent = []
+
+    def reply(self, text, in_reply_to, idempotency_key=None):
+        self.sent.append((text, in_reply_to))
+        return Post(f"m-out-{len(self.sent)}", text)
+
+
+@tagged("post_install", "-at_install")
+class TestReplyWindow(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.agent = new_test_user(
+            cls.env,
+            login="window_agent",
+            groups="social_crm.group_social_crm_agent",
+            tz="Europe/Amsterdam",
+        )
+        cls.page = cls.env["social_crm.account"].create(
+            {"name": "Shop page", "platform": "facebook", "external_user_id": "page-1"}
+        )
+        who = Profile("psid-7", handle="", display_name="Wim")
+        [cls.dm] = cls.env["social_crm.message"]._ingest(
+            cls.page,
+            [
+                Post(
+                    "m-1",
+                    "Waar blijft mijn pakket?",
+                    LAST_DM,
+                    author=who,
+                    conversation_key="dm:psid-7",
+                )
+            ],
+        )
+        cls.conversation = cls.dm.conversation_id.with_user(cls.agent)
+        cls.public = (
+            cls.env["social_crm.message"]
+            ._ingest(
+                cls.page, [Post("c-1", "Mooi!", LAST_DM, author=who, parent_external_id="p-1")]
+            )
+            .conversation_id
+        )
+
+    def send(self, text="Hoi Wim, we kijken het na.", fake=None):
+        fake = fake or FakeMeta()
+        Account = type(self.env["social_crm.account"])
+        with patch.object(Account, "_get_connector", lambda account: fake):
+            if text:
+                self.conversation.reply_draft = text
+            self.conversation.action_send_reply()
+        return fake.sent
+
+    def test_window_shown_before_typing(self):
+        with freeze_time(LAST_DM + timedelta(hours=20, minutes=59)):
+            self.conversation.invalidate_recordset()
+            self.assertEqual(self.conversation.reply_window_state, "open")
+            # 14:32 UTC is 15:32 in Amsterdam (winter time)
+            self.assertEqual(
+                self.conversation.reply_window_text,
+                "You can reply privately until 15:32 (3 h left).",
+            )
+            self.assertEqual(self.public.reply_window_state, "none", "public: no window")
+
+    def test_thread_header_data(self):
+        with freeze_time(LAST_DM + timedelta(hours=23, minutes=30)):
+            channel = self.conversation.sudo().channel_id
+            data = Store(channel.with_user(self.agent)).get_result()
+        [shown] = [c for c in data["discuss.channel"] if c["id"] == channel.id]
+        self.assertTrue(shown["social_crm_reply_window"]["open"])
+        self.assertEqual(
+            shown["social_crm_reply_window"]["text"],
+            "You can reply privately until 15:32 (30 min left).",
+        )
+        with freeze_time(LAST_DM + timedelta(hours=24)):
+            data = Store(channel.with_user(self.agent)).get_result()
+        [shown] = [c for c in data["discuss.channel"] if c["id"] == channel.id]
+        self.assertFalse(shown["social_crm_reply_window"]["open"])
+        self.assertEqual(shown["social_crm_reply_window"]["text"], PASSED)
+
+    def test_boundary_send_just_before_refused_at_24_hours(self):
+        with freeze_time(LAST_DM + timedelta(hours=24) - timedelta(seconds=1)):
+            self.assertEqual(self.send(), [("Hoi Wim, we kijken het na.", "dm:psid-7")])
+        with freeze_time(LAST_DM + timedelta(hours=24)):
+            self.conversation.invalidate_recordset()
+            self.assertEqual(self.conversation.reply_window_state, "passed")
+            self.assertEqual(self.conversation.reply_window_text, PASSED)
+            state = self.conversation.state
+            # the form saves the draft, then the button is pressed
+            self.conversation.reply_draft = "Nog een vraag?"
+            fake = FakeMeta()
+            with self.assertRaises(UserError) as refused:
+                self.send(None, fake)
+            self.assertEqual(fake.sent, [], "refused before the platform call")
+            self.assertIn(PASSED, str(refused.exception))
+            self.assertIn("draft is kept", str(refused.exception))
+            self.assertEqual(self.conversation.reply_draft, "Nog een vraag?")
+            self.assertEqual(self.conversation.state, state)
+
+    def test_refused_from_the_discuss_thread_before_the_platform(self):
+        fake = FakeMeta()
+        Account = type(self.env["social_crm.account"])
+        channel = self.conversation.sudo().channel_id
+        with (
+            freeze_time(LAST_DM + timedelta(days=2)),
+            patch.object(Account, "_get_connector", lambda account: fake),
+            self.assertRaises(UserError) as refused,
+        ):
+            channel.with_user(self.agent).sudo().message_post(
+                body="Hallo?", message_type="comment", social_crm_send=True
+            )
+        self.assertIn(PASSED, str(refused.exception))
+        self.assertEqual(fake.sent, [])
+
+    def test_their_next_message_opens_the_window_again(self):
+        with freeze_time(LAST_DM + timedelta(days=3)):
+            self.env["social_crm.message"]._ingest(
+                self.page,
+                [
+                    Post(
+                        "m-2",
+                        "Hallo?",
+                        LAST_DM + timedelta(days=3),
+                        author=Profile("psid-7", display_name="Wim"),
+                        conversation_key="dm:psid-7",
+                    )
+                ],
+            )
+            self.conversation.invalidate_recordset()
+            self.assertEqual(self.conversation.reply_window_state, "open")
+            self.assertEqual(len(self.send()), 1)

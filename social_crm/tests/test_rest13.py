@@ -14,6 +14,7 @@ from odoo.tests.common import TransactionCase
 from odoo.addons.mail.tools.discuss import Store
 
 from ..connectors import Post, Profile
+from .test_chatter_send import ChatterCommon
 
 LAST_DM = datetime(2026, 3, 2, 14, 32)  # naive UTC, as stored
 PASSED = (
@@ -156,3 +157,79 @@ class TestReplyWindow(TransactionCase):
             self.conversation.invalidate_recordset()
             self.assertEqual(self.conversation.reply_window_state, "open")
             self.assertEqual(len(self.send()), 1)
+
+
+REPLY = """From: Cas Chatter <cas.chatter@example.com>
+To: catchall@example.com
+Subject: Re: {subject}
+Message-ID: <{tag}-reply@mail.example.com>
+In-Reply-To: {parent}
+References: {parent}
+MIME-Version: 1.0
+Content-Type: text/plain; charset="utf-8"
+
+Hoi Pam, we sturen vandaag een nieuw pakket.
+
+Groet, Cas
+--
+Vertrouwelijk: bestemd voor de geadresseerde.
+
+> Where is my parcel?
+"""
+
+
+@tagged("post_install", "-at_install")
+class TestEmailReplies(ChatterCommon, TransactionCase):
+    """An agent answers a notification by e-mail: through the real mail
+    gateway, the reply is a labelled internal note and the agent is told
+    it was not sent; the connector is never called."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.agent.partner_id.email = "cas.chatter@example.com"
+        cls.conversation.user_id = cls.agent
+        cls.channel = cls.conversation.channel_id
+
+    def reply_by_email(self, thread, tag):
+        notified = thread.sudo().message_post(
+            body="New post to answer",
+            message_type="notification",
+            partner_ids=self.agent.partner_id.ids,
+        )
+        raw = REPLY.format(subject=self.conversation.name, tag=tag, parent=notified.message_id)
+        with self.spy() as calls:
+            self.env["mail.thread"].sudo().message_process(None, raw)
+        self.assertEqual(calls, [], "nothing goes to the platform")
+        [message] = self.env["mail.message"].search(
+            [("message_id", "=", f"<{tag}-reply@mail.example.com>")]
+        )
+        return message
+
+    def assertNoteAndTold(self, message, thread):
+        self.assertEqual((message.model, message.res_id), (thread._name, thread.id))
+        self.assertEqual(message.author_id, self.agent.partner_id)
+        self.assertTrue(
+            message.subtype_id.internal, "an internal note, never a sent-looking comment"
+        )
+        self.assertIn("Received by e-mail — not sent to the poster.", str(message.body))
+        self.assertIn("nieuw pakket", str(message.body))
+        self.assertEqual(self.outgoing(), self.env["social_crm.message"], "no post stored as sent")
+        told = self.env["mail.message"].search(
+            [
+                ("message_type", "=", "user_notification"),
+                ("partner_ids", "in", self.agent.partner_id.ids),
+                ("body", "ilike", "NOT sent"),
+            ]
+        )
+        self.assertEqual(len(told), 1, "the author is told")
+        self.assertIn(f"discuss.channel_{self.channel.id}", str(told.body))
+
+    def test_reply_to_a_conversation_notification(self):
+        message = self.reply_by_email(self.conversation, "conv")
+        self.assertNoteAndTold(message, self.conversation)
+
+    def test_reply_to_a_discuss_thread_message(self):
+        message = self.reply_by_email(self.channel, "chan")
+        self.assertNoteAndTold(message, self.channel)
+        self.assertEqual(message.message_type, "email")

@@ -1,7 +1,7 @@
 {
     "name": "Social CRM",
     "summary": "Listen to social media, know who is talking, and answer from Odoo",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Sales/CRM",
     "license": "AGPL-3",
     "author": "social_crm developers",

@@ -46,3 +46,4 @@ from . import discuss_channel
 from . import social_crm_conversation_discuss
 from . import social_crm_conversation_window
 from . import social_crm_email_reply
+from . import social_crm_conversation_backfill

@@ -2,7 +2,9 @@
 replies to notifications never silently unsent, old conversations get a
 Discuss thread (migration 18.0.1.5.0), privacy covers the threads."""
 
+import importlib.util
 from datetime import datetime, timedelta
+from pathlib import Path
 from unittest.mock import patch
 
 from freezegun import freeze_time
@@ -233,3 +235,124 @@ class TestEmailReplies(ChatterCommon, TransactionCase):
         message = self.reply_by_email(self.channel, "chan")
         self.assertNoteAndTold(message, self.channel)
         self.assertEqual(message.message_type, "email")
+
+
+@tagged("post_install", "-at_install")
+class TestThreadBackfill(ChatterCommon, TransactionCase):
+    """Migration 18.0.1.5.0: conversations from before the threads get
+    theirs, their posts' chatter copies moved in (not copied again)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Message = cls.env["social_crm.message"]
+        cls.reply = Message._ingest(
+            cls.account,
+            [Post("chatter-r", "We kijken het na!", parent_external_id="chatter-1")],
+            direction="out",
+        )
+        cls.conversation.write({"user_id": cls.agent.id, "state": "replied"})
+        other = Profile("demo-olga", handle="olga", display_name="Olga")
+        cls.closed = Message._ingest(cls.account, [Post("old-2", "Top service", author=other)])
+        cls.closed.conversation_id.write({"user_id": cls.agent.id, "state": "closed"})
+        cls.fresh = Message._ingest(
+            cls.account,
+            [
+                Post("old-3", "Hallo?\nIemand daar?", author=other),
+                Post("old-4", "Nog een keer", author=other, parent_external_id="old-3"),
+            ],
+        )
+        cls.fresh.conversation_id.user_id = cls.agent
+        cls.conversations = (
+            cls.conversation | cls.closed.conversation_id | cls.fresh.conversation_id
+        )
+
+    def make_old(self):
+        """As before the threads: each post's copy a note in the conversation's
+        chatter by "<name> on <platform>", no thread, no guests; one post
+        without a copy."""
+        note = self.env.ref("mail.mt_note").id
+        for conversation in self.conversations:
+            self.env.cr.execute(
+                "UPDATE mail_message SET model = 'social_crm.conversation', res_id = %s, "
+                "author_guest_id = NULL, subtype_id = %s, email_from = 'someone on Demo' "
+                "WHERE id = ANY(%s)",
+                [conversation.id, note, conversation.post_ids.chatter_message_id.ids],
+            )
+        self.env.invalidate_all()
+        lost = self.fresh[1].chatter_message_id
+        self.fresh[1].chatter_message_id = False
+        lost.unlink()
+        self.conversations.channel_id.unlink()
+        self.env["mail.guest"].search(
+            [("social_crm_identity_id", "in", self.conversations.post_ids.author_identity_id.ids)]
+        ).unlink()
+        self.env.invalidate_all()
+        self.assertFalse(self.conversations.channel_id)
+
+    def test_backfill_moves_posts_into_new_threads_in_batches(self):
+        self.make_old()
+        copies = {p.id: p.chatter_message_id.id for p in self.conversations.post_ids}
+        Conversation = self.env["social_crm.conversation"]
+        created = []
+        MailMessage = type(self.env["mail.message"])
+        create = MailMessage.create
+
+        def count(records, vals_list):
+            created.append(len(vals_list) if isinstance(vals_list, list) else 1)
+            return create(records, vals_list)
+
+        with patch.object(MailMessage, "create", count):
+            done = Conversation._social_crm_backfill_threads(batch_size=2)
+        self.assertGreaterEqual(done, 3)
+        self.assertEqual(created, [1], "only the post without a copy gets a new message")
+        self.env.invalidate_all()
+        for conversation in self.conversations:
+            channel = conversation.channel_id
+            self.assertEqual(channel.channel_type, "social_crm")
+            self.assertEqual(channel.channel_member_ids.partner_id, self.agent.partner_id)
+            self.assertEqual(
+                channel.message_ids.sorted("id"),
+                conversation.post_ids.chatter_message_id.sorted("id"),
+                "the thread holds the posts, once",
+            )
+        # moved, not copied: the same messages, now in the thread
+        for post in (self.post, self.reply, self.closed):
+            self.assertEqual(post.chatter_message_id.id, copies[post.id])
+        incoming = self.post.chatter_message_id
+        self.assertEqual(incoming.model, "discuss.channel")
+        self.assertFalse(incoming.author_id)
+        self.assertIn("Pam Poster", incoming.author_guest_id.name)
+        self.assertFalse(incoming.subtype_id.internal)
+        self.assertEqual(self.reply.chatter_message_id.author_guest_id.id, False)
+        self.assertIn("Iemand daar?", str(self.fresh[0].chatter_message_id.body))
+        self.assertIn("<br", str(self.fresh[0].chatter_message_id.body), "line breaks kept")
+        self.assertFalse(
+            self.env["mail.message"].search(
+                [
+                    ("model", "=", "social_crm.conversation"),
+                    ("res_id", "in", self.conversations.ids),
+                    ("id", "in", list(copies.values())),
+                ]
+            ),
+            "no copy left in the conversations' chatter",
+        )
+        # handled: read; new: unread; closed: not in the sidebar
+        member = self.conversation.channel_id.channel_member_ids.with_user(self.agent)
+        self.assertEqual(member.message_unread_counter, 0)
+        fresh_member = self.fresh.conversation_id.channel_id.channel_member_ids
+        self.assertEqual(fresh_member.message_unread_counter, 2)
+        self.assertTrue(fresh_member.is_pinned)
+        self.assertFalse(self.closed.conversation_id.channel_id.channel_member_ids.is_pinned)
+        # run again: nothing left to do
+        self.assertEqual(Conversation._social_crm_backfill_threads(), 0)
+
+    def test_migration_script_runs_the_backfill(self):
+        path = Path(__file__).parents[1] / "migrations" / "18.0.1.5.0" / "post-rest13.py"
+        spec = importlib.util.spec_from_file_location("post_rest13", path)
+        script = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(script)
+        self.make_old()
+        script.migrate(self.env.cr, "18.0.1.4.0")
+        self.env.invalidate_all()
+        self.assertEqual(len(self.conversations.channel_id), 3)

@@ -3,6 +3,7 @@ replies to notifications never silently unsent, old conversations get a
 Discuss thread (migration 18.0.1.5.0), privacy covers the threads."""
 
 import importlib.util
+import json
 from datetime import datetime, timedelta
 from pathlib import Path
 from unittest.mock import patch
@@ -356,3 +357,56 @@ class TestThreadBackfill(ChatterCommon, TransactionCase):
         script.migrate(self.env.cr, "18.0.1.4.0")
         self.env.invalidate_all()
         self.assertEqual(len(self.conversations.channel_id), 3)
+
+
+@tagged("post_install", "-at_install")
+class TestPrivacyThreads(ChatterCommon, TransactionCase):
+    """Erasure, retention and export cover the Discuss threads, their
+    messages and the poster's guest."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.channel = cls.conversation.channel_id
+        cls.manager = new_test_user(
+            cls.env, login="rest13_eraser", groups="social_crm.group_social_crm_manager"
+        )
+        cls.identity = cls.post.author_identity_id
+        cls.guest = cls.post.chatter_message_id.author_guest_id
+        # an agent's note about Pam, in the thread
+        cls.note = (
+            cls.channel.with_user(cls.agent)
+            .sudo()
+            .message_post(body="Pam belde ook, pakket 3SABC123 kwijt", message_type="comment")
+        )
+
+    def test_erasure_blanks_every_message_of_the_thread(self):
+        self.identity.with_user(self.manager).action_erase()
+        self.assertFalse(self.guest.exists())
+        for message in self.channel.message_ids:
+            self.assertNotIn("3SABC123", str(message.body))
+            self.assertNotIn("parcel", str(message.body))
+            self.assertFalse(message.author_guest_id)
+        self.assertIn("[erased]", str(self.note.body))
+        self.assertNotIn("parcel", self.channel.name)
+
+    def test_retention_blanks_the_thread_message_and_its_author(self):
+        message = self.post.chatter_message_id
+        self.post.posted_at = datetime.now() - timedelta(days=90)
+        self.conversation.company_id.social_crm_retention_days = 30
+        self.env["social_crm.message"]._cron_retention()
+        self.assertTrue(self.post.erased)
+        self.assertNotIn("parcel", str(message.body))
+        self.assertFalse(message.author_guest_id, "a blanked post names no author")
+
+    def test_export_lists_the_thread_messages(self):
+        action = self.identity.with_user(self.manager).action_export_personal_data()
+        attachment_id = int(action["url"].split("/")[3].split("?")[0])
+        attachment = self.env["ir.attachment"].browse(attachment_id)
+        payload = json.loads(attachment.raw)
+        [conversation] = payload["identities"][0]["conversations"]
+        thread = conversation["discuss_thread"]
+        self.assertEqual(thread["name"], self.channel.name)
+        kinds = [(m["kind"], m["text"]) for m in thread["messages"]]
+        self.assertIn(("their post", "Where is my parcel?"), kinds)
+        self.assertIn(("internal note", "Pam belde ook, pakket 3SABC123 kwijt"), kinds)

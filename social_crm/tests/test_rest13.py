@@ -11,7 +11,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import TransactionCase
 
 from odoo.addons.mail.tools.discuss import Store
@@ -410,3 +410,55 @@ class TestPrivacyThreads(ChatterCommon, TransactionCase):
         kinds = [(m["kind"], m["text"]) for m in thread["messages"]]
         self.assertIn(("their post", "Where is my parcel?"), kinds)
         self.assertIn(("internal note", "Pam belde ook, pakket 3SABC123 kwijt"), kinds)
+
+
+@tagged("post_install", "-at_install")
+class TestReplyWindowTour(HttpCase):
+    def test_window_and_emailed_reply_shown_in_discuss_and_form(self):
+        agent = new_test_user(
+            self.env,
+            login="window_tour",
+            name="Wanda Window",
+            email="wanda@example.com",
+            groups="social_crm.group_social_crm_agent",
+        )
+        page = self.env["social_crm.account"].create(
+            {"name": "Tour page", "platform": "facebook", "external_user_id": "page-tour"}
+        )
+        now = datetime.now().replace(microsecond=0)
+        ingest = self.env["social_crm.message"]._ingest
+        [open_dm] = ingest(
+            page,
+            [
+                Post(
+                    "tw-1",
+                    "Kan ik nog ruilen?",
+                    now - timedelta(hours=2),
+                    author=Profile("psid-a", display_name="Anna"),
+                    conversation_key="dm:psid-a",
+                )
+            ],
+        )
+        [passed_dm] = ingest(
+            page,
+            [
+                Post(
+                    "tw-2",
+                    "Waar blijft mijn bon?",
+                    now - timedelta(hours=30),
+                    author=Profile("psid-b", display_name="Bert"),
+                    conversation_key="dm:psid-b",
+                )
+            ],
+        )
+        (open_dm | passed_dm).conversation_id.write({"user_id": agent.id})
+        passed = passed_dm.conversation_id
+        passed.channel_id.with_user(agent).sudo().message_post(
+            body="Bon komt eraan", message_type="email", author_id=agent.partner_id.id
+        )
+        self.start_tour("/odoo/discuss", "social_crm_reply_window_tour", login="window_tour")
+        self.start_tour(
+            f"/odoo/social_crm.conversation/{passed.id}",
+            "social_crm_reply_window_form_tour",
+            login="window_tour",
+        )

@@ -79,6 +79,31 @@ class SocialCrmConversation(models.Model):
             minutes=window.minutes_left,
         )
 
+    def _reply_window_store(self):
+        """What the Discuss thread shows of the window (False: none)."""
+        self.ensure_one()
+        window = self._reply_window()
+        if window is None:
+            return False
+        return {
+            "open": window.open,
+            "ends_at": fields.Datetime.to_string(window.ends_at) if window.ends_at else False,
+            "text": self._reply_window_sentence(window),
+        }
+
+    @api.model
+    def _log_posts(self, posts, agent):
+        super()._log_posts(posts, agent)
+        # their new message opens the window again: the open threads say so live
+        for conversation in posts.conversation_id.filtered(
+            lambda c: applies(c.platform, c.conversation_key)
+        ):
+            channel = conversation.sudo().channel_id
+            if channel.channel_member_ids:
+                channel._bus_send_store(
+                    channel, {"social_crm_reply_window": conversation._reply_window_store()}
+                )
+
     def _send_reply_text(self, text):
         """Refuse a private reply outside Meta's window before the platform
         call: nothing is sent, nothing changes, the draft is kept."""
@@ -102,17 +127,11 @@ class DiscussChannel(models.Model):
         super()._to_store(store)
         for channel in self.filtered(lambda c: c.channel_type == "social_crm"):
             conversation = channel.sudo().social_crm_conversation_id
-            window = conversation._reply_window() if conversation else None
             store.add(
                 channel,
                 {
-                    "social_crm_reply_window": window
-                    and {
-                        "open": window.open,
-                        "ends_at": fields.Datetime.to_string(window.ends_at)
-                        if window.ends_at
-                        else False,
-                        "text": conversation._reply_window_sentence(window),
-                    }
+                    "social_crm_reply_window": conversation._reply_window_store()
+                    if conversation
+                    else False
                 },
             )

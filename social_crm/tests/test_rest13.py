@@ -18,6 +18,7 @@ from odoo.addons.mail.tools.discuss import Store
 
 from ..connectors import Post, Profile
 from .test_chatter_send import ChatterCommon
+from .test_popup import pushed
 
 LAST_DM = datetime(2026, 3, 2, 14, 32)  # naive UTC, as stored
 PASSED = (
@@ -144,6 +145,9 @@ class TestReplyWindow(TransactionCase):
         self.assertEqual(fake.sent, [])
 
     def test_their_next_message_opens_the_window_again(self):
+        self.conversation.sudo().user_id = self.agent
+        self.env.cr.precommit.run()
+        self.env["bus.bus"].sudo().search([]).unlink()
         with freeze_time(LAST_DM + timedelta(days=3)):
             self.env["social_crm.message"]._ingest(
                 self.page,
@@ -159,6 +163,14 @@ class TestReplyWindow(TransactionCase):
             )
             self.conversation.invalidate_recordset()
             self.assertEqual(self.conversation.reply_window_state, "open")
+            # the open thread is told live (no reload)
+            [update] = [
+                store["discuss.channel"][0]["social_crm_reply_window"]
+                for store in pushed(self.env, "mail.record/insert").values()
+                if "social_crm_reply_window" in str(store)
+            ]
+            self.assertTrue(update["open"])
+            self.assertIn("(24 h left)", update["text"])
             self.assertEqual(len(self.send()), 1)
 
 

@@ -89,6 +89,8 @@ class SocialCrmConversation(models.Model):
             "open": window.open,
             "ends_at": fields.Datetime.to_string(window.ends_at) if window.ends_at else False,
             "text": self._reply_window_sentence(window),
+            # the composer switches to it when the deadline passes while open
+            "passed_text": self._reply_window_sentence(reply_window(None, window.now)),
         }
 
     @api.model

@@ -45,3 +45,7 @@ from . import mail_guest
 from . import discuss_channel
 from . import social_crm_conversation_discuss
 from . import social_crm_error_words
+from . import social_crm_conversation_window
+from . import social_crm_email_reply
+from . import social_crm_conversation_backfill
+from . import social_crm_privacy_discuss

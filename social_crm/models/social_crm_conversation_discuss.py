@@ -205,6 +205,28 @@ class SocialCrmConversation(models.Model):
         fresh = (
             self.env["discuss.channel"].sudo().browse([c.id for c in channels.values()]) - before
         )
+        values = self._social_crm_message_values(posts, agent, channels)
+        Channel = self.env["discuss.channel"].sudo()
+        logged = Channel._message_create(values)
+        for post, message in zip(posts, logged, strict=True):
+            post.chatter_message_id = message
+        # new threads get their members (and tell them) once the batch is
+        # assigned; the threads that were there are pinned again, live
+        touched = Channel.browse({message.res_id for message in logged}) - fresh
+        touched.last_interest_dt = fields.Datetime.now()
+        for channel in touched.filtered("channel_member_ids"):
+            channel._bus_send_store(channel, {"is_pinned": True}, subchannel="members")
+            for message in logged.filtered(lambda m, c=channel: m.res_id == c.id):
+                channel._bus_send(
+                    "discuss.channel/new_message",
+                    {"data": Store(message).get_result(), "id": channel.id},
+                )
+
+    @api.model
+    def _social_crm_message_values(self, posts, agent, channels):
+        """The thread messages of ``posts`` (``channels``: {conversation id:
+        thread}): an incoming post by its poster's guest, ours by ``agent``
+        (a user or a partner); the text escaped, line breaks kept."""
         incoming = posts.filtered(lambda p: p.direction == "in")
         guests = self.env["mail.guest"]._social_crm_guests_for(incoming.author_identity_id)
         subtype = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
@@ -232,21 +254,7 @@ class SocialCrmConversation(models.Model):
                     "reply_to": reply_to,
                 }
             )
-        Channel = self.env["discuss.channel"].sudo()
-        logged = Channel._message_create(values)
-        for post, message in zip(posts, logged, strict=True):
-            post.chatter_message_id = message
-        # new threads get their members (and tell them) once the batch is
-        # assigned; the threads that were there are pinned again, live
-        touched = Channel.browse({message.res_id for message in logged}) - fresh
-        touched.last_interest_dt = fields.Datetime.now()
-        for channel in touched.filtered("channel_member_ids"):
-            channel._bus_send_store(channel, {"is_pinned": True}, subchannel="members")
-            for message in logged.filtered(lambda m, c=channel: m.res_id == c.id):
-                channel._bus_send(
-                    "discuss.channel/new_message",
-                    {"data": Store(message).get_result(), "id": channel.id},
-                )
+        return values
 
     # ------------------------------------------------------------------
     # Agent actions

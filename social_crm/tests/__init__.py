@@ -37,3 +37,4 @@ from . import test_i18n
 from . import test_setup
 from . import test_persona_discuss
 from . import test_err14
+from . import test_rest13

@@ -4,12 +4,14 @@ import {DiscussApp} from "@mail/core/public_web/discuss_app_model";
 import {Record} from "@mail/core/common/record";
 import {Thread} from "@mail/core/common/thread_model";
 import {_t} from "@web/core/l10n/translation";
+import {deserializeDateTime} from "@web/core/l10n/dates";
 import {patch} from "@web/core/utils/patch";
 import {rpc} from "@web/core/network/rpc";
 import {textLength} from "../chatter/length.esm";
 import {threadActionsRegistry} from "@mail/core/common/thread_actions";
 import {toRaw} from "@odoo/owl";
 
+const {DateTime} = luxon;
 const TYPE = "social_crm";
 const CONVERSATION = "social_crm.conversation";
 
@@ -79,6 +81,18 @@ patch(Composer.prototype, {
     },
     get socialCrmSendMode() {
         return this.socialCrmChannel?.socialCrmMode === "send";
+    },
+    /** Meta's 24-hour window, as the server said; passed once its end is
+     * (checked again at each render, e.g. while the agent types). */
+    get socialCrmWindow() {
+        const info = this.socialCrmChannel?.social_crm_reply_window;
+        if (!info) {
+            return null;
+        }
+        if (info.open && info.ends_at && deserializeDateTime(info.ends_at) <= DateTime.now()) {
+            return {open: false, text: info.passed_text};
+        }
+        return info;
     },
     socialCrmSetMode(mode) {
         this.socialCrmChannel.socialCrmMode = mode;

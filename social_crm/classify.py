@@ -873,8 +873,10 @@ def _intent(post, label, feats, probs, lang, model):
     return decide_intent(rule, request, complaint, model["thresholds"])
 
 
-def classify(text):
-    """Everything about one post: language, sentiment, intent and scores."""
+def classify(text, adaptation=None):
+    """Everything about one post: language, sentiment, intent and scores.
+    ``adaptation`` (social_crm.adapt.Adaptation: a company's corrections)
+    adjusts the final labels when given."""
     post = Post(text)
     lang, confidence = detect_language(post.clean)
     label, compound, feats, probs = _sentiment(post, lang if lang in ("nl", "und") else "en")
@@ -883,9 +885,12 @@ def classify(text):
         kind = _rule_intent(post, label)[0]
     else:
         kind = _intent(post, label, feats, probs, lang, model)
-    return {
+    result = {
         "lang": lang,
         "sentiment": label,
         "intent": kind,
         "scores": {"compound": compound, "lang_confidence": confidence},
     }
+    if adaptation is not None:
+        return adaptation.adjust(post, result, feats, probs)
+    return result

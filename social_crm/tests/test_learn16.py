@@ -229,3 +229,21 @@ class TestLearn16(RpcAttack, HttpCase):
         )
         self.assertEqual((post.intent, post.sentiment), ("complaint", "negative"))
         self.assertEqual(sorted(post.correction_ids.mapped("new_value")), ["complaint", "negative"])
+
+    def test_tour_agent_corrects_an_intent_in_discuss(self):
+        agent = new_test_user(
+            self.env, login="learn16_discuss", groups="social_crm.group_social_crm_agent"
+        )
+        account = self.env["social_crm.account"].create(
+            {"name": "Discuss learn", "platform": "demo", "external_user_id": "demo-l16-disc"}
+        )
+        post = self.ingest(account, "disc", "Learn16 Discuss blank screen after the update?")
+        conversation = post.conversation_id
+        conversation.user_id = agent
+        system(post).write({"intent": "question"})
+        system(conversation).write({"intent": "question"})
+        self.start_tour(
+            "/odoo/discuss", "social_crm_correct_intent_discuss_tour", login="learn16_discuss"
+        )
+        self.assertEqual((conversation.intent, post.intent), ("complaint", "complaint"))
+        self.assertEqual(post.correction_ids.user_id, agent)

@@ -42,3 +42,28 @@ registry.category("web_tour.tours").add("social_crm_correct_intent_tour", {
         },
     ],
 });
+
+/** The same one click in the Discuss social thread. */
+registry.category("web_tour.tours").add("social_crm_correct_intent_discuss_tour", {
+    steps: () => [
+        {
+            content: "Open the social thread",
+            trigger: ".o-mail-DiscussSidebarChannel:contains('Learn16 Discuss blank screen')",
+            run: "click",
+        },
+        {
+            content: "The thread shows the intent: a question",
+            trigger: ".o_social_crm_discuss_labels .o_social_crm_label_intent:contains('Question')",
+            run: "click",
+        },
+        {
+            content: "One click: it is a complaint",
+            trigger: ".dropdown-menu .o_social_crm_label_complaint",
+            run: "click",
+        },
+        {
+            content: "The thread shows the new label",
+            trigger: ".o_social_crm_discuss_labels .o_social_crm_label_intent:contains('Complaint')",
+        },
+    ],
+});

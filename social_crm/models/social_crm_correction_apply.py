@@ -2,8 +2,11 @@
 list), on a conversation's (inbox, Discuss thread); and the privacy of the
 corrections' text copies (export, erasure, retention)."""
 
+import re
+
 from odoo import fields, models
 
+from ._helpers import ERASED
 from .social_crm_correction import CHOICES, LANGUAGES, correct
 from .social_crm_guard import system
 
@@ -36,6 +39,18 @@ class SocialCrmMessage(models.Model):
         for company in companies:
             self.env["social_crm.adaptation"].sudo()._fit(company)
         return result
+
+    def _blank_mentions(self, handle):
+        """Erasure of ``handle``: the mention goes from the corrections'
+        copies of these posts too."""
+        hits = super()._blank_mentions(handle)
+        pattern = re.compile(rf"@{re.escape(handle)}\b", re.IGNORECASE)
+        corrections = (
+            self.env["social_crm.correction"].sudo().search([("message_id", "in", hits.ids)])
+        )
+        for correction in corrections.filtered(lambda c: c.text and pattern.search(c.text)):
+            system(correction).write({"text": pattern.sub(f"@{ERASED}", correction.text)})
+        return hits
 
 
 class SocialCrmConversation(models.Model):

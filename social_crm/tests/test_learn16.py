@@ -213,6 +213,13 @@ class TestLearn16(RpcAttack, HttpCase):
         self.assertFalse(store.data)
         self.assertFalse(json.loads(json.dumps(store.correction_count)))
 
+    def test_erasure_blanks_the_mention_in_corrections(self):
+        post = self.ingest(self.account_a, "mention", "@l16_mentioned my app is a blank screen")
+        system(post).write({"intent": "other"})
+        post.with_user(self.agent_a).action_social_crm_correct("intent", "complaint")
+        post._blank_mentions("l16_mentioned")
+        self.assertEqual(post.correction_ids.text, "@[erased] my app is a blank screen")
+
     def test_tour_agent_corrects_an_intent_with_one_click(self):
         self.env["social_crm.account"].create(
             {"name": "Tour learn", "platform": "demo", "external_user_id": "demo-l16-tour"}

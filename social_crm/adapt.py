@@ -82,14 +82,19 @@ def _logit(p):
     return math.log(p / (1 - p))
 
 
-def vectors(post, result, feats, probs):
-    """{field: {feature: value}} for ``post`` as the shipped classifier saw
-    it (``result``, ``feats`` and ``probs`` from classify.classify)."""
+def vectors(result, feats, probs, reading):
+    """{field: reading} for ``post`` as the shipped classifier saw it
+    (``result``, ``feats``, ``probs`` and the intent layer's ``reading``
+    from classify.classify). A reading
+    is (dense features, words, scale): the words stand for their hashed
+    n-grams (see classify.word_features), each weighing ``scale``, which
+    makes the sparse part about unit length; see expand()."""
     base, words = feats
-    sparse = C.add_word_features({k: v for k, v in base.items() if k.startswith("h:")}, words)
-    norm = math.sqrt(sum(v * v for v in sparse.values())) or 1.0
-    shared = {k: v / norm for k, v in sparse.items()}
-    shared.update({k: v for k, v in base.items() if not k.startswith("h:")})
+    shared = {k: v for k, v in base.items() if not k.startswith("h:")}
+    pairs = {k: v for k, v in base.items() if k.startswith("h:")}
+    total = sum(v * v for v in pairs.values()) + sum(len(C.word_features(w)) for w in words)
+    scale = 1 / math.sqrt(total) if total else 1.0
+    shared.update((k, v * scale) for k, v in pairs.items())
     shared["bias"] = 1.0
     lang = result["lang"]
     shared[f"lang:{lang}"] = 1.0
@@ -98,39 +103,47 @@ def vectors(post, result, feats, probs):
         sentiment[f"p:{name}"] = value
     intent = dict(sentiment)
     intent[f"label:{result['sentiment']}"] = 1.0
-    model = C.intent_model()
-    if model is not None:
-        rule, extra = C.intent_features(post, result["sentiment"], feats, probs, lang)
-        request, complaint = C.intent_scores(model, extra)
+    if reading is not None:
+        rule, request, complaint = reading
         intent[f"rule:{rule}"] = 1.0
         intent["s:request"] = _logit(request) / 4
         intent["s:complaint"] = _logit(complaint) / 4
-    return {"sentiment": sentiment, "intent": intent}
+    return {"sentiment": (sentiment, words, scale), "intent": (intent, words, scale)}
 
 
-def shingles(post):
+def expand(reading):
+    """A reading as one sparse vector {feature: value} (for fitting)."""
+    dense, words, scale = reading
+    vector = dict(dense)
+    for word in words:
+        for name in C.word_features(word):
+            vector[name] = vector.get(name, 0.0) + scale
+    return vector
+
+
+def shingles(words):
     """Hashed word pairs (single words for one-word posts) of a post's
-    normalised text: what the memory compares, never the words."""
-    words = [w for w in C.scoped_words(post)[1] if w.strip("-")]
+    words (classify.scoped_words): what the memory compares, never the words."""
+    words = [w for w in words if w.strip("-")]
     grams = [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)] or words
     return {zlib.crc32(g.encode()) & 0xFFFFFF for g in grams}
 
 
 def _observe(text):
-    """(post, shipped result, vectors): the one reading of a post."""
+    """(words, shipped result, vectors): the one reading of a post."""
     probe = _Probe()
     result = C.classify(text, adaptation=probe)
-    return probe.post, result, probe.vectors
+    return probe.words, result, probe.vectors
 
 
 class _Probe:
     """An adaptation that changes nothing and keeps what the layer reads."""
 
-    post = vectors = None
+    post = words = vectors = None
 
-    def adjust(self, post, result, feats, probs):
-        self.post = post
-        self.vectors = vectors(post, result, feats, probs)
+    def adjust(self, post, result, feats, probs, reading):
+        self.post, self.words = post, feats[1]
+        self.vectors = vectors(result, feats, probs, reading)
         return result
 
 
@@ -147,6 +160,8 @@ class Adaptation:
         self.memory = memory or []
         self.counts = counts or {}
         self._index = None
+        #: field -> {word: what it adds to each logit}
+        self._words = {}
 
     # --- serialisation ---------------------------------------------------
     def to_dict(self):
@@ -175,7 +190,7 @@ class Adaptation:
         return bool(self.layers or self.memory)
 
     # --- applying --------------------------------------------------------
-    def _near(self, post):
+    def _near(self, words):
         if not self.memory:
             return None
         if self._index is None:
@@ -183,7 +198,7 @@ class Adaptation:
             for number, entry in enumerate(self.memory):
                 for h in entry["h"]:
                     self._index.setdefault(h, []).append(number)
-        mine = shingles(post)
+        mine = shingles(words)
         if not mine:
             return None
         shared = {}
@@ -198,15 +213,16 @@ class Adaptation:
                 best, best_score = self.memory[number], score
         return best
 
-    def adjust(self, post, result, feats, probs):
+    def adjust(self, post, result, feats, probs, reading):
         """``result`` of the shipped classifier, adjusted (called by
         classify.classify when given ``adaptation=``)."""
         result = dict(result)
         if self.layers:
-            seen = vectors(post, result, feats, probs)
+            seen = vectors(result, feats, probs, reading)
             for field, layer in self.layers.items():
-                result[field] = decide(layer, seen[field], result[field])
-        near = self._near(post)
+                cache = self._words.setdefault(field, {})
+                result[field] = decide(layer, seen[field], result[field], cache)
+        near = self._near(feats[1])
         if near:
             for field in FIELDS:
                 if near.get(field):
@@ -214,21 +230,39 @@ class Adaptation:
         return result
 
 
-def scores(layer, vector, shipped):
-    """Logits of ``layer`` over ``vector`` with the shipped decision as prior."""
+def scores(layer, reading, shipped, cache=None):
+    """Logits of ``layer`` over a reading (see vectors()) with the shipped
+    decision as prior. ``cache`` keeps what each word adds (per layer)."""
     classes = layer["classes"]
+    size = len(classes)
     logits = [PRIOR if c == shipped else 0.0 for c in classes]
     get = layer["weights"].get
-    for name, value in vector.items():
+    dense, words, scale = reading
+    for name, value in dense.items():
         row = get(name)
         if row:
-            for k, w in enumerate(row):
-                logits[k] += w * value
+            for k in range(size):
+                logits[k] += row[k] * value
+    cache = {} if cache is None else cache
+    for word in words:
+        row = cache.get(word)
+        if row is None:
+            row = [0.0] * size
+            for name in C.word_features(word):
+                weights = get(name)
+                if weights:
+                    for k in range(size):
+                        row[k] += weights[k]
+            if len(cache) >= C.WORD_CACHE:
+                cache.clear()
+            cache[word] = row
+        for k in range(size):
+            logits[k] += row[k] * scale
     return logits
 
 
-def decide(layer, vector, shipped):
-    logits = scores(layer, vector, shipped)
+def decide(layer, reading, shipped, cache=None):
+    logits = scores(layer, reading, shipped, cache)
     return layer["classes"][max(range(len(logits)), key=lambda k: (logits[k], -k))]
 
 
@@ -244,15 +278,15 @@ def fit(corrections, epochs=EPOCHS, rate=RATE, l2=L2, seed=16):
         problem = check(correction)
         if problem:
             raise CorrectionError(f"correction {number}: {problem}")
-        post, result, seen = _observe(correction["text"])
-        entry = {"h": sorted(shingles(post))}
+        words, result, seen = _observe(correction["text"])
+        entry = {"h": sorted(shingles(words))}
         for field in FIELDS:
             value = correction.get(field)
             if value:
                 counts[field] += 1
                 entry[field] = value
                 if field in rows:
-                    rows[field].append((seen[field], result[field], value))
+                    rows[field].append((expand(seen[field]), result[field], value))
         if entry["h"]:
             memory.append(entry)
     layers = {}

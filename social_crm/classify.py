@@ -868,9 +868,14 @@ def intent(text, label, lang=None):
 
 
 def _intent(post, label, feats, probs, lang, model):
+    reading = _intent_reading(post, label, feats, probs, lang, model)
+    return decide_intent(*reading, model["thresholds"])
+
+
+def _intent_reading(post, label, feats, probs, lang, model):
+    """(rule intent, request probability, complaint probability)."""
     rule, extra = intent_features(post, label, feats, probs, lang)
-    request, complaint = intent_scores(model, extra)
-    return decide_intent(rule, request, complaint, model["thresholds"])
+    return (rule, *intent_scores(model, extra))
 
 
 def classify(text, adaptation=None):
@@ -881,10 +886,12 @@ def classify(text, adaptation=None):
     lang, confidence = detect_language(post.clean)
     label, compound, feats, probs = _sentiment(post, lang if lang in ("nl", "und") else "en")
     model = intent_model()
+    reading = None
     if model is None:
         kind = _rule_intent(post, label)[0]
     else:
-        kind = _intent(post, label, feats, probs, lang, model)
+        reading = _intent_reading(post, label, feats, probs, lang, model)
+        kind = decide_intent(*reading, model["thresholds"])
     result = {
         "lang": lang,
         "sentiment": label,
@@ -892,5 +899,5 @@ def classify(text, adaptation=None):
         "scores": {"compound": compound, "lang_confidence": confidence},
     }
     if adaptation is not None:
-        return adaptation.adjust(post, result, feats, probs)
+        return adaptation.adjust(post, result, feats, probs, reading)
     return result

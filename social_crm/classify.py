@@ -868,24 +868,36 @@ def intent(text, label, lang=None):
 
 
 def _intent(post, label, feats, probs, lang, model):
+    reading = _intent_reading(post, label, feats, probs, lang, model)
+    return decide_intent(*reading, model["thresholds"])
+
+
+def _intent_reading(post, label, feats, probs, lang, model):
+    """(rule intent, request probability, complaint probability)."""
     rule, extra = intent_features(post, label, feats, probs, lang)
-    request, complaint = intent_scores(model, extra)
-    return decide_intent(rule, request, complaint, model["thresholds"])
+    return (rule, *intent_scores(model, extra))
 
 
-def classify(text):
-    """Everything about one post: language, sentiment, intent and scores."""
+def classify(text, adaptation=None):
+    """Everything about one post: language, sentiment, intent and scores.
+    ``adaptation`` (social_crm.adapt.Adaptation: a company's corrections)
+    adjusts the final labels when given."""
     post = Post(text)
     lang, confidence = detect_language(post.clean)
     label, compound, feats, probs = _sentiment(post, lang if lang in ("nl", "und") else "en")
     model = intent_model()
+    reading = None
     if model is None:
         kind = _rule_intent(post, label)[0]
     else:
-        kind = _intent(post, label, feats, probs, lang, model)
-    return {
+        reading = _intent_reading(post, label, feats, probs, lang, model)
+        kind = decide_intent(*reading, model["thresholds"])
+    result = {
         "lang": lang,
         "sentiment": label,
         "intent": kind,
         "scores": {"compound": compound, "lang_confidence": confidence},
     }
+    if adaptation is not None:
+        return adaptation.adjust(post, result, feats, probs, reading)
+    return result

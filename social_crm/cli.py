@@ -2,6 +2,12 @@
 
     python -m social_crm.cli match --partners PARTNERS.jsonl < PROFILES.jsonl > OUT.jsonl
     python -m social_crm.cli classify < POSTS.jsonl > OUT.jsonl
+    python -m social_crm.cli classify --corrections CORRECTIONS.jsonl < POSTS.jsonl
+
+``classify --corrections`` first fits the adaptation the addon fits for a
+company from its agents' corrections (lines like ``{"text": ..., "intent":
+"complaint"}``, ``sentiment`` and ``lang`` optional; social_crm.adapt.fit)
+and classifies with it; a bad corrections line stops it (exit code 2).
 
 ``match`` is a dry run of identity matching on exported data: one JSON object
 per input line, one result per output line, in input order. A bad line is
@@ -13,7 +19,7 @@ import argparse
 import json
 import sys
 
-from . import classify, matching
+from . import adapt, classify, matching
 
 
 def _read_jsonl(stream, name):
@@ -72,12 +78,23 @@ def cmd_match(args, stdin, stdout, stderr):
 
 
 def cmd_classify(args, stdin, stdout, stderr):
+    adaptation = None
+    if args.corrections:
+        try:
+            with open(args.corrections, encoding="utf-8") as handle:
+                adaptation = adapt.fit(adapt.read_corrections(handle, args.corrections))
+        except (OSError, adapt.CorrectionError) as error:
+            stderr.write(f"{error}\n")
+            return 2
     errors = _answer_each(
         stdin,
         stdout,
         stderr,
         lambda data: None if isinstance(data.get("text"), str) else 'no "text" string',
-        lambda data: {"id": data.get("id"), **classify.classify(data["text"])},
+        lambda data: {
+            "id": data.get("id"),
+            **classify.classify(data["text"], adaptation=adaptation),
+        },
     )
     return 1 if errors else 0
 
@@ -91,6 +108,9 @@ def main(argv=None, stdin=None, stdout=None, stderr=None):
     match.set_defaults(func=cmd_match)
     classify_cmd = commands.add_parser(
         "classify", help="language, sentiment and intent of posts (JSON lines)"
+    )
+    classify_cmd.add_argument(
+        "--corrections", help="agents' corrections as JSON lines: adapt before classifying"
     )
     classify_cmd.set_defaults(func=cmd_classify)
     args = parser.parse_args(argv)

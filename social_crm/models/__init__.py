@@ -49,3 +49,5 @@ from . import social_crm_conversation_window
 from . import social_crm_email_reply
 from . import social_crm_conversation_backfill
 from . import social_crm_privacy_discuss
+from . import social_crm_correction
+from . import social_crm_correction_apply

@@ -88,8 +88,10 @@ class SocialCrmMessage(models.Model):
 
     def _classify(self):
         """Classify stored posts again (e.g. after the classifier changed)."""
+        Adaptation = self.env["social_crm.adaptation"]
         for message in self:
-            found = classify.classify(message.text or "")
+            adaptation = Adaptation._for_company(message.company_id)
+            found = classify.classify(message.text or "", adaptation=adaptation)
             message.write(
                 {
                     "sentiment": found["sentiment"],
@@ -186,9 +188,15 @@ class SocialCrmMessage(models.Model):
         )
         now = fields.Datetime.now()
         vals_list = []
+        # the company's agents' corrections adjust the shipped classifier
+        adaptation = self.env["social_crm.adaptation"]._for_company(company)
         for post in new:
             identity = identities.get(post.author.user_id) if post.author else None
-            found = classify.classify(post.text or "") if direction == "in" else {}
+            found = (
+                classify.classify(post.text or "", adaptation=adaptation)
+                if direction == "in"
+                else {}
+            )
             detected = found.get("lang")
             vals_list.append(
                 {

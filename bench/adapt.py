@@ -1,0 +1,166 @@
+"""Learning from corrections: complaint F1 of the shipped model against the
+same model adapted with N agents' corrections (social_crm.adapt.fit, exactly
+what the addon and ``classify --corrections`` apply).
+
+    SOCIAL_CRM_SHARED=/work/shared .venv/bin/python bench/adapt.py [--folds 5]
+
+Data: the hand-labelled complaint set (bench/data/complaint_dev.jsonl, texts
+read from ../shared at run time). Stratified K-fold cross-validation over
+all its posts: in each fold, N corrections are drawn at random (fixed seed)
+from the training folds, the adaptation is fitted on them and every post of
+the held-out fold is classified. A correction is what an agent would set on
+the post: ``intent`` complaint for a complaint; for the rest the shipped
+intent when it is not complaint, else question for a customer-care post
+(IBM openers, customer-support tweets) and other for the rest.
+
+Two figures per N, both on held-out posts only:
+
+- **all held-out**: every post of the held-out folds (the shipped complaint
+  layer was trained on the set's dev split, so the shipped figure on these
+  posts is optimistic);
+- **unseen test split**: held-out posts of the set's test split, which the
+  shipped layer never saw either: the honest figure.
+
+Also printed: customer-care recognition (complaint or question) over the
+IBM openers outside the complaint set, shipped and adapted with all the
+training-fold corrections (a check that corrections do no harm), and the
+time to fit.
+"""
+
+import argparse
+import json
+import random
+import sys
+import time
+
+import complaint_devset as D
+from devdata import ROOT  # noqa: F401  (puts the addon on sys.path)
+
+from social_crm import adapt
+from social_crm import classify as C
+
+NS = (100, 250, 500)
+SEED = 16
+
+
+def f1(gold, pred):
+    tp = sum(g and p for g, p in zip(gold, pred, strict=True))
+    fp = sum(p and not g for g, p in zip(gold, pred, strict=True))
+    fn = sum(g and not p for g, p in zip(gold, pred, strict=True))
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def folds(rows, k, seed):
+    """Stratified folds: [[index]]."""
+    rng = random.Random(seed)
+    out = [[] for _ in range(k)]
+    for label in (0, 1):
+        members = [i for i, r in enumerate(rows) if r[1] == label]
+        rng.shuffle(members)
+        for n, i in enumerate(members):
+            out[n % k].append(i)
+    return out
+
+
+def correction(text, complaint, ref, shipped_intent):
+    if complaint:
+        intent = "complaint"
+    elif shipped_intent != "complaint":
+        intent = shipped_intent
+    else:
+        intent = "question" if ref.split(":")[0] in ("twcs", "ibm_dev") else "other"
+    return {"text": text, "intent": intent}
+
+
+def openers(exclude):
+    data = D.datasets()
+    found = []
+    for conversation in json.loads((data / "ibm_customer_care" / "dev.json").read_text()):
+        first = conversation["dialogContent"][0]
+        if f"ibm_dev:{first['tweet_ID']}" not in exclude:
+            found.append(first["message"])
+    return found
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--folds", type=int, default=5)
+    args = parser.parse_args()
+    rows = D.load()
+    split = {json.loads(x)["ref"]: json.loads(x)["split"] for x in D.LABELS.open()}
+    shipped = [C.classify(text)["intent"] for text, _g, _r in rows]
+    print(
+        f"complaint set: {len(rows)} posts, {sum(r[1] for r in rows)} complaints; "
+        f"{args.folds}-fold CV, corrections drawn from the training folds (seed {SEED})"
+    )
+    parts = folds(rows, args.folds, SEED)
+    held = {n: [None] * len(rows) for n in NS}
+    drawn = {n: [] for n in NS}
+    fit_seconds = {n: [] for n in NS}
+    last_full = None
+    for number, test in enumerate(parts):
+        train = [i for p, part in enumerate(parts) if p != number for i in part]
+        rng = random.Random(SEED + number)
+        order = rng.sample(train, len(train))
+        for n in NS:
+            chosen = order[:n]
+            drawn[n].append(len(chosen))
+            started = time.perf_counter()
+            adaptation = adapt.fit([correction(*rows[i], shipped[i]) for i in chosen])
+            fit_seconds[n].append(time.perf_counter() - started)
+            for i in test:
+                held[n][i] = C.classify(rows[i][0], adaptation=adaptation)["intent"]
+            if n == NS[-1]:
+                last_full = adaptation
+    gold = [r[1] for r in rows]
+    unseen = [i for i, r in enumerate(rows) if split[r[2]] == "test"]
+
+    def score(pred, idx):
+        return f1([gold[i] for i in idx], [pred[i] == "complaint" for i in idx])
+
+    every = range(len(rows))
+    print(f"{'':34}{'all held-out':>14}{'unseen test split':>19}")
+    print(f"{'posts':34}{len(rows):>14}{len(unseen):>19}")
+    print(f"{'shipped model':34}{score(shipped, every):>14.3f}{score(shipped, unseen):>19.3f}")
+    for n in NS:
+        mean = sum(drawn[n]) / len(drawn[n])
+        label = f"after N={n} (drawn {mean:.0f}/fold)"
+        print(
+            f"{label:34}{score(held[n], every):>14.3f}{score(held[n], unseen):>19.3f}"
+            f"   fit {sum(fit_seconds[n]) / len(fit_seconds[n]):.1f}s"
+        )
+    care = openers({r[2] for r in rows})
+    before = sum(C.classify(t)["intent"] in ("complaint", "question") for t in care) / len(care)
+    after = sum(
+        C.classify(t, adaptation=last_full)["intent"] in ("complaint", "question") for t in care
+    ) / len(care)
+    texts = [r[0] for r in rows]
+    best = {None: 0.0, "adapted": 0.0}
+    for _round in range(3):  # interleaved, best of three: the machine is shared
+        for key, adaptation in ((None, None), ("adapted", last_full)):
+            started = time.perf_counter()
+            for text in texts:
+                C.classify(text, adaptation=adaptation)
+            best[key] = max(best[key], len(texts) / (time.perf_counter() - started))
+    print(
+        f"speed: {best[None]:.0f} posts/s shipped, {best['adapted']:.0f} adapted "
+        f"(ratio {best['adapted'] / best[None]:.2f}, same run, best of 3)"
+    )
+    size = len(last_full.to_json())
+    print(
+        f"customer-care openers outside the set ({len(care)}): recognised "
+        f"{before:.3f} shipped, {after:.3f} adapted (last fold's adaptation)"
+    )
+    print(f"adaptation size (last fold, JSON): {size / 1024:.0f} kB")
+    if max(drawn[NS[-1]]) < NS[-1]:
+        print(
+            f"note: the training folds hold only {max(drawn[NS[-1]])} posts, so "
+            f"N={NS[-1]} uses all of them",
+            file=sys.stderr,
+        )
+
+
+if __name__ == "__main__":
+    main()

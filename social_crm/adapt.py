@@ -1,0 +1,362 @@
+"""Learning from the team: a company's corrections adjust the shipped
+classifier. Plain Python, deterministic, no ``odoo`` import.
+
+The shipped model stays the prior. A company's adaptation holds:
+
+- **a residual linear layer per field** (sentiment, intent): a multinomial
+  logistic regression whose logits are the shipped decision
+  (``PRIOR`` x one-hot) plus learnt weights over the very features the
+  shipped layers read (hashed words, character n-grams and word pairs with
+  negation scope, the lexicon scores, the rules' cues) and the shipped
+  scores themselves (sentiment probabilities, request and complaint
+  logits). Without corrections every weight is zero and the shipped
+  decision stands; L2 keeps a few corrections from overturning it wholesale.
+- **a memory of corrected posts**: near-duplicates (Jaccard of hashed word
+  pairs) of a corrected post get its corrected labels, language included.
+
+Serialised as JSON with hashed feature names only (no words, no text):
+:meth:`Adaptation.to_json` / :meth:`Adaptation.from_json`. ``fit()`` takes
+corrections ``[{"text", "lang"?, "sentiment"?, "intent"?}]``; the CLI
+(``classify --corrections``) and the addon (``social_crm.adaptation``) both
+call it and then ``classify.classify(text, adaptation=...)``.
+"""
+
+import json
+import math
+import random
+import zlib
+
+from . import classify as C
+
+FIELDS = ("lang", "sentiment", "intent")
+CLASSES = {
+    "sentiment": ("negative", "neutral", "positive"),
+    "intent": ("complaint", "question", "praise", "other"),
+}
+LANGS = ("nl", "en", "de", "fr", "und")
+#: logit given to the shipped decision: the prior the corrections adjust
+PRIOR = 2.0
+#: fitting: epochs of SGD, learning rate, and how often a hashed feature must
+#: occur in the corrections to get a weight (keeps the file small)
+EPOCHS = 12
+RATE = 0.5
+MIN_COUNT = 3
+#: L2 strength over all the corrections (a Gaussian prior on the weights, so
+#: the more corrections, the further they may move from the shipped model).
+#: ``L2`` holds the hashed words and n-grams: what a company's posts are
+#: about. ``DENSE_L2`` holds the dense features (bias, language, lexicon and
+#: shipped scores), which shift every post: a skewed handful of corrections
+#: (agents correct mostly towards complaint) must not tip unrelated posts.
+L2 = 0.5
+DENSE_L2 = 5.0
+#: memory: a post at least this similar to a corrected one takes its labels
+NEAR_DUPLICATE = 0.8
+VERSION = 1
+
+
+class CorrectionError(ValueError):
+    """A correction that cannot be used (said in plain words)."""
+
+
+def check(correction):
+    """The correction, validated: ``None`` or a plain-words problem."""
+    if not isinstance(correction, dict) or not isinstance(correction.get("text"), str):
+        return 'no "text" string'
+    if not any(correction.get(f) for f in FIELDS):
+        return 'none of "lang", "sentiment", "intent"'
+    for field, classes in (("sentiment", CLASSES["sentiment"]), ("intent", CLASSES["intent"])):
+        value = correction.get(field)
+        if value and value not in classes:
+            return f'"{field}" must be one of {", ".join(classes)}'
+    lang = correction.get("lang")
+    if lang and (not isinstance(lang, str) or not 2 <= len(lang) <= 8):
+        return '"lang" must be a language code such as "nl"'
+    return None
+
+
+# --------------------------------------------------------------------------
+# What the layer reads of a post (the same in fit and in classify)
+# --------------------------------------------------------------------------
+def _logit(p):
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def vectors(result, feats, probs, reading):
+    """{field: reading} for ``post`` as the shipped classifier saw it
+    (``result``, ``feats``, ``probs`` and the intent layer's ``reading``
+    from classify.classify). A reading
+    is (dense features, words, scale): the words stand for their hashed
+    n-grams (see classify.word_features), each weighing ``scale``, which
+    makes the sparse part about unit length; see expand()."""
+    base, words = feats
+    shared = {k: v for k, v in base.items() if not k.startswith("h:")}
+    pairs = {k: v for k, v in base.items() if k.startswith("h:")}
+    total = sum(v * v for v in pairs.values()) + sum(len(C.word_features(w)) for w in words)
+    scale = 1 / math.sqrt(total) if total else 1.0
+    shared.update((k, v * scale) for k, v in pairs.items())
+    shared["bias"] = 1.0
+    lang = result["lang"]
+    shared[f"lang:{lang}"] = 1.0
+    sentiment = dict(shared)
+    for name, value in (probs or {}).items():
+        sentiment[f"p:{name}"] = value
+    intent = dict(sentiment)
+    intent[f"label:{result['sentiment']}"] = 1.0
+    if reading is not None:
+        rule, request, complaint = reading
+        intent[f"rule:{rule}"] = 1.0
+        intent["s:request"] = _logit(request) / 4
+        intent["s:complaint"] = _logit(complaint) / 4
+    return {"sentiment": (sentiment, words, scale), "intent": (intent, words, scale)}
+
+
+def expand(reading):
+    """A reading as one sparse vector {feature: value} (for fitting)."""
+    dense, words, scale = reading
+    vector = dict(dense)
+    for word in words:
+        for name in C.word_features(word):
+            vector[name] = vector.get(name, 0.0) + scale
+    return vector
+
+
+def shingles(words):
+    """Hashed word pairs (single words for one-word posts) of a post's
+    words (classify.scoped_words): what the memory compares, never the words."""
+    words = [w for w in words if w.strip("-")]
+    grams = [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)] or words
+    return {zlib.crc32(g.encode()) & 0xFFFFFF for g in grams}
+
+
+def _observe(text):
+    """(words, shipped result, vectors): the one reading of a post."""
+    probe = _Probe()
+    result = C.classify(text, adaptation=probe)
+    return probe.words, result, probe.vectors
+
+
+class _Probe:
+    """An adaptation that changes nothing and keeps what the layer reads."""
+
+    post = words = vectors = None
+
+    def adjust(self, post, result, feats, probs, reading):
+        self.post, self.words = post, feats[1]
+        self.vectors = vectors(result, feats, probs, reading)
+        return result
+
+
+# --------------------------------------------------------------------------
+# The adaptation
+# --------------------------------------------------------------------------
+class Adaptation:
+    """A company's adaptation; apply it with classify(text, adaptation=...)."""
+
+    def __init__(self, layers=None, memory=None, counts=None):
+        #: field -> {"classes", "weights": {name: [w per class]}}
+        self.layers = layers or {}
+        #: [{"h": [hashes], "lang"?, "sentiment"?, "intent"?}]
+        self.memory = memory or []
+        self.counts = counts or {}
+        self._index = None
+        #: field -> {word: what it adds to each logit}
+        self._words = {}
+
+    # --- serialisation ---------------------------------------------------
+    def to_dict(self):
+        return {
+            "version": VERSION,
+            "prior": PRIOR,
+            "counts": self.counts,
+            "layers": self.layers,
+            "memory": self.memory,
+        }
+
+    def to_json(self):
+        return json.dumps(self.to_dict(), separators=(",", ":"), sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, data):
+        if not data or data.get("version") != VERSION:
+            return cls()
+        return cls(data.get("layers"), data.get("memory"), data.get("counts"))
+
+    @classmethod
+    def from_json(cls, text):
+        return cls.from_dict(json.loads(text) if text else None)
+
+    def __bool__(self):
+        return bool(self.layers or self.memory)
+
+    # --- applying --------------------------------------------------------
+    def _near(self, words):
+        if not self.memory:
+            return None
+        if self._index is None:
+            self._index = {}
+            for number, entry in enumerate(self.memory):
+                for h in entry["h"]:
+                    self._index.setdefault(h, []).append(number)
+        mine = shingles(words)
+        if not mine:
+            return None
+        shared = {}
+        for h in mine:
+            for number in self._index.get(h, ()):
+                shared[number] = shared.get(number, 0) + 1
+        best, best_score = None, NEAR_DUPLICATE
+        for number, common in sorted(shared.items()):
+            other = len(self.memory[number]["h"])
+            score = common / (len(mine) + other - common)
+            if score >= best_score:
+                best, best_score = self.memory[number], score
+        return best
+
+    def adjust(self, post, result, feats, probs, reading):
+        """``result`` of the shipped classifier, adjusted (called by
+        classify.classify when given ``adaptation=``)."""
+        result = dict(result)
+        if self.layers:
+            seen = vectors(result, feats, probs, reading)
+            for field, layer in self.layers.items():
+                cache = self._words.setdefault(field, {})
+                result[field] = decide(layer, seen[field], result[field], cache)
+        near = self._near(feats[1])
+        if near:
+            for field in FIELDS:
+                if near.get(field):
+                    result[field] = near[field]
+        return result
+
+
+def scores(layer, reading, shipped, cache=None):
+    """Logits of ``layer`` over a reading (see vectors()) with the shipped
+    decision as prior. ``cache`` keeps what each word adds (per layer)."""
+    classes = layer["classes"]
+    size = len(classes)
+    logits = [PRIOR if c == shipped else 0.0 for c in classes]
+    get = layer["weights"].get
+    dense, words, scale = reading
+    for name, value in dense.items():
+        row = get(name)
+        if row:
+            for k in range(size):
+                logits[k] += row[k] * value
+    cache = {} if cache is None else cache
+    for word in words:
+        row = cache.get(word)
+        if row is None:
+            row = [0.0] * size
+            for name in C.word_features(word):
+                weights = get(name)
+                if weights:
+                    for k in range(size):
+                        row[k] += weights[k]
+            if len(cache) >= C.WORD_CACHE:
+                cache.clear()
+            cache[word] = row
+        for k in range(size):
+            logits[k] += row[k] * scale
+    return logits
+
+
+def decide(layer, reading, shipped, cache=None):
+    logits = scores(layer, reading, shipped, cache)
+    return layer["classes"][max(range(len(logits)), key=lambda k: (logits[k], -k))]
+
+
+# --------------------------------------------------------------------------
+# Fitting
+# --------------------------------------------------------------------------
+def fit(corrections, epochs=EPOCHS, rate=RATE, l2=L2, seed=16):
+    """The adaptation fitted on ``corrections`` (dicts, see check()); bad
+    ones raise CorrectionError. Deterministic for the same corrections."""
+    rows = {f: [] for f in CLASSES}
+    memory, counts = [], {f: 0 for f in FIELDS}
+    for number, correction in enumerate(corrections, 1):
+        problem = check(correction)
+        if problem:
+            raise CorrectionError(f"correction {number}: {problem}")
+        words, result, seen = _observe(correction["text"])
+        entry = {"h": sorted(shingles(words))}
+        for field in FIELDS:
+            value = correction.get(field)
+            if value:
+                counts[field] += 1
+                entry[field] = value
+                if field in rows:
+                    rows[field].append((expand(seen[field]), result[field], value))
+        if entry["h"]:
+            memory.append(entry)
+    layers = {}
+    for field, data in rows.items():
+        if data:
+            layers[field] = _fit_layer(CLASSES[field], data, epochs, rate, l2, seed)
+    return Adaptation(layers, memory, counts)
+
+
+def _fit_layer(classes, data, epochs, rate, l2, seed):
+    """SGD on the softmax loss of PRIOR x one-hot(shipped) + W.x, L2 on W."""
+    frequency = {}
+    for vector, _shipped, _gold in data:
+        for name in vector:
+            frequency[name] = frequency.get(name, 0) + 1
+    index = {}
+    examples = []
+    for vector, shipped, gold in data:
+        sparse = []
+        for name, value in vector.items():
+            if value and (frequency[name] >= MIN_COUNT or not name.startswith("h:")):
+                sparse.append((index.setdefault(name, len(index)), value))
+        examples.append(
+            (sparse, classes.index(shipped) if shipped in classes else -1, classes.index(gold))
+        )
+    size = len(classes)
+    weights = [[0.0] * size for _ in index]
+    dense_l2 = l2 * DENSE_L2 / L2
+    decay = [(l2 if name.startswith("h:") else dense_l2) / len(examples) for name in index]
+    order = list(range(len(examples)))
+    rng = random.Random(seed)
+    for epoch in range(epochs):
+        rng.shuffle(order)
+        step = rate / (1 + epoch)
+        for i in order:
+            sparse, shipped, gold = examples[i]
+            logits = [PRIOR if k == shipped else 0.0 for k in range(size)]
+            for j, value in sparse:
+                row = weights[j]
+                for k in range(size):
+                    logits[k] += row[k] * value
+            top = max(logits)
+            exps = [math.exp(v - top) for v in logits]
+            total = sum(exps)
+            grads = [e / total - (k == gold) for k, e in enumerate(exps)]
+            for j, value in sparse:
+                row = weights[j]
+                for k in range(size):
+                    row[k] -= step * (grads[k] * value + decay[j] * row[k])
+    names = sorted(index, key=index.get)
+    table = {}
+    for name, row in zip(names, weights, strict=True):
+        rounded = [round(w, 3) for w in row]
+        if any(rounded):
+            table[name] = rounded
+    return {"classes": list(classes), "weights": table}
+
+
+def read_corrections(stream, name="corrections"):
+    """Corrections from JSON lines; raises CorrectionError with the line."""
+    found = []
+    for number, line in enumerate(stream, 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except ValueError as error:
+            raise CorrectionError(f"{name} line {number}: not valid JSON ({error})") from None
+        problem = check(data)
+        if problem:
+            raise CorrectionError(f"{name} line {number}: {problem}")
+        found.append(data)
+    return found

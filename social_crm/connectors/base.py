@@ -301,6 +301,10 @@ class Connector:
     length_rule = "chars"
     #: whether a reply can carry images (no connector uploads media yet)
     supports_media = False
+    #: the longest post :meth:`publish` takes (0: ``max_length``)
+    publish_max_length = 0
+    #: whether :meth:`publish` needs an image (Instagram publishes no text-only post)
+    publish_needs_image = False
 
     def __init__(self, credentials=None, session=None):
         self.credentials = dict(credentials or {})
@@ -343,6 +347,47 @@ class Connector:
         platform cannot tell."""
         raise NotImplementedError
 
+    # ------------------------------------------------------------------
+    # Publishing a post of our own (not a reply)
+    # ------------------------------------------------------------------
+    def publish_limit(self):
+        """The longest post :meth:`publish` takes, counted by ``length_rule``
+        (0 for no limit worth counting)."""
+        return self.publish_max_length or self.max_length
+
+    def check_publish(self, text, image_url=""):
+        """Refuse, before anything is sent, what the platform would refuse:
+        an empty text, a text over :meth:`publish_limit`, a text-only post
+        where the platform publishes only images."""
+        place = getattr(self, "label", "") or self.platform or ""
+        if self.publish_needs_image and not image_url:
+            raise RequestRefused(Message("instagram_needs_image"))
+        if not (text or "").strip():
+            raise RequestRefused(Message("empty_message"))
+        limit, length = self.publish_limit(), self.text_length(text)
+        if limit and length > limit:
+            raise RequestRefused(
+                Message("publish_too_long", place=place, length=length, limit=limit)
+            )
+
+    def publish(self, text, idempotency_key=None):
+        """Publish ``text`` as a post of our account (not a reply) and return
+        the created :class:`Post` (its ``conversation_key`` is its own id, so
+        replies to it join one conversation). ``idempotency_key`` as in
+        :meth:`reply`. :meth:`check_publish` runs first: nothing is sent
+        that the platform would refuse for its length."""
+        raise AccessLevelError(
+            Message("no_publish", place=getattr(self, "label", "") or self.platform or "")
+        )
+
+    def find_published(self, idempotency_key, text, since=None):
+        """The :class:`Post` :meth:`publish` published earlier under
+        ``idempotency_key`` (with ``text``, not before ``since``, a naive UTC
+        datetime), or None when the platform has none; NotImplementedError
+        when the platform cannot tell. Where the platform keeps no key (X,
+        Meta) this reads back our recent posts and compares their words."""
+        return self.find_sent(idempotency_key, "")
+
     def get_profile(self, user_id=None, handle=None):
         """Return the :class:`Profile` of one user, by id or by handle."""
         raise NotImplementedError
@@ -371,6 +416,20 @@ class Connector:
         :meth:`reply`.
         """
         raise AccessLevelError(Message("no_private"))
+
+
+def same_words(published, sent):
+    """Whether the text a platform shows (``published``) is the one we sent
+    (``sent``): links left out (X shortens them), HTML entities read, white
+    space collapsed. Used to find our own post again after a lost answer."""
+    import html  # noqa: PLC0415
+
+    from .length import URL_RE  # noqa: PLC0415
+
+    def words(value):
+        return " ".join(URL_RE.sub(" ", html.unescape(value or "")).split()).casefold()
+
+    return bool(words(sent)) and words(published) == words(sent)
 
 
 def private_key(user_id):

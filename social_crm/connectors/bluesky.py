@@ -534,6 +534,40 @@ class BlueskyConnector(JsonHttpConnector):
             parent_external_id=parent_ref["uri"],
         )
 
+    def publish(self, text, idempotency_key=None):
+        """A top-level post of our account (``com.atproto.repo.createRecord``).
+        With an ``idempotency_key`` the record key is fixed
+        (:func:`record_key`): the PDS stores at most one record under it, and
+        :meth:`find_sent` finds it again (exactly once)."""
+        self.check_publish(text)
+        if self.auth is None:
+            self._login()
+        now = utcnow()
+        record = {
+            "$type": "app.bsky.feed.post",
+            "text": text,
+            "createdAt": now.isoformat(timespec="milliseconds") + "Z",
+        }
+        facets = _link_facets(text)
+        if facets:
+            record["facets"] = facets
+        create = {"repo": self.auth["did"], "collection": "app.bsky.feed.post", "record": record}
+        if idempotency_key:
+            create["rkey"] = record_key(idempotency_key)
+        body = self._xrpc("POST", "com.atproto.repo.createRecord", json=create)
+        if not body.get("uri"):
+            raise MalformedResponse(
+                Message("accepted_no_id", place="Bluesky", what=Message("thing_published"))
+            )
+        author = self._profile({"did": self.auth["did"], "handle": self.auth.get("handle")})
+        return Post(
+            external_id=body["uri"],
+            text=text,
+            posted_at=now,
+            url=f"{author.profile_url}/post/{_rkey(body['uri'])}",
+            author=author,
+        )
+
     def find_sent(self, idempotency_key, in_reply_to):
         """Our post under the record key of ``idempotency_key``, or None
         (``com.atproto.repo.getRecord`` answers RecordNotFound)."""

@@ -44,6 +44,7 @@ def load_sample(path=SAMPLE):
 
 class DemoConnector(Connector):
     platform = "demo"
+    label = "Demo"
     max_length = 500
     length_rule = "chars"
     supports_followers = True
@@ -188,7 +189,7 @@ class DemoConnector(Connector):
             else uuid.uuid4().hex
         )
         new_id = f"demo-{kind}-{unique[:12]}"
-        folder = "replies" if kind == "reply" else "messages"
+        folder = {"reply": "replies", "post": "posts"}.get(kind, "messages")
         return Post(
             external_id=new_id,
             text=text,
@@ -200,6 +201,12 @@ class DemoConnector(Connector):
 
     def reply(self, text, in_reply_to, idempotency_key=None):
         return self._sent(text, in_reply_to, idempotency_key=idempotency_key)
+
+    def publish(self, text, idempotency_key=None):
+        """A post of the demo store: nothing leaves; the same key gives the
+        same post, as on platforms that deduplicate."""
+        self.check_publish(text)
+        return self._sent(text, "", "post", idempotency_key=idempotency_key)
 
     def send_private(self, text, recipient, in_reply_to="", idempotency_key=None):
         """A private message, so the demo shows the flow: nothing is sent."""

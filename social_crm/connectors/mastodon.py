@@ -227,6 +227,13 @@ class MastodonConnector(JsonHttpConnector):
             idempotency_key,
         )
 
+    def publish(self, text, idempotency_key=None):
+        """A public status of our account. Mastodon keeps the Idempotency-Key
+        for an hour: the same key sent again returns the first status
+        instead of publishing twice (exactly once)."""
+        self.check_publish(text)
+        return self._publish({"status": text, "visibility": "public"}, idempotency_key)
+
     def send_private(self, text, recipient, in_reply_to="", idempotency_key=None):
         """A direct post (``visibility`` direct) that mentions only
         ``recipient.handle`` (its full acct), in the thread of ``in_reply_to``

@@ -291,6 +291,19 @@ CATALOGUE = {
         "expired). Press Reconnect on the account."
     ),
     # ------------------------------------------------------------------
+    # Publishing (a post of our own, not a reply: connectors' publish)
+    # ------------------------------------------------------------------
+    "no_publish": _lt("%(place)s accounts cannot publish posts from Social CRM."),
+    "publish_too_long": _lt(
+        "This post is %(length)s long for %(place)s, which takes at most %(limit)s "
+        "(counted as %(place)s counts). Shorten it before it is sent."
+    ),
+    "instagram_needs_image": _lt(
+        "Instagram publishes only a photo with a caption: a text-only post cannot be sent. "
+        "Add a JPEG at a public https address, or leave Instagram out of this post."
+    ),
+    "thing_published": _lt("the post"),
+    # ------------------------------------------------------------------
     # Demo
     # ------------------------------------------------------------------
     "demo_no_user": _lt("The demo stream has no user '%(handle)s'."),

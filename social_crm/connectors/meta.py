@@ -31,7 +31,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from urllib.parse import quote
 
 from ._http import DEFAULT_RETRY, JsonHttpConnector
@@ -52,6 +52,7 @@ from .base import (
     private_key,
     recipient_id,
     safe_code,
+    same_words,
     utcnow,
 )
 from .messages import Message
@@ -902,6 +903,42 @@ class MetaConnector(JsonHttpConnector):
             )
         return Post(external_id=new_id, text=text, posted_at=utcnow(), parent_external_id=target)
 
+    def publish(self, text, idempotency_key=None):
+        """A post on our Page (``POST /{page-id}/feed``). Meta deduplicates
+        nothing: ``idempotency_key`` is not sent; after a lost answer
+        :meth:`find_published` reads our recent posts back."""
+        self.check_publish(text)
+        body = self._call("POST", f"{self._account_path()}/feed", data={"message": text})
+        new_id = _id(body.get("id"))
+        if not new_id:
+            raise MalformedResponse(
+                Message("accepted_no_id_for", place=self.label, what=Message("thing_published"))
+            )
+        return Post(
+            external_id=new_id,
+            text=text,
+            posted_at=utcnow(),
+            url=f"https://www.facebook.com/{new_id}",
+        )
+
+    def find_published(self, idempotency_key, text, since=None):
+        """Our Page's post with the words ``text`` among its latest
+        (``GET /{page-id}/posts``, from ``since``), or None."""
+        params = {"fields": "id,message,created_time,permalink_url", "limit": 25}
+        if since:
+            params["since"] = int(since.replace(tzinfo=timezone.utc).timestamp())
+        body = self._call("GET", f"{self._account_path()}/posts", params=params)
+        for item in _list(body.get("data")):
+            item = _dict(item)
+            if _id(item.get("id")) and same_words(_text(item.get("message")), text):
+                return Post(
+                    external_id=_id(item["id"]),
+                    text=_text(item.get("message")),
+                    posted_at=_time(item.get("created_time")),
+                    url=_text(item.get("permalink_url")),
+                )
+        return None
+
     def send_private(self, text, recipient, in_reply_to="", idempotency_key=None):
         """A private message to ``recipient``. With a comment ``in_reply_to``
         it is Meta's private reply to that comment (``recipient.comment_id``:
@@ -951,6 +988,8 @@ class InstagramConnector(MetaConnector):
     reply_edge = "replies"
     #: Instagram's limit on a comment
     max_length = 2200
+    #: Instagram publishes a photo (a JPEG at a public URL) with a caption, never text alone
+    publish_needs_image = True
     profile_fields = "id,username,name"
     advice = {401: "advice_instagram_401", 403: "advice_instagram_403"}
 

@@ -57,6 +57,7 @@ from .base import (
     run_cursor,
     safe_code,
     said,
+    same_words,
     utcnow,
 )
 from .messages import Message
@@ -111,6 +112,7 @@ def _next_month(now):
 
 class XConnector(Connector):
     platform = "x"
+    label = "X"
     max_length = 280
     length_rule = "x"
     supports_followers = True
@@ -524,6 +526,39 @@ class XConnector(Connector):
             url=f"{WEB}/i/web/status/{tweet_id}",
             parent_external_id=str(in_reply_to or ""),
         )
+
+    def publish(self, text, idempotency_key=None):
+        """A post of our account (``POST /2/tweets``, user context). X
+        deduplicates nothing: ``idempotency_key`` is not sent; after a lost
+        answer :meth:`find_published` reads our recent posts back."""
+        self.check_publish(text)
+        body = self._call(self.client.create_tweet, text=text, user_auth=True)
+        data = body.get("data") or {}
+        if not data.get("id"):
+            raise MalformedResponse(
+                Message("accepted_no_id", place="X", what=Message("thing_published"))
+            )
+        tweet_id = str(data["id"])
+        return Post(
+            external_id=tweet_id,
+            text=data.get("text", text),
+            posted_at=utcnow(),
+            url=f"{WEB}/i/web/status/{tweet_id}",
+        )
+
+    def find_published(self, idempotency_key, text, since=None):
+        """Our post with the words ``text`` among our latest posts
+        (``GET /2/users/:id/tweets``, from ``since``), or None: at most once,
+        then reconciled by reading back."""
+        own_id = self._own_user_id(self.credentials.get("user_id", ""))
+        params = {"max_results": 20, "tweet_fields": ["created_at", "conversation_id"]}
+        if since:
+            params["start_time"] = since.replace(microsecond=0).isoformat() + "Z"
+        body = self._call(self.client.get_users_tweets, own_id, user_auth=True, **params)
+        for post in self._posts(body):
+            if same_words(post.text, text):
+                return post
+        return None
 
     def send_private(self, text, recipient, in_reply_to="", idempotency_key=None):
         """A direct message to ``recipient.user_id``

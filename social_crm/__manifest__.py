@@ -51,6 +51,8 @@
         "views/social_crm_outbound_views.xml",
         "data/social_crm_correction_data.xml",
         "views/social_crm_correction_views.xml",
+        "security/social_crm_post_security.xml",
+        "views/social_crm_post_views.xml",
     ],
     "demo": ["demo/social_crm_demo.xml"],
     "assets": {

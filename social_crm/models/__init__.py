@@ -54,3 +54,4 @@ from . import social_crm_correction_apply
 from . import social_crm_post
 from . import social_crm_post_line
 from . import social_crm_post_compose
+from . import social_crm_post_privacy

@@ -67,7 +67,7 @@ class SocialCrmPost(models.Model):
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
     user_id = fields.Many2one("res.users", "Written by", default=lambda self: self.env.user)
-    text = fields.Text(required=True, tracking=True)
+    text = fields.Text(required=True)
     account_ids = fields.Many2many(
         "social_crm.account",
         string="Accounts",

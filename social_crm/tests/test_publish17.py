@@ -175,6 +175,24 @@ class TestPublishComposer(SocialCrmCommon):
         self.assertIn(self.demo, post.account_ids)
         self.assertEqual(set(post.account_ids.mapped("platform")), {"demo"})
 
+    def test_privacy_export_and_erasure_cover_thank_you_posts(self):
+        advocate = self.env["social_crm.identity"].create(
+            {"platform": "demo", "user_id": "demo-piet", "handle": "piet"}
+        )
+        draft = self.plan("Dank je @piet!", self.demo, identity_id=advocate.id)
+        sent = self.plan("Onze held: @Piet, bedankt!", self.demo)
+        sent.with_user(self.manager).action_publish_now()
+        [profile] = advocate._personal_data()
+        self.assertEqual(
+            sorted(p["text"] for p in profile["planned_posts"]),
+            ["Dank je @piet!", "Onze held: @Piet, bedankt!"],
+        )
+        advocate.with_user(self.manager)._erase_personal_data()
+        self.assertFalse(draft.exists(), "not published: deleted")
+        self.assertEqual(sent.text, "Onze held: @[erased], bedankt!")
+        self.assertEqual(sent.line_ids.text, "Onze held: @[erased], bedankt!")
+        self.assertEqual(sent.line_ids.message_id.text, "Onze held: @[erased], bedankt!")
+
 
 # ----------------------------------------------------------------------
 # Crash between the platform call and the commit

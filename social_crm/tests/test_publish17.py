@@ -19,7 +19,7 @@ from ..connectors.bluesky import BlueskyConnector
 from ..connectors.mastodon import MastodonConnector
 from ..connectors.messages import Message, said
 from ..connectors.x import XConnector
-from .common import SocialCrmCommon
+from .common import RpcAttack, SocialCrmCommon
 
 
 @tagged("post_install", "-at_install")
@@ -397,3 +397,37 @@ class TestPublishTour(HttpCase):
         self.assertEqual(post.state, "posted")
         self.assertEqual(post.line_ids.account_id, account)
         self.assertEqual(post.line_ids.message_id.direction, "out")
+
+
+@tagged("post_install", "-at_install")
+class TestPublishRpc(HttpCase, RpcAttack):
+    """An agent over JSON-RPC plans posts but neither publishes them nor
+    forges how their sending went."""
+
+    def test_agent_cannot_publish_or_forge_state(self):
+        agent = new_test_user(
+            self.env, login="sc_rpc_agent", groups="social_crm.group_social_crm_agent"
+        )
+        account = self.env["social_crm.account"].create(
+            {"name": "RPC demo", "platform": "demo", "external_user_id": "demo-rpc"}
+        )
+        post_id = self.rpc(
+            agent,
+            "social_crm.post",
+            "create",
+            [{"text": "Plan", "account_ids": [(6, 0, account.ids)]}],
+        )[0]
+        post = self.env["social_crm.post"].browse(post_id)
+        with self.assertRpcRefused("AccessError"):
+            self.rpc(agent, "social_crm.post", "action_publish_now", [post_id])
+        with self.assertRpcRefused("AccessError"):
+            self.rpc(
+                agent,
+                "social_crm.post.line",
+                "write",
+                post.line_ids.ids,
+                {"state": "posted", "external_id": "forged"},
+            )
+        with self.assertRpcRefused("AccessError"):
+            self.rpc(agent, "social_crm.post.line", "action_retry", post.line_ids.ids)
+        self.assertEqual((post.state, post.line_ids.external_id), ("draft", False))

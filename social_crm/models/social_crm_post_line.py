@@ -306,7 +306,13 @@ class SocialCrmPostLine(models.Model):
         post.parent_external_id = ""
         post.conversation_key = post.conversation_key or post.external_id
         Message = self.env["social_crm.message"].sudo()
-        return Message._ingest(self.account_id.sudo(), [post], direction="out")
+        ours = Message._ingest(self.account_id.sudo(), [post], direction="out")
+        # our own post starts the conversation: it answers nobody, so the
+        # first reply to it waits for an agent (response times, SLA)
+        ours.conversation_id.filtered(lambda c: not c.first_inbound_at).write(
+            {"first_response_at": False}
+        )
+        return ours
 
     @api.model
     def _ledger(self):

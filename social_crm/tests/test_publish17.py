@@ -98,6 +98,10 @@ class TestPublishComposer(SocialCrmCommon):
         )
         self.assertEqual(reply.conversation_id, ours.conversation_id)
         self.assertEqual(reply.parent_id, ours)
+        conversation = reply.conversation_id
+        self.assertEqual(conversation.state, "open", "the reply waits for an agent")
+        self.assertFalse(conversation.first_response_at, "our post answered nobody")
+        self.assertEqual(conversation.first_inbound_at, reply.posted_at)
         # published again: refused, nothing sent
         with self.assertRaisesRegex(UserError, "has not posted this"):
             post.with_user(self.manager).action_publish_now()

@@ -238,16 +238,19 @@ class SocialCrmPostLine(models.Model):
 
     def _send(self, connector, ledger):
         """The platform call, for a line "posting" in the ledger. On a
-        refusal the line fails; when the outcome is unknown (a timeout, a
-        5xx) it stays "posting" for the next run to reconcile."""
+        refusal the line fails; a rate limit (nothing was posted) plans it
+        again for when the platform allows; when the outcome is unknown (a
+        timeout, a 5xx) it stays "posting" for the next run to reconcile."""
         sudo = self.sudo()
         try:
             return connector.publish(self.text, idempotency_key=sudo.platform_key)
         except ConnectorError as error:
             words = error_text(self.env, error)
-            unknown = error.transient and not isinstance(error, RateLimitError)
             values = {"error": words}
-            if not unknown:
+            if isinstance(error, RateLimitError):
+                later = error.retry_at or fields.Datetime.now() + timedelta(minutes=15)
+                values.update(state="scheduled", next_try_at=later)
+            elif not error.transient:
                 values["state"] = "failed"
             ledger.move(self, ("posting",), values)
             return None

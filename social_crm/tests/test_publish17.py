@@ -14,7 +14,7 @@ from odoo.tests import HttpCase, tagged
 from odoo.tests.common import TransactionCase, new_test_user
 from odoo.tools import mute_logger
 
-from ..connectors import Post, Profile, RequestRefused
+from ..connectors import Post, Profile, RateLimitError, RequestRefused
 from ..connectors.bluesky import BlueskyConnector
 from ..connectors.mastodon import MastodonConnector
 from ..connectors.messages import Message, said
@@ -144,6 +144,20 @@ class TestPublishComposer(SocialCrmCommon):
         post.line_ids.with_user(self.manager).action_retry()
         post.with_user(self.manager).action_publish_now()
         self.assertEqual(post.line_ids.state, "posted")
+
+    def test_a_rate_limit_plans_the_line_again(self):
+        post = self.plan("Hallo", self.demo)
+        retry_at = fields.Datetime.now() + timedelta(hours=3)
+        limit = RateLimitError(
+            Message("daily_limit", place="Demo", when="12:00"), retry_at=retry_at, scope="daily"
+        )
+        with patch.object(type(self.demo._get_connector()), "publish", side_effect=limit):
+            post.with_user(self.manager).action_publish_now()
+        line = post.line_ids
+        self.assertEqual((line.state, line.next_try_at), ("scheduled", retry_at))
+        self.assertIn("daily limit", line.error)
+        self.Post._cron_publish()
+        self.assertEqual(line.state, "scheduled", "not before the platform allows")
 
     def test_other_company_cannot_see_the_plan(self):
         post = self.plan("Intern", self.demo)
@@ -374,6 +388,22 @@ class TestPublishCrash(TransactionCase):
         state, external_id, _error, stored = self._line(line_id)
         self.assertEqual(self.server.creates, 1, "X is never sent the same post twice")
         self.assertEqual((state, external_id, stored), ("posted", self.server.posts[0]["id"], 1))
+
+    def test_mastodon_past_its_key_window_is_not_resent(self):
+        """Mastodon keeps a key for an hour: later, nobody can tell."""
+        line_id = self._plan("mastodon", f"Kerstactie {self.prefix}")
+        self.server.die_after = True
+        self._run_cron()
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "UPDATE social_crm_post_line SET attempted_at = attempted_at - "
+                "interval '2 hours' WHERE id = %s",
+                [line_id],
+            )
+        self._run_cron()
+        state, _external_id, error, stored = self._line(line_id)
+        self.assertEqual((self.server.creates, state, stored), (1, "failed", 0))
+        self.assertIn("not sent again", error)
 
     def test_x_lost_before_the_platform_got_it_is_not_resent(self):
         line_id = self._plan("x", f"Kerstactie {self.prefix}")

@@ -49,6 +49,25 @@ def inner_pairs(rows):
     return pairs, conflicting
 
 
+def groups(rows):
+    """A group number per post: near-duplicates (and their near-duplicates)
+    share one, so that cross-validation keeps them in the same fold."""
+    sets = [words(t) for t, _g in rows]
+    parent = list(range(len(rows)))
+
+    def root(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(sets):
+        for j in range(i + 1, len(sets)):
+            if similarity(a, sets[j]) > JACCARD:
+                parent[root(j)] = root(i)
+    return [root(i) for i in range(len(rows))]
+
+
 def main():
     english, dutch = load()
     for name, rows in (("Dutch polarity", dutch), ("TweetEval sentiment val", english)):

@@ -175,6 +175,12 @@ class TestFans17(HttpCase):
         self.assertEqual(fan.identity_id.funnel_stage, "follower")
         row = self.report(self.insta)
         self.assertEqual((row.platform, row.follower_count, row.fan_count), ("instagram", 1, 1))
+        # the personal-data export says what kind of row it is, and when they last interacted
+        action = fan.identity_id.action_export_personal_data()
+        attachment = int(action["url"].split("/web/content/")[1].split("?")[0])
+        data = json.loads(self.env["ir.attachment"].browse(attachment).raw)
+        [row] = data["identities"][0]["followers"]
+        self.assertEqual((row["kind"], row["last_interaction"]), ("fan", "2018-02-23 15:21:47"))
         # a private message makes a fan on Instagram too (Facebook counts no messages)
         body = json.loads(recorded("webhooks", "messaging-message-basic.json"))
         body["object"] = "instagram"

@@ -106,6 +106,7 @@ class TestFans17(HttpCase):
             (3, 3, 1, 1),
         )
         self.assertEqual((row.customer_fan_count, row.customers_following), (1, 1))
+        self.assertTrue(self.customer.social_crm_follows_us, "not in 'Customers not following'")
         self.assertAlmostEqual(row.customer_share, 100 / 3, places=2)
         # a later comment by the same person: the same row, its date moves on
         body = json.loads(recorded("webhooks", "feed-comment-add-211.json"))

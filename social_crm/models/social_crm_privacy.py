@@ -332,6 +332,9 @@ class SocialCrmIdentity(models.Model):
                     "since": fields.Datetime.to_string(follower.followed_since) or None,
                     "last_seen": fields.Datetime.to_string(follower.last_seen_at) or None,
                     "stopped": fields.Datetime.to_string(follower.unfollowed_at) or None,
+                    "kind": follower.kind,
+                    "last_interaction": fields.Datetime.to_string(follower.last_interaction_at)
+                    or None,
                 }
                 for follower in scope(
                     self.env["social_crm.follower"]

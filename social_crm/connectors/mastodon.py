@@ -1,7 +1,8 @@
 """Mastodon connector: the REST API of one instance, through ``requests``.
 
 Credentials: ``{"instance_url": "https://mastodon.social", "access_token": ...}``
-(an application's token from Preferences > Development, scopes read and write).
+(an application's token from Preferences > Development, scopes read,
+write:statuses and write:media).
 
 Streams: ``mention`` reads ``/api/v1/notifications?types[]=mention``,
 ``hashtag`` the tag timeline and ``keyword`` ``/api/v2/search``. The cursor is

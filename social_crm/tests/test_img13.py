@@ -1,0 +1,203 @@
+"""Images out (issue 13): images attached in the Discuss social thread or in
+the conversation chatter's "Send" go out with the text, through the one
+reply path; a platform that refuses them keeps the draft, the images and the
+state, with the reason in plain words; "Log note" keeps them internal; a
+retry never posts twice."""
+
+import base64
+import contextlib
+from unittest.mock import patch
+
+from markupsafe import Markup
+
+from odoo.exceptions import UserError
+from odoo.tests import HttpCase, tagged
+from odoo.tests.common import TransactionCase
+
+from ..connectors import DemoConnector, Post, Profile
+from .common import RpcAttack
+from .test_persona_discuss import DiscussCommon
+
+#: a real 1x1 PNG (Odoo reads images it stores)
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
+)
+
+
+class ImagesCommon(DiscussCommon):
+    @contextlib.contextmanager
+    def spy_images(self):
+        """Record (text, image names) of each call of the demo connector's reply."""
+        calls = []
+        original = DemoConnector.reply
+
+        def record(connector, text, *args, **kwargs):
+            calls.append((text, [image.name for image in kwargs.get("images") or ()]))
+            return original(connector, text, *args, **kwargs)
+
+        with patch.object(DemoConnector, "reply", record):
+            yield calls
+
+    def upload(self, name="parcel.png", data=PNG, model="discuss.channel", res_id=None):
+        """An image the agent attached in the composer (uploaded as the agent)."""
+        return (
+            self.env["ir.attachment"]
+            .with_user(self.agent)
+            .sudo()
+            .create(
+                {
+                    "name": name,
+                    "raw": data,
+                    "res_model": model,
+                    "res_id": res_id if res_id is not None else self.channel.id,
+                    "description": "Het pakketlabel",
+                }
+            )
+            .sudo(False)
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestImagesOut(ImagesCommon, TransactionCase):
+    def test_image_from_the_discuss_thread_reaches_the_connector_and_shows_in_the_thread(self):
+        image = self.upload()
+        before = self.channel.message_ids
+        with self.spy_images() as calls:
+            message = self.post_in_thread(
+                Markup("<p>Dit is het label</p>"), social_crm_send=True, attachment_ids=[image.id]
+            )
+        self.assertEqual(calls, [("Dit is het label", ["parcel.png"])])
+        reply = self.outgoing()
+        self.assertEqual(len(reply), 1, "the outgoing post is stored once")
+        self.assertEqual(self.channel.message_ids - before, message, "one message in the thread")
+        self.assertEqual(reply.chatter_message_id, message)
+        self.assertEqual(message.attachment_ids, image, "the image is shown with the post")
+        self.assertEqual((image.res_model, image.res_id), ("discuss.channel", self.channel.id))
+        self.assertFalse(message.subtype_id.internal)
+        self.assertEqual(self.conversation.state, "replied")
+
+    def test_image_only_reply_goes_out(self):
+        image = self.upload()
+        with self.spy_images() as calls:
+            self.post_in_thread("", social_crm_send=True, attachment_ids=[image.id])
+        self.assertEqual(calls, [("", ["parcel.png"])])
+
+    def test_chatter_send_message_takes_the_image_and_log_note_keeps_it_internal(self):
+        image = self.upload(model="social_crm.conversation", res_id=self.conversation.id)
+        note_image = self.upload("intern.png", model="social_crm.conversation", res_id=0)
+        with self.spy_images() as calls:
+            sent = self.post_as_agent(Markup("<p>Zie foto</p>"), attachment_ids=[image.id])
+            note = self.post_as_agent(
+                Markup("<p>Intern</p>"), "mail.mt_note", attachment_ids=[note_image.id]
+            )
+        self.assertEqual(calls, [("Zie foto", ["parcel.png"])], "the note never went out")
+        self.assertEqual(sent.attachment_ids, image)
+        self.assertEqual(self.outgoing().chatter_message_id, sent)
+        self.assertTrue(note.subtype_id.internal)
+        self.assertEqual(note.attachment_ids, note_image)
+
+    def test_a_refused_platform_keeps_draft_images_and_state(self):
+        account = self.env["social_crm.account"].create(
+            {"name": "Insta store", "platform": "instagram", "external_user_id": "ig-store"}
+        )
+        [post] = self.env["social_crm.message"]._ingest(
+            account,
+            [Post("ig-c-1", "Waar is mijn pakket?", author=Profile("ig-pam", handle="pam"))],
+        )
+        conversation = post.conversation_id
+        conversation.reply_draft = "mijn concept"
+        channel = conversation.channel_id
+        image = self.upload(res_id=channel.id)
+        before = channel.message_ids
+        with self.assertRaises(UserError) as refused:
+            channel.with_user(self.env.user).sudo().message_post(
+                body="Kijk", message_type="comment", social_crm_send=True, attachment_ids=[image.id]
+            )
+        words = str(refused.exception)
+        self.assertIn("Instagram comments cannot carry images", words)
+        self.assertIn("Nothing was sent", words)
+        self.assertIn("draft and its images are kept", words)
+        self.assertEqual(channel.message_ids, before, "nothing stored")
+        self.assertFalse(conversation.post_ids.filtered(lambda m: m.direction == "out"))
+        self.assertFalse(self.env["social_crm.outbound"].search([("account_id", "=", account.id)]))
+        self.assertEqual(conversation.reply_draft, "mijn concept")
+        self.assertEqual(conversation.state, "new")
+        self.assertTrue(image.exists())
+        self.assertFalse(
+            self.env["mail.message"].search([("attachment_ids", "in", image.ids)]),
+            "the image stays in the composer, on no message",
+        )
+
+    def test_limits_are_named_before_anything_goes_out(self):
+        images = [self.upload(f"foto{i}.png") for i in range(5)]
+        pdf = self.upload("scan.pdf", b"%PDF-1.4\n%%EOF\n")
+        with self.spy_images() as calls:
+            with self.assertRaisesRegex(UserError, "Demo takes at most 4 images with a reply"):
+                self.post_in_thread(
+                    "Vijf", social_crm_send=True, attachment_ids=[i.id for i in images]
+                )
+            with self.assertRaisesRegex(UserError, "'scan.pdf' is application/pdf"):
+                self.post_in_thread("PDF", social_crm_send=True, attachment_ids=[pdf.id])
+        self.assertEqual(calls, [])
+        self.assertFalse(self.outgoing())
+        outbound = self.env["social_crm.outbound"].search([("account_id", "=", self.account.id)])
+        self.assertFalse(outbound, "nothing was recorded as sent either")
+
+    def test_a_retry_after_the_platform_answered_does_not_post_twice(self):
+        image = self.upload()
+        with self.spy_images() as calls:
+            with patch.object(
+                type(self.conversation), "_record_our_post", side_effect=RuntimeError("crash")
+            ):
+                # the platform took it; the run failed before it was stored (no
+                # assertRaises: its savepoint would roll back the outgoing record,
+                # which outlives the run's rollback in its own transaction)
+                crashed = False
+                try:
+                    self.post_in_thread("Label", social_crm_send=True, attachment_ids=[image.id])
+                except RuntimeError:
+                    crashed = True
+                self.assertTrue(crashed)
+            # the same request again (Odoo's retry, or the agent's second click)
+            message = self.post_in_thread("Label", social_crm_send=True, attachment_ids=[image.id])
+            self.assertEqual(len(calls), 1, "the platform was not called again")
+            self.assertEqual(self.outgoing().chatter_message_id, message)
+            self.assertEqual(message.attachment_ids, image)
+            # the same words with another image are another request
+            other = self.upload("ander.png", PNG + b"\0")
+            self.post_in_thread("Label", social_crm_send=True, attachment_ids=[other.id])
+        self.assertEqual(len(calls), 2)
+        self.assertEqual(len(self.outgoing()), 2)
+
+    def test_an_attachment_the_agent_cannot_read_is_refused(self):
+        secret = self.env["ir.attachment"].create(
+            {"name": "salaris.png", "raw": PNG, "res_model": "res.users", "res_id": 0}
+        )
+        with self.spy_images() as calls:
+            with self.assertRaises(UserError):
+                self.post_in_thread("Kijk", social_crm_send=True, attachment_ids=[secret.id])
+        self.assertEqual(calls, [])
+
+
+@tagged("post_install", "-at_install")
+class TestImagesOutRpc(ImagesCommon, RpcAttack, HttpCase):
+    def test_the_chatter_composer_sends_an_uploaded_image_over_json_rpc(self):
+        image = self.upload(model="social_crm.conversation", res_id=self.conversation.id)
+        self.authenticate(self.agent.login, self.agent.login)
+        with self.spy_images() as calls:
+            self.make_jsonrpc_request(
+                "/mail/message/post",
+                {
+                    "thread_model": "social_crm.conversation",
+                    "thread_id": self.conversation.id,
+                    "post_data": {
+                        "body": "Met foto",
+                        "message_type": "comment",
+                        "subtype_xmlid": "mail.mt_comment",
+                        "attachment_ids": [image.id],
+                    },
+                    "attachment_tokens": [image.sudo().generate_access_token()[0]],
+                },
+            )
+        self.assertEqual(calls, [("Met foto", ["parcel.png"])])
+        self.assertEqual(self.outgoing().chatter_message_id.attachment_ids, image)

@@ -11,7 +11,7 @@ from unittest.mock import patch
 from markupsafe import Markup
 
 from odoo.exceptions import UserError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import TransactionCase
 
 from ..connectors import DemoConnector, Post, Profile
@@ -168,6 +168,22 @@ class TestImagesOut(ImagesCommon, TransactionCase):
             self.post_in_thread("Label", social_crm_send=True, attachment_ids=[other.id])
         self.assertEqual(len(calls), 2)
         self.assertEqual(len(self.outgoing()), 2)
+
+    def test_erasure_removes_the_images_sent_to_the_person(self):
+        image = self.upload()
+        with self.spy_images():
+            message = self.post_in_thread(
+                "Uw label", social_crm_send=True, attachment_ids=[image.id]
+            )
+        manager = new_test_user(
+            self.env,
+            login="img13_manager",
+            groups="social_crm.group_social_crm_manager",
+        )
+        self.post.author_identity_id.with_user(manager).action_erase()
+        self.assertFalse(image.exists(), "no copy of the image is kept")
+        self.assertFalse(message.attachment_ids)
+        self.assertTrue(self.outgoing().erased)
 
     def test_an_attachment_the_agent_cannot_read_is_refused(self):
         secret = self.env["ir.attachment"].create(

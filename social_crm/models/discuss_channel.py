@@ -121,6 +121,7 @@ class DiscussChannel(models.Model):
                         "state": conversation.state,
                         "max_length": conversation.reply_max_length,
                         "length_rule": conversation.reply_length_rule,
+                        "media": conversation._social_crm_media_hint(),
                         "templates": [
                             {"id": t["id"], "name": t["name"]}
                             for t in templates

@@ -149,6 +149,7 @@ class SocialCrmConversation(models.Model):
             "max_length": self.reply_max_length,
             "length_rule": self.reply_length_rule,
             "templates": templates,
+            "media": self._social_crm_media_hint(),
         }
 
     def social_crm_render_template(self, template_id):

@@ -16,11 +16,20 @@ reason in plain words. "Log note" keeps attachments internal, as always.
 from odoo import Command, models
 from odoo.exceptions import AccessError, UserError
 
-from ..connectors.media import Image, MediaRefused, check_images
+from ..connectors.media import Image, MediaRefused, check_images, rule
 
 
 class SocialCrmConversation(models.Model):
     _inherit = "social_crm.conversation"
+
+    def _social_crm_media_hint(self):
+        """What the composer says about images before the agent attaches
+        one: the platform's limits, or why it takes none."""
+        self.ensure_one()
+        limit = rule(self.platform, private=(self.conversation_key or "").startswith("dm:"))
+        if not limit.most:
+            return limit.refused
+        return self.env._("Images: %(rule)s", rule=limit.describe())
 
     def _social_crm_send_composed(self, text, attachment_ids=None, attachments=None):
         """The composer's "Send": ``text`` and the images ``attachment_ids``

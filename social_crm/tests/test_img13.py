@@ -217,3 +217,78 @@ class TestImagesOutRpc(ImagesCommon, RpcAttack, HttpCase):
             )
         self.assertEqual(calls, [("Met foto", ["parcel.png"])])
         self.assertEqual(self.outgoing().chatter_message_id.attachment_ids, image)
+
+
+@tagged("post_install", "-at_install")
+class TestImagesTour(HttpCase):
+    def test_agent_sends_an_image_from_discuss_and_a_refused_one_is_kept(self):
+        agent = new_test_user(
+            self.env,
+            login="img13_tour",
+            name="Ilse Image",
+            groups="social_crm.group_social_crm_agent",
+        )
+        demo = self.env["social_crm.account"].create(
+            {"name": "Image tour", "platform": "demo", "external_user_id": "demo-itour"}
+        )
+        instagram = self.env["social_crm.account"].create(
+            {"name": "Image tour IG", "platform": "instagram", "external_user_id": "ig-itour"}
+        )
+        [post] = self.env["social_crm.message"]._ingest(
+            demo,
+            [Post("img-tour-1", "Image parcel question", author=Profile("demo-ida", handle="ida"))],
+        )
+        [ig_post] = self.env["social_crm.message"]._ingest(
+            instagram,
+            [
+                Post(
+                    "ig-tour-1",
+                    "Instagram image question",
+                    author=Profile("ig-iris", handle="iris"),
+                )
+            ],
+        )
+        post.conversation_id.user_id = agent
+        ig_post.conversation_id.user_id = agent
+        sent = []
+        original = DemoConnector.reply
+
+        def record(connector, text, *args, **kwargs):
+            sent.append((text, [image.name for image in kwargs.get("images") or ()]))
+            return original(connector, text, *args, **kwargs)
+
+        with patch.object(DemoConnector, "reply", record):
+            self.start_tour("/odoo/discuss", "social_crm_img13_tour", login="img13_tour")
+        self.assertEqual(sent, [("Here is your parcel label, Ida!", ["label.png"])])
+        out = post.conversation_id.post_ids.filtered(lambda m: m.direction == "out")
+        self.assertEqual(out.chatter_message_id.attachment_ids.mapped("name"), ["label.png"])
+        ig = ig_post.conversation_id
+        self.assertFalse(ig.post_ids.filtered(lambda m: m.direction == "out"))
+        self.assertEqual(ig.state, "new")
+        # a pending upload of the composer (mail.compose.message), on no message
+        kept = self.env["ir.attachment"].search([("name", "=", "photo.png")])
+        self.assertEqual(len(kept), 1, "the refused image is still in the composer")
+        self.assertFalse(self.env["mail.message"].search([("attachment_ids", "in", kept.ids)]))
+
+    def test_composers_say_what_images_the_platform_takes(self):
+        account = self.env["social_crm.account"].create(
+            {"name": "Hint IG", "platform": "instagram", "external_user_id": "ig-hint"}
+        )
+        [post] = self.env["social_crm.message"]._ingest(
+            account, [Post("ig-hint-1", "Hoi", author=Profile("ig-h", handle="h"))]
+        )
+        conversation = post.conversation_id
+        self.assertIn(
+            "Instagram comments cannot carry images",
+            conversation.social_crm_composer_info()["media"],
+        )
+        demo = self.env["social_crm.account"].create(
+            {"name": "Hint demo", "platform": "demo", "external_user_id": "demo-hint"}
+        )
+        [post] = self.env["social_crm.message"]._ingest(
+            demo, [Post("demo-hint-1", "Hoi", author=Profile("demo-h", handle="h"))]
+        )
+        self.assertEqual(
+            post.conversation_id.social_crm_composer_info()["media"],
+            "Images: JPEG, PNG, GIF, WEBP; at most 4, 5 MB each",
+        )

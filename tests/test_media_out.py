@@ -281,7 +281,8 @@ def test_bluesky_chat_refuses_images_before_any_call(session):
     conn = get_connector("bluesky", BSKY, session)
     with pytest.raises(MediaRefused, match="Bluesky chat messages cannot carry images"):
         conn.reply("hoi", in_reply_to="dm:did:plc:someone", images=[png()])
-    with pytest.raises(MediaRefused, match="at most 976 KB; 'parcel.png' has 2 MB"):
+    too_large = "at most 1,000,000 bytes; 'parcel.png' has 2,097,152 bytes"
+    with pytest.raises(MediaRefused, match=too_large):
         conn.reply("hoi", in_reply_to=THREAD_URI, images=[png(size=2 * MB)])
     assert session.calls == []
 

@@ -73,7 +73,10 @@ class MediaRule:
 
 
 def size_words(size):
-    """``size`` bytes in words: ``5 MB``, ``976 KB``."""
+    """``size`` bytes in words: ``5 MB``, ``1,000,000 bytes`` (a limit set in
+    decimal bytes, as Bluesky's), ``976 KB``."""
+    if size < MB and size % 1000 == 0:
+        return f"{size:,} bytes"
     if size >= MB and size % MB == 0:
         return f"{size // MB} MB"
     if size >= MB:
@@ -155,7 +158,7 @@ def check_images(platform, images, private=False):
             )
         if image.size > limit.max_bytes:
             most, size = size_words(limit.max_bytes), size_words(image.size)
-            if most == size:  # too close to tell apart in rounded words
+            if most == size or most.endswith("bytes"):  # the same unit, told apart
                 most, size = f"{limit.max_bytes:,} bytes", f"{image.size:,} bytes"
             raise MediaRefused(
                 f"{label} takes images of at most {most}; '{image.name}' has {size}. "

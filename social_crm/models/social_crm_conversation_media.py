@@ -49,13 +49,22 @@ class SocialCrmConversation(models.Model):
         return post
 
     def _social_crm_attachments(self, attachment_ids):
-        """The attachments ``attachment_ids``, which the agent must be able to
-        read (the mail controller checked their upload tokens already)."""
+        """The attachments ``attachment_ids``: what a composer of this
+        conversation uploaded (pending, or on the conversation or its
+        thread), which the agent may read. Another record's document is
+        never sent out (nor moved away from it)."""
         ids = [int(i) for i in attachment_ids or ()]
         files = self.env["ir.attachment"].browse(ids).exists()
         if len(files) != len(set(ids)):
             raise UserError(self.env._("An attachment is gone: nothing was sent. Attach it again."))
+        composer = {
+            ("mail.compose.message", 0),
+            (self._name, self.id),
+            ("discuss.channel", self.sudo().channel_id.id),
+        }
         try:
+            if any((a.res_model, a.res_id or 0) not in composer for a in files.sudo()):
+                raise AccessError(self.env._("Not an upload of this conversation's composer."))
             # ir.attachment's own check: the document it hangs on, or its uploader
             files.sudo(False).check("read")
         except AccessError as error:

@@ -189,10 +189,20 @@ class TestImagesOut(ImagesCommon, TransactionCase):
         secret = self.env["ir.attachment"].create(
             {"name": "salaris.png", "raw": PNG, "res_model": "res.users", "res_id": 0}
         )
+        # a document of a record the agent may read is not a composer upload
+        partner = self.env["res.partner"].create({"name": "Klant met paspoort"})
+        passport = self.env["ir.attachment"].create(
+            {"name": "paspoort.png", "raw": PNG, "res_model": "res.partner", "res_id": partner.id}
+        )
+        self.assertTrue(passport.with_user(self.agent).has_access("read"))
         with self.spy_images() as calls:
-            with self.assertRaises(UserError):
-                self.post_in_thread("Kijk", social_crm_send=True, attachment_ids=[secret.id])
+            for attachment in (secret, passport):
+                with self.assertRaisesRegex(UserError, "You may not send one of these"):
+                    self.post_in_thread(
+                        "Kijk", social_crm_send=True, attachment_ids=[attachment.id]
+                    )
         self.assertEqual(calls, [])
+        self.assertEqual((passport.res_model, passport.res_id), ("res.partner", partner.id))
 
 
 @tagged("post_install", "-at_install")

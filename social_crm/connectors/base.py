@@ -299,7 +299,8 @@ class Connector:
     #: (:mod:`.length`); 0 for no limit worth counting
     max_length = 0
     length_rule = "chars"
-    #: whether a reply can carry images (no connector uploads media yet)
+    #: whether a reply or a private message can carry images (``images=``;
+    #: what each platform takes: :mod:`.media`)
     supports_media = False
 
     def __init__(self, credentials=None, session=None):
@@ -328,13 +329,15 @@ class Connector:
         posts."""
         return None
 
-    def reply(self, text, in_reply_to, idempotency_key=None):
+    def reply(self, text, in_reply_to, idempotency_key=None, images=()):
         """Publish ``text`` as a reply to the post ``in_reply_to`` (its
         external id) and return the created :class:`Post`.
 
         ``idempotency_key`` names this one request: where the platform can
         deduplicate (Mastodon's Idempotency-Key, Bluesky's record key) the
-        same key never publishes twice."""
+        same key never publishes twice. ``images`` (:class:`.media.Image`)
+        are checked against the platform's limits before anything is sent
+        (:func:`.media.check_images`), uploaded, then attached to the post."""
         raise NotImplementedError
 
     def find_sent(self, idempotency_key, in_reply_to):
@@ -357,11 +360,11 @@ class Connector:
         empty), starting at ``cursor`` (None to start a sweep)."""
         raise AccessLevelError(Message("no_followers"))
 
-    def send_private(self, text, recipient, in_reply_to="", idempotency_key=None):
-        """Send ``text`` privately to ``recipient`` (a :class:`Profile`: its
-        ``user_id``, and its ``handle`` where the platform addresses people by
-        handle), in the context of the post or comment ``in_reply_to`` (its
-        external id) when given.
+    def send_private(self, text, recipient, in_reply_to="", idempotency_key=None, images=()):
+        """Send ``text`` (and ``images``, as in :meth:`reply`) privately to
+        ``recipient`` (a :class:`Profile`: its ``user_id``, and its ``handle``
+        where the platform addresses people by handle), in the context of
+        the post or comment ``in_reply_to`` (its external id) when given.
 
         Return the sent message as a :class:`Post`: its own ``external_id``,
         ``posted_at`` now, no ``author``, ``conversation_key`` the key of the

@@ -291,6 +291,63 @@ CATALOGUE = {
         "expired). Press Reconnect on the account."
     ),
     # ------------------------------------------------------------------
+    # Images out (connectors/media.py; name: the agent's own file name)
+    # ------------------------------------------------------------------
+    "thing_image": _lt("the image"),
+    "thing_a_reply": _lt("a reply"),
+    "thing_a_private_message": _lt("a private message"),
+    "media_refused": _lt("%(reason)s Nothing was sent."),
+    "media_none": _lt("%(place)s takes no images from Social CRM."),
+    "media_bluesky_chat": _lt(
+        "Bluesky chat messages cannot carry images (the chat API takes text and a "
+        "quoted post only)."
+    ),
+    "media_instagram_comment": _lt(
+        "Instagram comments cannot carry images: the Instagram API takes text only "
+        "for a reply to a comment."
+    ),
+    "media_instagram_dm": _lt(
+        "Instagram direct messages take an image only from a public web address, "
+        "which Social CRM does not hand out: send the image from the Instagram app."
+    ),
+    "media_too_many_one": _lt(
+        "%(place)s takes at most 1 image with %(what)s; there are %(count)s. "
+        "Nothing was sent: remove %(extra)s."
+    ),
+    "media_too_many": _lt(
+        "%(place)s takes at most %(most)s images with %(what)s; there are %(count)s. "
+        "Nothing was sent: remove %(extra)s."
+    ),
+    "media_wrong_type": _lt(
+        "%(place)s takes only %(kinds)s images; '%(name)s' is %(type)s. Nothing was sent."
+    ),
+    "media_unknown_type": _lt(
+        "%(place)s takes only %(kinds)s images; '%(name)s' is of an unknown type. Nothing was sent."
+    ),
+    "media_too_large": _lt(
+        "%(place)s takes images of at most %(most)s; '%(name)s' has %(size)s. "
+        "Nothing was sent: make it smaller."
+    ),
+    "media_rule": _lt("%(kinds)s; at most %(most)s, %(size)s each"),
+    "media_rule_none": _lt("no images"),
+    "media_facebook_private_reply": _lt(
+        "A private reply to a %(place)s comment is a single message and cannot carry an "
+        "image: send the text now, and the image once the person answers. Nothing was sent."
+    ),
+    "media_text_not_sent": _lt("The image was sent, but the text was not: %(error)s"),
+    "mastodon_media_processing": _lt(
+        "Mastodon is still processing the image '%(name)s': nothing was posted. "
+        "Try again in a minute."
+    ),
+    "bluesky_no_blob": _lt("Bluesky accepted the image but sent back no blob."),
+    "x_no_media_id": _lt("X accepted the image but sent back no media id."),
+    "x_media_failed": _lt("X could not process the image '%(name)s'."),
+    "x_media_refused": _lt(
+        "X refused the image upload (403 Forbidden): the account's connection lacks the "
+        "media.write permission. Tick 'Send images' on the account's X connection and connect "
+        "again, or send the reply without the image."
+    ),
+    # ------------------------------------------------------------------
     # Demo
     # ------------------------------------------------------------------
     "demo_no_user": _lt("The demo stream has no user '%(handle)s'."),

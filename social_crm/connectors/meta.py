@@ -24,6 +24,14 @@ Conversation keys: a Facebook comment or post belongs to its post
 ``"dm:<sender id>"``. Replying to ``"dm:<id>"`` sends a private message;
 ``send_private`` sends one to a person, as a private reply to their comment
 when given one.
+
+Images (:mod:`.media`): a Facebook comment carries one photo, uploaded with
+it as ``source`` (multipart). A Messenger message is either text or one
+attachment, so an image goes first as its own message (``filedata``
+upload), then the text; Meta's private reply to a comment is one message,
+so it takes no image. Instagram comments take no image, and its direct
+messages only an image at a public address: both are refused before
+anything is sent.
 """
 
 import dataclasses
@@ -54,6 +62,7 @@ from .base import (
     safe_code,
     utcnow,
 )
+from .media import MediaRefused, check_images
 from .messages import Message
 
 #: the Graph API version every call uses
@@ -704,6 +713,7 @@ class MetaConnector(JsonHttpConnector):
     platform = "facebook"
     label = "Facebook"
     supports_private = True
+    supports_media = True
     #: a comment may be very long (Facebook takes 8,000 characters)
     max_length = 8000
     default_url = GRAPH_URL
@@ -882,18 +892,24 @@ class MetaConnector(JsonHttpConnector):
         )
         return self._profile(body)
 
-    def reply(self, text, in_reply_to, idempotency_key=None):
-        """A public reply under the comment or post ``in_reply_to``; for a
-        conversation key ``"dm:<id>"``, a private message to that person
-        (Send API, ``messaging_type`` RESPONSE: within 24 hours of their last
-        message). Meta deduplicates nothing: ``idempotency_key`` is not sent."""
+    def reply(self, text, in_reply_to, idempotency_key=None, images=()):
+        """A public reply under the comment or post ``in_reply_to`` (with one
+        photo, uploaded with it); for a conversation key ``"dm:<id>"``, a
+        private message to that person (Send API, ``messaging_type``
+        RESPONSE: within 24 hours of their last message). Meta deduplicates
+        nothing: ``idempotency_key`` is not sent."""
         target = _id(in_reply_to)
         if not target or target == DM_PREFIX:
             raise RequestRefused(Message("no_reply_target", place=self.label))
         if target.startswith(DM_PREFIX):
-            return self._send_message(text, {"id": target[len(DM_PREFIX) :]}, target)
+            return self._send_message(text, {"id": target[len(DM_PREFIX) :]}, target, images=images)
+        check_images(self.platform, images)
+        files = {}
+        if images:
+            image = images[0]
+            files = {"files": {"source": (image.name or "image", image.data, image.mimetype)}}
         body = self._call(
-            "POST", f"{quote(target, safe='')}/{self.reply_edge}", data={"message": text}
+            "POST", f"{quote(target, safe='')}/{self.reply_edge}", data={"message": text}, **files
         )
         new_id = _id(body.get("id"))
         if not new_id:
@@ -902,7 +918,7 @@ class MetaConnector(JsonHttpConnector):
             )
         return Post(external_id=new_id, text=text, posted_at=utcnow(), parent_external_id=target)
 
-    def send_private(self, text, recipient, in_reply_to="", idempotency_key=None):
+    def send_private(self, text, recipient, in_reply_to="", idempotency_key=None, images=()):
         """A private message to ``recipient``. With a comment ``in_reply_to``
         it is Meta's private reply to that comment (``recipient.comment_id``:
         once per comment, within 7 days of it); otherwise (nothing, or a
@@ -914,16 +930,46 @@ class MetaConnector(JsonHttpConnector):
         target = _id(in_reply_to)
         comment = target and not target.startswith(DM_PREFIX)
         to = {"comment_id": target} if comment else {"id": user_id}
-        return self._send_message(text, to, private_key(user_id), target)
+        return self._send_message(text, to, private_key(user_id), target, images=images)
 
-    def _send_message(self, text, recipient, conversation_key, parent=""):
+    def _send_message(self, text, recipient, conversation_key, parent="", images=()):
         """POST ``text`` to our messages edge for ``recipient`` (``{"id"}``: the
         Send API, ``messaging_type`` RESPONSE; ``{"comment_id"}``: a private
-        reply) and return the message sent."""
-        payload = {"recipient": recipient, "message": {"text": text}}
+        reply) and return the message sent. ``images`` go first, each as a
+        message of its own (a message is text or one attachment)."""
+        check_images(self.platform, images, private=True)
+        if images and "comment_id" in recipient:
+            raise MediaRefused(Message("media_facebook_private_reply", place=self.label))
+        base = {"recipient": recipient}
         if "id" in recipient:
-            payload["messaging_type"] = "RESPONSE"
-        body = self._call("POST", self._messages_path(), json=payload)
+            base["messaging_type"] = "RESPONSE"
+        sent = None
+        for image in images or ():
+            attachment = {"attachment": {"type": "image", "payload": {"is_reusable": False}}}
+            body = self._call(
+                "POST",
+                self._messages_path(),
+                data={
+                    key: json.dumps(value) if isinstance(value, dict) else value
+                    for key, value in {**base, "message": attachment}.items()
+                },
+                files={"filedata": (image.name or "image", image.data, image.mimetype)},
+            )
+            sent = sent or body
+        if text or not sent:
+            try:
+                body = self._call(
+                    "POST", self._messages_path(), json={**base, "message": {"text": text}}
+                )
+            except RequestRefused as exc:
+                if not sent:
+                    raise
+                raise type(exc)(
+                    Message("media_text_not_sent", error=exc.message or str(exc)),
+                    status=exc.status,
+                    code=exc.code,
+                    detail=exc.detail,
+                ) from exc
         message_id = _id(body.get("message_id"))
         if not message_id:
             raise MalformedResponse(
@@ -948,6 +994,8 @@ class InstagramConnector(MetaConnector):
 
     platform = "instagram"
     label = "Instagram"
+    #: comments take no image, direct messages only one at a public address
+    supports_media = False
     reply_edge = "replies"
     #: Instagram's limit on a comment
     max_length = 2200

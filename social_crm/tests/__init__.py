@@ -40,3 +40,4 @@ from . import test_err14
 from . import test_rest13
 from . import test_learn16
 from . import test_img13
+from . import test_integ

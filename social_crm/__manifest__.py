@@ -49,6 +49,8 @@
         "views/res_users_views.xml",
         "views/social_crm_menus.xml",
         "views/social_crm_outbound_views.xml",
+        "data/social_crm_spread_data.xml",
+        "views/social_crm_spread_views.xml",
     ],
     "demo": ["demo/social_crm_demo.xml"],
     "assets": {

@@ -237,3 +237,47 @@ class TestSpreadGuard(RpcAttack, HttpCase):
                 self.rpc(agent, model, "write", [record.id], vals)
         with self.assertRaises(AccessError):
             post.with_user(agent).write({"spread_next_at": NOW})
+
+
+@tagged("post_install", "-at_install")
+class TestSpreadTours(HttpCase):
+    """The sparkline in Discuss and on the conversation; the inbox sorts by
+    spread (browser tours)."""
+
+    def test_sparkline_in_discuss_form_and_inbox_sort(self):
+        agent = new_test_user(
+            self.env,
+            login="spread_tour",
+            name="Sam Spread",
+            groups="social_crm.group_social_crm_agent",
+        )
+        account = self.env["social_crm.account"].create(
+            {"name": "Spread tour", "platform": "demo", "external_user_id": "demo-spread"}
+        )
+        Message = self.env["social_crm.message"]
+        calm, hot = (
+            Message._ingest(account, [Post(key, text, author=Profile(f"demo-{key}"))])
+            for key, text in (
+                ("spread-calm", "A calm question about opening hours?"),
+                ("spread-hot", "Spreading parcel complaint: never arrived, refund now!"),
+            )
+        )
+        # two readings, as the cron stores them (10 and 20 minutes in)
+        hot.sudo().write(
+            {
+                "spread_series": [[10, 20, 0, 10, 0], [20, 40, 0, 20, 0]],
+                "spread_velocity": 420.0,
+            }
+        )
+        (calm | hot).conversation_id.write({"user_id": agent.id})
+        conversation = hot.conversation_id
+        self.assertEqual(conversation.spread_velocity, 420.0)
+        self.start_tour("/odoo/discuss", "social_crm_spread_discuss_tour", login="spread_tour")
+        self.start_tour(
+            f"/odoo/social-inbox/{conversation.id}",
+            "social_crm_spread_form_tour",
+            login="spread_tour",
+        )
+        self.start_tour(
+            "/odoo/social-inbox?view_type=list", "social_crm_spread_inbox_tour", login="spread_tour"
+        )

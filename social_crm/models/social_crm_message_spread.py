@@ -309,6 +309,28 @@ class SocialCrmMessage(models.Model):
         return count
 
 
+class SocialCrmIdentity(models.Model):
+    _inherit = "social_crm.identity"
+
+    def _personal_data(self, companies=None):
+        """The export holds each post's spread readings too."""
+        data = super()._personal_data(companies)
+        for identity, profile in zip(self.sudo(), data, strict=False):
+            tracked = {
+                (post.platform, post.external_id): post
+                for post in identity.post_ids
+                if post.spread_series
+            }
+            for entry in profile.get("posts") or []:
+                post = tracked.get((entry.get("platform"), entry.get("external_id")))
+                if post:
+                    entry["spread"] = {
+                        "readings": post.spread_series,
+                        "velocity": post.spread_velocity,
+                    }
+        return data
+
+
 class SocialCrmAlert(models.Model):
     _inherit = "social_crm.alert"
 

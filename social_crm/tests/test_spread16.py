@@ -208,12 +208,17 @@ class TestSpreadTracking(SpreadCase):
             self.track(NOW + timedelta(minutes=10))
         self.assertTrue(post.spread_series and post.spread_velocity)
         self.assertTrue(self.spreading_alerts())
+        # the export holds the readings with the post
+        [exported] = post.author_identity_id._personal_data()[0]["posts"]
+        self.assertEqual(exported["spread"]["readings"], [[10, 30, 0, 10, 0]])
         post.author_identity_id.with_user(self.manager).action_erase()
         self.assertTrue(post.erased)
         self.assertFalse(post.spread_series)
         self.assertFalse(post.spread_velocity or post.spread_next_at or post.spread_tracked)
         self.assertEqual(post.conversation_id.spread_velocity, 0.0)
         self.assertFalse(post.conversation_id.spread_sparkline)
+        # the alert's text went with it (blanked by the existing erasure path)
+        self.assertEqual(self.spreading_alerts().name, "[erased]")
 
 
 @tagged("post_install", "-at_install")

@@ -29,6 +29,9 @@ _logger = logging.getLogger(__name__)
 TRANSIENT_WAIT = timedelta(minutes=15)
 ERROR_WAIT = timedelta(hours=6)
 CRON = "social_crm.ir_cron_social_crm_spread"
+#: lookups a day by default: X bills posts against a monthly cap shared with
+#: the streams (Basic: 15,000 posts a month, 500 a day), others bill calls
+DEFAULT_BUDGET = {"x": 100, None: 500}
 
 
 def _trigger(env, at=None):
@@ -54,11 +57,15 @@ class SocialCrmAccount(models.Model):
 
     spread_budget = fields.Integer(
         "Spread lookups per day",
-        default=500,
+        compute="_compute_spread_budget",
+        store=True,
+        readonly=False,
         help="How many lookups of public counts spread tracking may spend a day on this "
         "account (UTC days). On X every post looked up counts, as X bills each post "
-        "against the plan's monthly cap; elsewhere every call counts (Bluesky: 25 posts "
-        "a call, Mastodon: one post a call, Facebook: 50 a call). 0 turns tracking off.",
+        "against the plan's monthly cap (the default, 100 a day, is a fifth of the Basic "
+        "plan's 15,000 posts a month, so the streams keep the rest); elsewhere every call "
+        "counts (Bluesky: 25 posts a call, Facebook: 50 a call, Mastodon: one post a "
+        "call). 0 turns tracking off.",
     )
     spread_day = fields.Date("Spread budget day", readonly=True, copy=False)
     spread_used = fields.Integer("Spread lookups used today", readonly=True, copy=False)
@@ -71,6 +78,11 @@ class SocialCrmAccount(models.Model):
     spread_skipped_at = fields.Datetime("Last skipped for budget", readonly=True, copy=False)
     spread_retry_at = fields.Datetime("Spread tracking paused until", readonly=True, copy=False)
     spread_error = fields.Text("Spread tracking problem", readonly=True, copy=False)
+
+    @api.depends("platform")
+    def _compute_spread_budget(self):
+        for account in self:
+            account.spread_budget = DEFAULT_BUDGET.get(account.platform, DEFAULT_BUDGET[None])
 
     def _spread_today(self, now):
         """The day's budget counters, reset when a new UTC day began."""

@@ -146,6 +146,8 @@ class TestSpreadTracking(SpreadCase):
 
     def test_budget_is_respected_and_shown(self):
         posts = self.ingest("501") | self.ingest("502") | self.ingest("503")
+        # X's default leaves most of the plan's post cap to the streams
+        self.assertEqual(self.account.spread_budget, 100)
         self.account.spread_budget = 2  # X bills each post looked up
         with self.replay() as session:
             session.add("GET", TWEETS, body=lookup(("501", 1, 0), ("502", 1, 0)))

@@ -21,6 +21,7 @@ from .base import (  # noqa: F401
     FetchResult,
     FollowersResult,
     MalformedResponse,
+    Metrics,
     PlatformUnavailable,
     Post,
     Profile,

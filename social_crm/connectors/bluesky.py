@@ -50,9 +50,11 @@ from .base import (
     FetchResult,
     FollowersResult,
     MalformedResponse,
+    Metrics,
     Post,
     Profile,
     RequestRefused,
+    count,
     json_object,
     parse_time,
     private_key,
@@ -189,6 +191,8 @@ class BlueskyConnector(JsonHttpConnector):
     supports_private = True
     supports_media = True
     supports_dms = True
+    #: app.bsky.feed.getPosts takes at most 25 uris a call
+    metrics_batch = 25
     url_credential = "service"
     default_url = DEFAULT_SERVICE
     advice = {401: "advice_bluesky_401", 403: "advice_bluesky_403"}
@@ -631,3 +635,25 @@ class BlueskyConnector(JsonHttpConnector):
             {"cursor": next_page},
             has_more=bool(next_page),
         )
+
+    def fetch_metrics(self, external_ids):
+        """``app.bsky.feed.getPosts`` (at most 25 ``at://`` uris a call): the
+        ``repostCount``, ``quoteCount``, ``likeCount`` and ``replyCount`` of
+        each post view. A deleted or blocked post is simply not in the
+        answer; chat messages have no counts and are never asked for."""
+        uris = [str(i) for i in external_ids if str(i or "").startswith("at://")]
+        uris = uris[: self.metrics_batch]
+        if not uris:
+            return {}
+        body = self._xrpc("GET", "app.bsky.feed.getPosts", params={"uris": uris})
+        found = {}
+        for view in self._list(body, "posts"):
+            if not isinstance(view, dict) or view.get("uri") not in uris:
+                continue
+            found[view["uri"]] = Metrics(
+                reposts=count(view.get("repostCount")),
+                quotes=count(view.get("quoteCount")),
+                likes=count(view.get("likeCount")),
+                replies=count(view.get("replyCount")),
+            )
+        return found

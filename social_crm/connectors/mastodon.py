@@ -41,9 +41,11 @@ from .base import (
     FetchResult,
     FollowersResult,
     MalformedResponse,
+    Metrics,
     Post,
     Profile,
     RequestRefused,
+    count,
     parse_time,
     private_key,
     run_cursor,
@@ -69,6 +71,9 @@ class MastodonConnector(JsonHttpConnector):
     supports_private = True
     deduplicates = True
     supports_media = True
+    #: one ``GET /api/v1/statuses/:id`` per post, up to 20 posts a batch
+    metrics_batch = 20
+    metrics_cost_per_post = True
     url_credential = "instance_url"
     advice = {401: "advice_mastodon_401", 403: "advice_mastodon_403"}
 
@@ -332,3 +337,24 @@ class MastodonConnector(JsonHttpConnector):
             {"max_id": next_page},
             has_more=bool(next_page),
         )
+
+    def fetch_metrics(self, external_ids):
+        """``GET /api/v1/statuses/:id`` for each post (ids of our instance):
+        its ``reblogs_count``, ``favourites_count`` and ``replies_count``
+        (Mastodon counts no quotes). A post gone (404) is left out."""
+        found = {}
+        for external_id in [str(i) for i in external_ids if i][: self.metrics_batch]:
+            if external_id.startswith(DM_PREFIX):
+                continue
+            try:
+                status, _response = self._call("GET", f"/api/v1/statuses/{quote(external_id)}")
+            except RequestRefused as exc:
+                if exc.status in (404, 410):
+                    continue
+                raise
+            found[external_id] = Metrics(
+                reposts=count(status.get("reblogs_count")),
+                likes=count(status.get("favourites_count")),
+                replies=count(status.get("replies_count")),
+            )
+        return found

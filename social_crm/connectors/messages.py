@@ -64,6 +64,8 @@ CATALOGUE = {
     "said_meta_trace": _lt(" (Meta error %(number)s, trace id %(trace)s)"),
     "said_trace": _lt(" (trace id %(trace)s)"),
     "no_followers": _lt("This platform gives no list of followers."),
+    "no_metrics": _lt("This platform gives no public counts of posts."),
+    "metrics_not_tracked": _lt("%(place)s counts are not tracked."),
     "no_private": _lt("This platform cannot send a private message."),
     "no_recipient": _lt("There is no %(place)s person to send a private message to."),
     "stream_kind": _lt("%(place)s streams cannot listen for '%(kind)s'."),
@@ -95,6 +97,7 @@ CATALOGUE = {
     "thing_statuses": _lt("statuses"),
     "thing_list": _lt("a list of %(name)s"),
     "thing_user": _lt("a user"),
+    "thing_post_lookup": _lt("the post lookup"),
     # ------------------------------------------------------------------
     # Advice after a 401 / 403, per platform
     # ------------------------------------------------------------------

@@ -53,11 +53,13 @@ from .base import (
     FetchResult,
     FollowersResult,
     MalformedResponse,
+    Metrics,
     PlatformUnavailable,
     Post,
     Profile,
     RateLimitError,
     RequestRefused,
+    count,
     from_epoch,
     json_object,
     parse_time,
@@ -128,6 +130,10 @@ class XConnector(Connector):
     supports_private = True
     supports_dms = True
     supports_media = True
+    #: GET /2/tweets takes up to 100 ids; every post returned counts
+    #: against the plan's monthly post cap
+    metrics_batch = 100
+    metrics_cost_per_post = True
 
     def __init__(self, credentials=None, session=None):
         super().__init__(credentials, session)
@@ -700,3 +706,32 @@ class XConnector(Connector):
             {"next_token": next_token},
             has_more=bool(next_token),
         )
+
+    def fetch_metrics(self, external_ids):
+        """``GET /2/tweets?ids=...&tweet.fields=public_metrics`` (tweepy's
+        ``get_tweets``), at most 100 ids: retweets, quotes, likes and replies
+        of each post. Deleted or protected posts come back in ``errors`` and
+        are left out, as is a post sent without ``public_metrics``. Direct
+        messages have no counts and are never asked for."""
+        ids = [str(i) for i in external_ids if i and not str(i).startswith(DM_PREFIX)]
+        ids = ids[: self.metrics_batch]
+        if not ids:
+            return {}
+        body = self._call(self.client.get_tweets, ids=ids, tweet_fields=["public_metrics"])
+        data = body.get("data") or []
+        if not isinstance(data, list):
+            raise MalformedResponse(
+                Message("unexpected_structure", place="X", what=Message("thing_post_lookup"))
+            )
+        found = {}
+        for tweet in data:
+            metrics = tweet.get("public_metrics") if isinstance(tweet, dict) else None
+            if not isinstance(metrics, dict) or not tweet.get("id"):
+                continue
+            found[str(tweet["id"])] = Metrics(
+                reposts=count(metrics.get("retweet_count")),
+                quotes=count(metrics.get("quote_count")),
+                likes=count(metrics.get("like_count")),
+                replies=count(metrics.get("reply_count")),
+            )
+        return found

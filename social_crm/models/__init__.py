@@ -52,3 +52,5 @@ from . import social_crm_privacy_discuss
 from . import social_crm_correction
 from . import social_crm_correction_apply
 from . import social_crm_conversation_media
+from . import social_crm_message_spread
+from . import social_crm_conversation_spread

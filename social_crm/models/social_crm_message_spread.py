@@ -21,6 +21,7 @@ from .. import spread
 from ..connectors import CONNECTORS
 from ._helpers import retry_time, run_guarded
 from .social_crm_account import PLATFORMS
+from .social_crm_error_words import _compute, _inverse, _text_field
 from .social_crm_guard import system
 
 _logger = logging.getLogger(__name__)
@@ -77,7 +78,12 @@ class SocialCrmAccount(models.Model):
     )
     spread_skipped_at = fields.Datetime("Last skipped for budget", readonly=True, copy=False)
     spread_retry_at = fields.Datetime("Spread tracking paused until", readonly=True, copy=False)
-    spread_error = fields.Text("Spread tracking problem", readonly=True, copy=False)
+    # stored as words, shown in the reader's language (issue 14)
+    spread_error_words = fields.Json(readonly=True, copy=False)
+    spread_error = _text_field("spread_error_words", string="Spread tracking problem")
+
+    _compute_spread_error_words = _compute("spread_error_words", "spread_error")
+    _inverse_spread_error_words = _inverse("spread_error_words", "spread_error")
 
     @api.depends("platform")
     def _compute_spread_budget(self):
@@ -258,7 +264,7 @@ class SocialCrmMessage(models.Model):
         if not taken:
             return taken
         found = connector.fetch_metrics(taken.mapped("external_id"))
-        account.write({"spread_used": account.spread_used + cost, "spread_error": False})
+        account.write({"spread_used": account.spread_used + cost, "spread_error_words": False})
         for message in taken:
             message._spread_record(found.get(message.external_id), now)
         return taken
@@ -300,9 +306,9 @@ class SocialCrmMessage(models.Model):
         """Keep every due reading; pause the account's tracking until the
         platform's reset (a rate limit) or a while, and say why."""
         retry_at = retry_time(error, now, TRANSIENT_WAIT, ERROR_WAIT)
-        sentence, detail = account._human_error(error)
+        words, detail = account._error_words(error)
         _logger.info("social_crm: spread of account %s: %s", account.id, detail)
-        account.write({"spread_retry_at": retry_at, "spread_error": sentence})
+        account.write({"spread_retry_at": retry_at, "spread_error_words": words})
         _trigger(self.env, at=retry_at)
 
     # ------------------------------------------------------------------

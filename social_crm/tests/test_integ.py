@@ -17,8 +17,10 @@ from odoo.tools.translate import code_translations
 from ..connectors import Post, Profile
 from ..connectors.media import Image
 from ..connectors.messages import CATALOGUE
+from ..connectors.testing import local_recording
 from .test_img13 import PNG, ImagesCommon
 from .test_rest13 import LAST_DM, PASSED, FakeMeta
+from .test_spread16 import NOW, TWEETS, SpreadCase
 
 DUTCH = {
     CATALOGUE["media_too_many"]: (
@@ -28,6 +30,7 @@ DUTCH = {
     CATALOGUE["thing_a_reply"]: "een antwoord",
     CATALOGUE["media_refused"]: "%(reason)s Er is niets verstuurd.",
     CATALOGUE["media_instagram_comment"]: "Instagram-reacties kunnen geen afbeeldingen bevatten.",
+    CATALOGUE["x_window_limit"]: "De limiet van X is bereikt; het gaat daarna verder.",
 }
 
 
@@ -106,3 +109,20 @@ class TestIntegImagesOutsideTheWindow(TransactionCase):
             conversation._send_reply_text("", images=[image])
         self.assertIn(PASSED, str(refused.exception))
         self.assertEqual(fake.sent, [])
+
+
+@tagged("post_install", "-at_install")
+class TestIntegSpreadErrorInReadersLanguage(SpreadCase):
+    def test_a_paused_spread_tracking_says_why_in_the_readers_language(self):
+        self.env["res.lang"]._activate_lang("nl_NL")
+        self.ingest("801")
+        limited = local_recording("x", "metrics.json")["rate_limited"]
+        with self.replay() as session:
+            session.add_recording(limited, url_pattern=TWEETS)
+            self.track(NOW + timedelta(minutes=10))  # as OdooBot, in English
+        self.assertEqual(self.account.spread_error_words["key"], "x_window_limit")
+        english = self.account.with_context(lang="en_US").spread_error
+        self.assertTrue(english.startswith("X's rate limit for this endpoint"), english)
+        with dutch_terms():
+            dutch = self.account.with_context(lang="nl_NL").spread_error
+        self.assertEqual(dutch, "De limiet van X is bereikt; het gaat daarna verder.")

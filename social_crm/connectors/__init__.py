@@ -32,6 +32,7 @@ from .base import (  # noqa: F401
 )
 from .bluesky import BlueskyConnector
 from .demo import DemoConnector
+from .flickr import FlickrConnector
 from .mastodon import MastodonConnector
 from .safety import SafeSession, check_url  # noqa: F401
 from .meta import InstagramConnector, MetaConnector
@@ -44,6 +45,7 @@ CONNECTORS = {
     BlueskyConnector.platform: BlueskyConnector,
     MetaConnector.platform: MetaConnector,
     InstagramConnector.platform: InstagramConnector,
+    FlickrConnector.platform: FlickrConnector,
 }
 
 

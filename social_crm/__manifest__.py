@@ -49,6 +49,7 @@
         "views/res_users_views.xml",
         "views/social_crm_menus.xml",
         "views/social_crm_outbound_views.xml",
+        "views/social_crm_flickr_views.xml",
     ],
     "demo": ["demo/social_crm_demo.xml"],
     "assets": {

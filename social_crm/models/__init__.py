@@ -44,3 +44,4 @@ from . import social_crm_setup
 from . import mail_guest
 from . import discuss_channel
 from . import social_crm_conversation_discuss
+from . import social_crm_flickr

@@ -36,3 +36,4 @@ from . import test_oauth
 from . import test_i18n
 from . import test_setup
 from . import test_persona_discuss
+from . import test_flickr17

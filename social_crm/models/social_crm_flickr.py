@@ -37,6 +37,8 @@ LICENCE_EVIDENCE = frozenset(
 )
 #: owner profiles asked for (flickr.people.getInfo) per batch of new entries
 PROFILES_PER_BATCH = 20
+#: photos whose comments are read for an answer, per completed stream run
+ANSWERS_PER_RUN = 10
 
 
 class SocialCrmStream(models.Model):
@@ -60,6 +62,50 @@ class SocialCrmStream(models.Model):
                 raise ValidationError(
                     self.env._("The stream '%s' searches a photo tag: enter it.", stream.name)
                 )
+
+    def _sync_batch(self):
+        """After the last page of a Flickr run, read the comments of photos
+        we asked for the rights: the author answers there."""
+        messages, has_more = super()._sync_batch()
+        if self.platform == "flickr" and not has_more:
+            messages |= self._flickr_read_answers()
+        return messages, has_more
+
+    def _flickr_read_answers(self):
+        """New comments on the photos of this account's entries waiting for
+        an answer (``flickr.photos.comments.getList`` since our request),
+        ingested into the photo's conversation, where the rights flow reads
+        them. Trouble is logged and tried again at the next run: the
+        search's posts and cursor are kept."""
+        entries = (
+            self.env["social_crm.content"]
+            .sudo()
+            .search(
+                [("state", "=", "requested"), ("message_id.account_id", "=", self.account_id.id)],
+                order="requested_at desc, id desc",
+                limit=ANSWERS_PER_RUN,
+            )
+        )
+        new = self.env["social_crm.message"]
+        if not entries:
+            return new
+        connector = self.account_id._get_connector()
+        for entry in entries:
+            since = int(entry.requested_at.timestamp()) if entry.requested_at else None
+            try:
+                comments = connector.comments(entry.message_id.external_id, min_comment_date=since)
+            except ConnectorError as error:
+                _logger.info(
+                    "social_crm: Flickr comments of %s: %s (%s)",
+                    entry.message_id.external_id,
+                    error,
+                    error.detail,
+                )
+                if isinstance(error, RateLimitError):
+                    break
+                continue
+            new |= self.env["social_crm.message"]._ingest(self.account_id, comments, stream=self)
+        return new
 
 
 class SocialCrmMessage(models.Model):

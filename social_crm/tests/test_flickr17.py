@@ -155,6 +155,29 @@ class TestFlickrCampaign(FlickrCommon):
         self.assertEqual(reserved.request_message_id.direction, "out")
         self.assertEqual(reserved.request_message_id.conversation_id, reserved.conversation_id)
 
+    def test_the_authors_comment_grants_the_rights(self):
+        """The answer to the request is a comment on the photo: the next run
+        reads the comments of photos waiting for an answer."""
+        self.sync()
+        reserved = self.entry("54001000002")
+        with self.replay() as session:
+            queue(session, recorded("TestPostComment.test_can_successfully_post_a_comment")[0])
+            reserved.with_user(self.agent).action_request_rights()
+        with self.replay() as session:
+            queue(session, search("search_empty"), method="flickr.photos.search")
+            queue(session, search("comments_answer"), method="flickr.photos.comments.getList")
+            messages, error = self.tag_stream._sync_guarded()
+        self.assertFalse(error, error and str(error))
+        self.assertEqual(session.calls[1]["params"]["photo_id"], "54001000002")
+        self.assertTrue(session.calls[1]["params"]["min_comment_date"])
+        self.assertEqual(messages.conversation_id, reserved.conversation_id)
+        self.assertEqual(
+            (reserved.state, reserved.grant_basis, reserved.grant_message_id),
+            ("granted", "answer", messages),
+        )
+        # a licence that asks stays on record beside the author's yes
+        self.assertEqual(reserved.licence_name, "All Rights Reserved")
+
     def test_owners_become_identities_with_their_profile(self):
         self.sync()
         anna = self.entry("54001000001").identity_id

@@ -238,14 +238,17 @@ class SocialCrmContent(models.Model):
                 entry.company_id,
                 message=entry.message_id,
                 source_url=found.url,
-                wording=credit,
+                # the licence's terms, not the credit: the wording outlives an
+                # erasure, which blanks the note and the post
+                wording=f"{found.name} ({found.url})",
                 wording_version=f"flickr-licence-{found.id}",
                 note=self.env._(
                     "Photo campaign %(campaign)s: the photo's own licence %(licence)s allows "
-                    "this use, with attribution (checked on %(when)s).",
+                    "this use, with attribution (checked on %(when)s): %(credit)s",
                     campaign=entry.campaign_id.name,
                     licence=found.name,
                     when=fields.Datetime.to_string(now),
+                    credit=credit,
                 ),
             )
             entry.message_post(

@@ -2,6 +2,8 @@
 licence decides (a CC BY photo is granted with attribution, an "all rights
 reserved" one is asked for by a comment), owners become identities."""
 
+import json
+
 from odoo.exceptions import AccessError, ValidationError
 
 from ..connectors.testing import local_recording, shared_recording
@@ -112,7 +114,10 @@ class TestFlickrCampaign(FlickrCommon):
         )
         self.assertEqual(consent.event, "grant")
         self.assertEqual(consent.wording_version, "flickr-licence-4")
-        self.assertEqual(consent.wording, cc_by.attribution)
+        self.assertEqual(
+            consent.wording, "CC BY 2.0 (https://creativecommons.org/licenses/by/2.0/)"
+        )
+        self.assertIn(cc_by.attribution, consent.note)
         self.assertEqual(consent.message_id, cc_by.message_id)
         # granted, so it can be published right away
         cc_by.with_user(self.agent).action_publish()
@@ -226,3 +231,49 @@ class TestFlickrGuards(FlickrCommon):
                 self.flickr.with_user(self.manager).read([field])
         with self.assertRaises(AccessError):
             self.flickr.with_user(self.manager).write({"flickr_api_key": "stolen"})
+
+
+def scan(env, needles):
+    """The text, varchar and jsonb columns of every table that hold a needle."""
+    cr = env.cr
+    env.flush_all()
+    cr.execute(
+        """SELECT c.table_name, c.column_name
+             FROM information_schema.columns c
+             JOIN information_schema.tables t
+               ON t.table_name = c.table_name AND t.table_schema = c.table_schema
+            WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
+              AND c.data_type IN ('text', 'character varying', 'jsonb')"""
+    )
+    found = []
+    for table, column in cr.fetchall():
+        cr.execute(
+            f'SELECT count(*) FROM "{table}" WHERE "{column}"::text ILIKE ANY(%s)',  # noqa: S608
+            [[f"%{needle}%" for needle in needles]],
+        )
+        if cr.fetchone()[0]:
+            found.append(f"{table}.{column}")
+    return found
+
+
+class TestFlickrPrivacy(FlickrCommon):
+    def test_export_holds_the_licence_and_erasure_leaves_no_credit(self):
+        self.sync()
+        anna = self.entry("54001000001").identity_id
+        action = anna.action_export_personal_data()
+        attachment = self.env["ir.attachment"].browse(
+            int(action["url"].split("/web/content/")[1].split("?")[0])
+        )
+        [identity] = json.loads(attachment.raw)["identities"]
+        [entry] = identity["photo_entries"]
+        self.assertEqual(entry["licence"], "CC BY 2.0")
+        self.assertIn("Anna de Vries", entry["attribution"])
+        attachment.unlink()
+        needles = ["Anna de Vries", "annadevries", "12345678@N01", "Grachten in de herfst"]
+        self.assertIn("social_crm_content.attribution", scan(self.env, needles))
+        anna.with_user(self.manager).action_erase()
+        self.env.cr.execute("UPDATE bus_bus SET create_date = create_date - interval '1 day'")
+        self.env["bus.bus"].sudo()._gc_messages()
+        self.assertEqual(scan(self.env, needles), [])
+        # the entry, its credit and chatter went with the person
+        self.assertFalse(self.entry("54001000001"))

@@ -326,3 +326,68 @@ def test_connection_with_a_token_asks_flickr_who_we_are(session):
 def test_extras_ask_what_the_campaign_needs():
     for extra in ("owner_name", "license", "date_upload", "date_taken", "tags", "url_l"):
         assert extra in EXTRAS.split(",")
+
+
+# ----------------------------------------------------------------------
+# Connect: the OAuth 1.0a three-legged flow
+# ----------------------------------------------------------------------
+def oauth_step(name):
+    return local_recording("flickr", "oauth.json")[name]
+
+
+def _verify_signature(call, consumer_secret, token_secret=""):
+    """Recompute the HMAC-SHA1 signature (RFC 5849, 3.4) of a call."""
+    oauth = _oauth_params(call["headers"]["Authorization"])
+    signature = oauth.pop("oauth_signature")
+    params = sorted((_enc(k), _enc(v)) for k, v in oauth.items())
+    normalized = "&".join(f"{k}={v}" for k, v in params)
+    base = "&".join([call["method"], _enc(call["url"].split("?")[0]), _enc(normalized)])
+    key = f"{_enc(consumer_secret)}&{_enc(token_secret)}".encode()
+    expected = base64.b64encode(hmac.new(key, base.encode(), hashlib.sha1).digest()).decode()
+    assert signature == expected
+    return oauth
+
+
+def test_oauth_three_steps(session):
+    from social_crm.connectors import flickr as fl  # noqa: PLC0415
+
+    callback = "https://odoo.example/social_crm/oauth/callback?state=abc"
+    session.add(
+        "POST",
+        r"^https://www\.flickr\.com/services/oauth/request_token$",
+        raw=oauth_step("request_token")["raw"],
+    )
+    request = fl.oauth_request_token(session, "test-key", "test-secret", callback)
+    assert request.token == "72157626737672178-022bbd2f4c2f3432"
+    assert request.secret == "fccb68c4e6103197"
+    sent = _verify_signature(session.calls[0], "test-secret")
+    assert sent["oauth_callback"] == callback and "oauth_token" not in sent
+    url = fl.oauth_authorize_url(request.token)
+    assert url == (
+        "https://www.flickr.com/services/oauth/authorize"
+        "?oauth_token=72157626737672178-022bbd2f4c2f3432&perms=write"
+    )
+    session.add(
+        "POST",
+        r"^https://www\.flickr\.com/services/oauth/access_token$",
+        raw=oauth_step("access_token")["raw"],
+    )
+    access = fl.oauth_access_token(
+        session, "test-key", "test-secret", request.token, request.secret, "5d1b96a26b494074"
+    )
+    assert access == fl.OAuth1Token(
+        "72157626318069415-087bfc7b5816092c", "a202d1f853ec69de", "21207597@N07", "jamalfanaian"
+    )
+    sent = _verify_signature(session.calls[1], "test-secret", request.secret)
+    assert sent["oauth_verifier"] == "5d1b96a26b494074" and sent["oauth_token"] == request.token
+    assert timed(session)
+
+
+def test_oauth_refusal_is_an_authentication_error(session):
+    from social_crm.connectors import flickr as fl  # noqa: PLC0415
+
+    exchange = oauth_step("token_rejected")
+    session.add("POST", r"/services/oauth/access_token$", status=401, raw=exchange["raw"])
+    with pytest.raises(AuthenticationError) as caught:
+        fl.oauth_access_token(session, "k", "s", "t", "ts", "v")
+    assert caught.value.code == "token_rejected"

@@ -30,6 +30,7 @@ become :class:`~.base.ConnectorError` subclasses by code.
 import dataclasses
 import xml.etree.ElementTree as ET  # noqa: N817, S405 (DOCTYPE refused below)
 from datetime import timedelta
+from urllib.parse import parse_qs, urlencode
 
 from requests_oauthlib import OAuth1
 
@@ -427,3 +428,73 @@ class FlickrConnector(JsonHttpConnector):
                 "Enter the account's Flickr user name (handle), or its OAuth token, to test it."
             )
         return self.get_profile(handle=handle)
+
+
+# --------------------------------------------------------------------------
+# Connect: OAuth 1.0a three-legged flow (www.flickr.com/services/oauth/)
+# --------------------------------------------------------------------------
+OAUTH_BASE = "https://www.flickr.com/services/oauth"
+
+
+@dataclasses.dataclass
+class OAuth1Token:
+    """A request token (step 1) or an access token (step 3) and, for the
+    latter, the Flickr member it belongs to."""
+
+    token: str
+    secret: str
+    user_nsid: str = ""
+    username: str = ""
+
+
+def _oauth_answer(connector, response, step):
+    """The form-encoded answer of an OAuth step, or a ConnectorError."""
+    if response.status_code >= 400:
+        raise connector._error(response)
+    values = {
+        k: v[0] for k, v in parse_qs((response.content or b"").decode("utf-8", "replace")).items()
+    }
+    if not values.get("oauth_token") or not values.get("oauth_token_secret"):
+        raise MalformedResponse(
+            f"Flickr answered the {step} without a token; try to connect again.",
+            status=response.status_code,
+        )
+    return values
+
+
+def oauth_request_token(session, api_key, api_secret, callback):
+    """Step 1: a request token for ``callback`` (our callback address,
+    carrying our single-use ``state``)."""
+    connector = FlickrConnector({"api_key": api_key}, session)
+    auth = OAuth1(api_key, client_secret=api_secret, callback_uri=callback)
+    response = connector._send("POST", f"{OAUTH_BASE}/request_token", auth=auth)
+    values = _oauth_answer(connector, response, "request for a token")
+    if values.get("oauth_callback_confirmed") != "true":
+        raise MalformedResponse("Flickr did not confirm our callback address.")
+    return OAuth1Token(values["oauth_token"], values["oauth_token_secret"])
+
+
+def oauth_authorize_url(request_token, perms="write"):
+    """Step 2: where the member allows our app ("write": to comment)."""
+    return f"{OAUTH_BASE}/authorize?{urlencode({'oauth_token': request_token, 'perms': perms})}"
+
+
+def oauth_access_token(session, api_key, api_secret, request_token, request_secret, verifier):
+    """Step 3: the member's access token for the request token and the
+    ``oauth_verifier`` Flickr sent back to our callback."""
+    connector = FlickrConnector({"api_key": api_key}, session)
+    auth = OAuth1(
+        api_key,
+        client_secret=api_secret,
+        resource_owner_key=request_token,
+        resource_owner_secret=request_secret,
+        verifier=verifier,
+    )
+    response = connector._send("POST", f"{OAUTH_BASE}/access_token", auth=auth)
+    values = _oauth_answer(connector, response, "exchange of the token")
+    return OAuth1Token(
+        values["oauth_token"],
+        values["oauth_token_secret"],
+        user_nsid=values.get("user_nsid", ""),
+        username=values.get("username", ""),
+    )

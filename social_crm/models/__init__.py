@@ -45,3 +45,4 @@ from . import mail_guest
 from . import discuss_channel
 from . import social_crm_conversation_discuss
 from . import social_crm_flickr
+from . import social_crm_account_flickr

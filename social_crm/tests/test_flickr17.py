@@ -3,11 +3,15 @@ licence decides (a CC BY photo is granted with attribution, an "all rights
 reserved" one is asked for by a comment), owners become identities."""
 
 import json
+from urllib.parse import unquote
 
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import HttpCase, tagged
 
 from ..connectors.testing import local_recording, shared_recording
+from ..models._oauth import CALLBACK_PATH
 from .common import SocialCrmCommon
+from .test_oauth import OauthCommon, query
 
 API = r"^https://api\.flickr\.com/services/rest/"
 
@@ -277,3 +281,78 @@ class TestFlickrPrivacy(FlickrCommon):
         self.assertEqual(scan(self.env, needles), [])
         # the entry, its credit and chatter went with the person
         self.assertFalse(self.entry("54001000001"))
+
+
+@tagged("post_install", "-at_install")
+class TestFlickrConnect(OauthCommon, HttpCase):
+    """Connect: OAuth 1.0a in three steps (self-written answers from Flickr's
+    documentation), then the account tests itself (real recordings)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.flickr = cls.env["social_crm.account"].create(
+            {
+                "name": "Reisbureau on Flickr",
+                "platform": "flickr",
+                "flickr_api_key": "flickr-key",
+                "flickr_api_secret": "flickr-secret",
+            }
+        )
+
+    def test_connect_stores_the_members_token_and_tests_it(self):
+        self.assertFalse(self.flickr.oauth_connected)
+        with self.replay() as session:
+            session.add(
+                "POST",
+                r"^https://www\.flickr\.com/services/oauth/request_token$",
+                raw=local_recording("flickr", "oauth.json")["request_token"]["raw"],
+            )
+            url = self.connect(self.flickr)
+        self.assertEqual(
+            url,
+            "https://www.flickr.com/services/oauth/authorize"
+            "?oauth_token=72157626737672178-022bbd2f4c2f3432&perms=write",
+        )
+        auth = session.calls[0]["headers"]["Authorization"]
+        auth = auth.decode() if isinstance(auth, bytes) else auth
+        callback = unquote(auth.split('oauth_callback="')[1].split('"')[0])
+        self.assertIn(f"{CALLBACK_PATH}?state=", callback)
+        state = query(callback)["state"]
+        pending = self.pending(self.flickr)
+        self.assertEqual(pending.flickr_request_secret, "fccb68c4e6103197")
+        self.assertNotEqual(pending.state_hash, state)
+        with self.replay() as session:
+            session.add(
+                "POST",
+                r"^https://www\.flickr\.com/services/oauth/access_token$",
+                raw=local_recording("flickr", "oauth.json")["access_token"]["raw"],
+            )
+            login = local_recording("flickr", "errors.json")["test_login"]
+            session.add("POST", API, raw=login["raw"])
+            queue(session, recorded("TestGetUser.test_get_user_by_id")[0])
+            response = self.url_open(
+                f"{CALLBACK_PATH}?state={state}&oauth_token=72157626737672178-022bbd2f4c2f3432"
+                "&oauth_verifier=5d1b96a26b494074",
+                allow_redirects=False,
+            )
+        self.assertEqual(response.status_code, 303, response.text[:300])
+        sent = session.calls[0]["headers"]["Authorization"]
+        sent = sent.decode() if isinstance(sent, bytes) else sent
+        self.assertIn('oauth_verifier="5d1b96a26b494074"', sent)
+        account = self.flickr.sudo()
+        self.assertEqual(account.flickr_oauth_token, "72157626318069415-087bfc7b5816092c")
+        self.assertEqual(account.flickr_oauth_token_secret, "a202d1f853ec69de")
+        self.assertEqual((account.state, account.handle), ("connected", "alexwlchan"))
+        self.assertFalse(self.pending(self.flickr))
+        # the same link again: refused, nothing stored
+        response = self.url_open(
+            f"{CALLBACK_PATH}?state={state}&oauth_verifier=again", allow_redirects=False
+        )
+        self.assertEqual(response.status_code, 400)
+
+    def test_connect_needs_the_apps_key_first(self):
+        bare = self.env["social_crm.account"].create({"name": "Bare", "platform": "flickr"})
+        self.assertIn("Flickr app", bare.oauth_missing_step)
+        with self.assertRpcRefused("UserError"):
+            self.rpc(self.receptionist, "social_crm.account", "action_oauth_connect", [bare.id])

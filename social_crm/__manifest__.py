@@ -53,6 +53,7 @@
         "views/social_crm_correction_views.xml",
         "data/social_crm_spread_data.xml",
         "views/social_crm_spread_views.xml",
+        "views/social_crm_flickr_views.xml",
     ],
     "demo": ["demo/social_crm_demo.xml"],
     "assets": {

@@ -351,6 +351,49 @@ CATALOGUE = {
         "again, or send the reply without the image."
     ),
     # ------------------------------------------------------------------
+    # Flickr
+    # ------------------------------------------------------------------
+    "advice_flickr_401": _lt(
+        "Check the API key and secret, and the OAuth token and secret of the account "
+        "(Flickr, The App Garden; the token needs the permission 'write' to comment)."
+    ),
+    "advice_flickr_403": _lt(
+        "The Flickr member of the account may not do this (comments closed, or the "
+        "token lacks the permission 'write')."
+    ),
+    "unavailable_now": _lt(
+        "%(place)s is not available right now%(what)s; it will be tried again later."
+    ),
+    "not_xml": _lt(
+        "%(place)s answered HTTP %(status)s with a body that is not the XML expected "
+        "(%(size)s bytes); it will be tried again later."
+    ),
+    "stream_no_tag": _lt("This stream has no tag to search for."),
+    "stream_no_keyword": _lt("This stream has no keyword to search for."),
+    "flickr_needs_oauth": _lt(
+        "Commenting on Flickr needs the account's OAuth 1.0a token: set the API key "
+        "and secret and the OAuth token and secret (missing: %(names)s)."
+    ),
+    "flickr_no_api_key": _lt("No Flickr API key is set for this account."),
+    "flickr_result_cap": _lt(
+        "Flickr shows no more than 4,000 results of a search; the stream goes on "
+        "from the next second."
+    ),
+    "flickr_photo_without_id": _lt("Flickr sent a photo without an id or owner."),
+    "flickr_search_without_photos": _lt("Flickr answered the search without photos."),
+    "flickr_comment_without_id": _lt("Flickr answered the comment without its id."),
+    "flickr_no_token": _lt("Flickr answered %(what)s without a token; try to connect again."),
+    "flickr_callback_not_confirmed": _lt("Flickr did not confirm our callback address."),
+    "flickr_test_needs_handle": _lt(
+        "Enter the account's Flickr user name (handle), or its OAuth token, to test it."
+    ),
+    "thing_the_photo": _lt("the photo"),
+    "thing_the_member": _lt("the member"),
+    "thing_our_member": _lt("our member"),
+    "thing_the_comments": _lt("the comments"),
+    "thing_token_request": _lt("the request for a token"),
+    "thing_token_exchange": _lt("the exchange of the token"),
+    # ------------------------------------------------------------------
     # Demo
     # ------------------------------------------------------------------
     "demo_no_user": _lt("The demo stream has no user '%(handle)s'."),

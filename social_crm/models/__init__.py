@@ -54,3 +54,5 @@ from . import social_crm_correction_apply
 from . import social_crm_conversation_media
 from . import social_crm_message_spread
 from . import social_crm_conversation_spread
+from . import social_crm_flickr
+from . import social_crm_account_flickr

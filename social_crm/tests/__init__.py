@@ -42,3 +42,4 @@ from . import test_learn16
 from . import test_img13
 from . import test_integ
 from . import test_spread16
+from . import test_flickr17

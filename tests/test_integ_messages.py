@@ -1,7 +1,7 @@
 """The branches merged after the error catalogue (images out, spread
 tracking, Flickr) speak through it too: every raise of any connector error
 class, in any connector module (``media.MediaRefused`` included, and the
-re-raises ``type(exc)(...)``), names a catalogue key; their words fill the
+re-raises ``type(exc)(...)``), names a catalogue key (Flickr's too); their words fill the
 template and translate, nested words too."""
 
 import ast
@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from test_connector_messages import _is_message, check
+from test_flickr_connector import KEYS, OAUTH, TAG, flickr, queue, recorded
+from test_flickr_connector import errors as flickr_errors
 
 from social_crm.connectors import ConnectorError, Profile, get_connector
 from social_crm.connectors.media import MB, Image, MediaRefused, check_images, rule
@@ -120,3 +122,43 @@ def test_image_sent_but_text_refused_wraps_the_refusal():
     assert str(info.value).startswith("The image was sent, but the text was not: Facebook")
     assert "Invalid parameter" not in str(info.value)
     json.dumps(stored)
+
+
+# ----------------------------------------------------------------------
+# Flickr's errors (real recordings and its labelled self-written ones)
+# ----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "source, name",
+    [
+        ("recorded", "test_it_throws_if_bad_auth"),
+        ("recorded", "test_a_persistent_error_201_is_raised"),
+        ("recorded", "test_a_persistent_5xx_error_is_raised"),
+        ("recorded", "TestGetUser.test_get_deleted_user_id"),
+        ("errors", "search_unavailable"),
+        ("errors", "search_offset"),
+        ("errors", "rate_limited"),
+        ("errors", "unavailable"),
+        ("errors", "malformed"),
+        ("errors", "entity_bomb"),
+    ],
+)
+def test_flickr_errors_are_catalogue_words(session, source, name):
+    exchange = recorded(name)[0] if source == "recorded" else flickr_errors(name)
+    queue(session, exchange)
+    with pytest.raises(ConnectorError) as info:
+        flickr(session).fetch(TAG, {"min_upload_date": 1})
+    check(info.value)
+
+
+def test_flickr_comment_refusals_carry_the_advice_as_nested_words(session):
+    queue(session, recorded("TestPostComment.test_throws_if_not_allowed_to_post_comment")[0])
+    with pytest.raises(ConnectorError) as info:
+        flickr(session, OAUTH).reply("Mogen wij je foto gebruiken?", "53374767803")
+    stored = check(info.value)
+    assert stored["key"] == "not_allowed"
+    assert stored["params"]["what"] == {"key": "said_code", "params": {"code": "99"}}
+    assert stored["params"]["advice"]["key"] == "advice_flickr_403"
+    assert str(info.value).startswith("Flickr does not allow this (code 99). The Flickr member")
+    with pytest.raises(ConnectorError) as info:
+        flickr(session, KEYS).reply("hi", "1")
+    assert check(info.value)["params"]["names"] == "oauth_token, oauth_token_secret"

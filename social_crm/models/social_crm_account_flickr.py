@@ -18,6 +18,7 @@ from odoo.exceptions import UserError
 
 from ..connectors import ConnectorError, oauth
 from ..connectors import flickr as flickr_api
+from ._helpers import error_text
 from ._oauth import OAuthRefused, _hash, _session_id
 
 _logger = logging.getLogger(__name__)
@@ -79,7 +80,7 @@ class SocialCrmAccount(models.Model):
                 f"{redirect_uri}?{urlencode({'state': state})}",
             )
         except ConnectorError as error:
-            raise UserError(str(error)) from None
+            raise UserError(error_text(self.env, error)) from None
         self.env["social_crm.oauth.pending"].sudo().create(
             {
                 "state_hash": _hash(state),
@@ -128,7 +129,9 @@ class SocialCrmAccount(models.Model):
             pending.unlink()
             _logger.info("social_crm: connecting account %s: %s", account.id, exc.detail or exc)
             raise OAuthRefused(
-                self.env._("The platform did not accept the connection: %s", str(exc))
+                self.env._(
+                    "The platform did not accept the connection: %s", error_text(self.env, exc)
+                )
             ) from None
         pending.unlink()
         account._oauth_store(

@@ -18,6 +18,8 @@ from ..connectors import Post, Profile
 from ..connectors.media import Image
 from ..connectors.messages import CATALOGUE
 from ..connectors.testing import local_recording
+from .test_flickr17 import FlickrCommon
+from .test_flickr17 import queue as flickr_queue
 from .test_img13 import PNG, ImagesCommon
 from .test_rest13 import LAST_DM, PASSED, FakeMeta
 from .test_spread16 import NOW, TWEETS, SpreadCase
@@ -31,6 +33,10 @@ DUTCH = {
     CATALOGUE["media_refused"]: "%(reason)s Er is niets verstuurd.",
     CATALOGUE["media_instagram_comment"]: "Instagram-reacties kunnen geen afbeeldingen bevatten.",
     CATALOGUE["x_window_limit"]: "De limiet van X is bereikt; het gaat daarna verder.",
+    CATALOGUE["unavailable_now"]: (
+        "%(place)s is nu niet beschikbaar%(what)s; het wordt later opnieuw geprobeerd."
+    ),
+    CATALOGUE["said_code"]: " (code %(code)s)",
 }
 
 
@@ -126,3 +132,23 @@ class TestIntegSpreadErrorInReadersLanguage(SpreadCase):
         with dutch_terms():
             dutch = self.account.with_context(lang="nl_NL").spread_error
         self.assertEqual(dutch, "De limiet van X is bereikt; het gaat daarna verder.")
+
+
+@tagged("post_install", "-at_install")
+class TestIntegFlickrErrorInReadersLanguage(FlickrCommon):
+    def test_a_flickr_stream_error_is_stored_as_words_and_read_in_dutch(self):
+        self.env["res.lang"]._activate_lang("nl_NL")
+        unavailable = local_recording("flickr", "errors.json")["search_unavailable"]
+        with self.replay() as session:
+            flickr_queue(session, unavailable, method="flickr.photos.search")
+            _messages, error = self.tag_stream._sync_guarded()
+        self.assertTrue(error)
+        words = self.tag_stream.last_error_words
+        self.assertEqual(words["key"], "unavailable_now")
+        self.assertEqual(words["params"]["place"], "Flickr")
+        english = self.tag_stream.with_context(lang="en_US").last_error
+        self.assertTrue(english.startswith("Flickr is not available right now (code "), english)
+        with dutch_terms():
+            dutch = self.tag_stream.with_context(lang="nl_NL").last_error
+        self.assertTrue(dutch.startswith("Flickr is nu niet beschikbaar (code "), dutch)
+        self.assertTrue(dutch.endswith("het wordt later opnieuw geprobeerd."), dutch)

@@ -94,6 +94,8 @@ def test_the_image_rule_and_its_refusal_are_catalogue_words():
     assert str(rule("instagram").describe()) == "no images"
     assert str(rule("bluesky", private=True).refused).startswith("Bluesky chat messages")
     assert str(rule("tiktok").refused) == "tiktok takes no images from Social CRM."
+    # Flickr (merged after images out) takes no comment images: said by its name
+    assert str(rule("flickr").refused) == "Flickr takes no images from Social CRM."
 
 
 def test_facebook_private_reply_with_image_is_refused_in_catalogue_words():

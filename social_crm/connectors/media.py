@@ -119,6 +119,7 @@ LABELS = {
     "facebook": "Facebook",
     "instagram": "Instagram",
     "demo": "Demo",
+    "flickr": "Flickr",
 }
 
 

@@ -51,6 +51,9 @@
         "views/social_crm_outbound_views.xml",
         "data/social_crm_correction_data.xml",
         "views/social_crm_correction_views.xml",
+        "data/social_crm_spread_data.xml",
+        "views/social_crm_spread_views.xml",
+        "views/social_crm_flickr_views.xml",
     ],
     "demo": ["demo/social_crm_demo.xml"],
     "assets": {

@@ -21,6 +21,7 @@ from .base import (  # noqa: F401
     FetchResult,
     FollowersResult,
     MalformedResponse,
+    Metrics,
     PlatformUnavailable,
     Post,
     Profile,
@@ -33,6 +34,7 @@ from .base import (  # noqa: F401
 from .messages import Message, render  # noqa: F401
 from .bluesky import BlueskyConnector
 from .demo import DemoConnector
+from .flickr import FlickrConnector
 from .mastodon import MastodonConnector
 from .safety import SafeSession, check_url  # noqa: F401
 from .meta import InstagramConnector, MetaConnector
@@ -45,6 +47,7 @@ CONNECTORS = {
     BlueskyConnector.platform: BlueskyConnector,
     MetaConnector.platform: MetaConnector,
     InstagramConnector.platform: InstagramConnector,
+    FlickrConnector.platform: FlickrConnector,
 }
 
 

@@ -24,6 +24,14 @@ Conversation keys: a Facebook comment or post belongs to its post
 ``"dm:<sender id>"``. Replying to ``"dm:<id>"`` sends a private message;
 ``send_private`` sends one to a person, as a private reply to their comment
 when given one.
+
+Images (:mod:`.media`): a Facebook comment carries one photo, uploaded with
+it as ``source`` (multipart). A Messenger message is either text or one
+attachment, so an image goes first as its own message (``filedata``
+upload), then the text; Meta's private reply to a comment is one message,
+so it takes no image. Instagram comments take no image, and its direct
+messages only an image at a public address: both are refused before
+anything is sent.
 """
 
 import dataclasses
@@ -41,11 +49,13 @@ from .base import (
     AuthenticationError,
     FetchResult,
     MalformedResponse,
+    Metrics,
     PlatformUnavailable,
     Post,
     Profile,
     RateLimitError,
     RequestRefused,
+    count,
     from_epoch,
     json_object,
     parse_time,
@@ -54,6 +64,7 @@ from .base import (
     safe_code,
     utcnow,
 )
+from .media import MediaRefused, check_images
 from .messages import Message
 
 #: the Graph API version every call uses
@@ -704,6 +715,7 @@ class MetaConnector(JsonHttpConnector):
     platform = "facebook"
     label = "Facebook"
     supports_private = True
+    supports_media = True
     #: a comment may be very long (Facebook takes 8,000 characters)
     max_length = 8000
     default_url = GRAPH_URL
@@ -711,6 +723,12 @@ class MetaConnector(JsonHttpConnector):
     reply_edge = "comments"
     #: the fields of a person's profile
     profile_fields = "id,name"
+    #: a multiple-id read (``?ids=``) takes at most 50 ids
+    metrics_batch = 50
+    #: the counts of a post or comment: comments and reactions, summaries only
+    metrics_fields = (
+        "comments.limit(0).summary(total_count),reactions.limit(0).summary(total_count)"
+    )
     advice = {401: "advice_facebook_401", 403: "advice_facebook_403"}
 
     # ------------------------------------------------------------------
@@ -882,18 +900,24 @@ class MetaConnector(JsonHttpConnector):
         )
         return self._profile(body)
 
-    def reply(self, text, in_reply_to, idempotency_key=None):
-        """A public reply under the comment or post ``in_reply_to``; for a
-        conversation key ``"dm:<id>"``, a private message to that person
-        (Send API, ``messaging_type`` RESPONSE: within 24 hours of their last
-        message). Meta deduplicates nothing: ``idempotency_key`` is not sent."""
+    def reply(self, text, in_reply_to, idempotency_key=None, images=()):
+        """A public reply under the comment or post ``in_reply_to`` (with one
+        photo, uploaded with it); for a conversation key ``"dm:<id>"``, a
+        private message to that person (Send API, ``messaging_type``
+        RESPONSE: within 24 hours of their last message). Meta deduplicates
+        nothing: ``idempotency_key`` is not sent."""
         target = _id(in_reply_to)
         if not target or target == DM_PREFIX:
             raise RequestRefused(Message("no_reply_target", place=self.label))
         if target.startswith(DM_PREFIX):
-            return self._send_message(text, {"id": target[len(DM_PREFIX) :]}, target)
+            return self._send_message(text, {"id": target[len(DM_PREFIX) :]}, target, images=images)
+        check_images(self.platform, images)
+        files = {}
+        if images:
+            image = images[0]
+            files = {"files": {"source": (image.name or "image", image.data, image.mimetype)}}
         body = self._call(
-            "POST", f"{quote(target, safe='')}/{self.reply_edge}", data={"message": text}
+            "POST", f"{quote(target, safe='')}/{self.reply_edge}", data={"message": text}, **files
         )
         new_id = _id(body.get("id"))
         if not new_id:
@@ -902,7 +926,7 @@ class MetaConnector(JsonHttpConnector):
             )
         return Post(external_id=new_id, text=text, posted_at=utcnow(), parent_external_id=target)
 
-    def send_private(self, text, recipient, in_reply_to="", idempotency_key=None):
+    def send_private(self, text, recipient, in_reply_to="", idempotency_key=None, images=()):
         """A private message to ``recipient``. With a comment ``in_reply_to``
         it is Meta's private reply to that comment (``recipient.comment_id``:
         once per comment, within 7 days of it); otherwise (nothing, or a
@@ -914,16 +938,46 @@ class MetaConnector(JsonHttpConnector):
         target = _id(in_reply_to)
         comment = target and not target.startswith(DM_PREFIX)
         to = {"comment_id": target} if comment else {"id": user_id}
-        return self._send_message(text, to, private_key(user_id), target)
+        return self._send_message(text, to, private_key(user_id), target, images=images)
 
-    def _send_message(self, text, recipient, conversation_key, parent=""):
+    def _send_message(self, text, recipient, conversation_key, parent="", images=()):
         """POST ``text`` to our messages edge for ``recipient`` (``{"id"}``: the
         Send API, ``messaging_type`` RESPONSE; ``{"comment_id"}``: a private
-        reply) and return the message sent."""
-        payload = {"recipient": recipient, "message": {"text": text}}
+        reply) and return the message sent. ``images`` go first, each as a
+        message of its own (a message is text or one attachment)."""
+        check_images(self.platform, images, private=True)
+        if images and "comment_id" in recipient:
+            raise MediaRefused(Message("media_facebook_private_reply", place=self.label))
+        base = {"recipient": recipient}
         if "id" in recipient:
-            payload["messaging_type"] = "RESPONSE"
-        body = self._call("POST", self._messages_path(), json=payload)
+            base["messaging_type"] = "RESPONSE"
+        sent = None
+        for image in images or ():
+            attachment = {"attachment": {"type": "image", "payload": {"is_reusable": False}}}
+            body = self._call(
+                "POST",
+                self._messages_path(),
+                data={
+                    key: json.dumps(value) if isinstance(value, dict) else value
+                    for key, value in {**base, "message": attachment}.items()
+                },
+                files={"filedata": (image.name or "image", image.data, image.mimetype)},
+            )
+            sent = sent or body
+        if text or not sent:
+            try:
+                body = self._call(
+                    "POST", self._messages_path(), json={**base, "message": {"text": text}}
+                )
+            except RequestRefused as exc:
+                if not sent:
+                    raise
+                raise type(exc)(
+                    Message("media_text_not_sent", error=exc.message or str(exc)),
+                    status=exc.status,
+                    code=exc.code,
+                    detail=exc.detail,
+                ) from exc
         message_id = _id(body.get("message_id"))
         if not message_id:
             raise MalformedResponse(
@@ -938,6 +992,32 @@ class MetaConnector(JsonHttpConnector):
             parent_external_id=parent,
         )
 
+    def fetch_metrics(self, external_ids):
+        """A multiple-id read, ``GET /?ids=a,b&fields=comments...,reactions...``
+        (at most 50 ids): the comment and reaction counts of each post or
+        comment, from the edges' ``summary.total_count`` (no edge rows are
+        read). Ids Meta no longer shows are absent from its answer; private
+        messages have no counts and are never asked for."""
+        if not self.metrics_batch:
+            raise AccessLevelError(Message("metrics_not_tracked", place=self.label))
+        ids = [_id(i) for i in external_ids if _id(i) and not _id(i).startswith(DM_PREFIX)]
+        ids = ids[: self.metrics_batch]
+        if not ids:
+            return {}
+        body = self._call("GET", "", params={"ids": ",".join(ids), "fields": self.metrics_fields})
+        found = {}
+        for object_id in ids:
+            node = _dict(body.get(object_id))
+            if not node:
+                continue
+            comments = _dict(_dict(node.get("comments")).get("summary"))
+            reactions = _dict(_dict(node.get("reactions")).get("summary"))
+            found[object_id] = Metrics(
+                likes=count(reactions.get("total_count")),
+                replies=count(comments.get("total_count")),
+            )
+        return found
+
 
 class InstagramConnector(MetaConnector):
     """An Instagram business account, through the Facebook Page linked to it.
@@ -948,10 +1028,14 @@ class InstagramConnector(MetaConnector):
 
     platform = "instagram"
     label = "Instagram"
+    #: comments take no image, direct messages only one at a public address
+    supports_media = False
     reply_edge = "replies"
     #: Instagram's limit on a comment
     max_length = 2200
     profile_fields = "id,username,name"
+    #: a comment and a media have different count fields: not tracked yet
+    metrics_batch = 0
     advice = {401: "advice_instagram_401", 403: "advice_instagram_403"}
 
     def _account_path(self):

@@ -52,3 +52,8 @@ from . import social_crm_privacy_discuss
 from . import social_crm_correction
 from . import social_crm_correction_apply
 from . import social_crm_follower_fan
+from . import social_crm_conversation_media
+from . import social_crm_message_spread
+from . import social_crm_conversation_spread
+from . import social_crm_flickr
+from . import social_crm_account_flickr

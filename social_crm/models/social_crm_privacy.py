@@ -279,6 +279,8 @@ class SocialCrmIdentity(models.Model):
                     "published": entry.published,
                     "requested": entry.request_wording or None,
                     "granted_in": entry.grant_message_id.external_id or None,
+                    "licence": entry.licence_name or None,
+                    "attribution": entry.attribution or None,
                 }
                 for entry in scope(
                     self.env["social_crm.content"]

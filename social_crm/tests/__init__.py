@@ -40,3 +40,7 @@ from . import test_err14
 from . import test_rest13
 from . import test_learn16
 from . import test_fans17
+from . import test_img13
+from . import test_integ
+from . import test_spread16
+from . import test_flickr17

@@ -54,6 +54,7 @@ from .base import (
     safe_code,
     utcnow,
 )
+from .instagram_media import InstagramMediaMixin
 from .messages import Message
 
 #: the Graph API version every call uses
@@ -939,7 +940,7 @@ class MetaConnector(JsonHttpConnector):
         )
 
 
-class InstagramConnector(MetaConnector):
+class InstagramConnector(InstagramMediaMixin, MetaConnector):
     """An Instagram business account, through the Facebook Page linked to it.
 
     ``page_id`` is the Instagram account id; private replies go through the

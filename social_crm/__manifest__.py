@@ -51,6 +51,7 @@
         "views/social_crm_outbound_views.xml",
         "data/social_crm_correction_data.xml",
         "views/social_crm_correction_views.xml",
+        "views/social_crm_instagram_photos_views.xml",
     ],
     "demo": ["demo/social_crm_demo.xml"],
     "assets": {

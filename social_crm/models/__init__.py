@@ -51,3 +51,4 @@ from . import social_crm_conversation_backfill
 from . import social_crm_privacy_discuss
 from . import social_crm_correction
 from . import social_crm_correction_apply
+from . import social_crm_instagram_photos

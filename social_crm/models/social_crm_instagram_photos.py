@@ -349,3 +349,20 @@ class SocialCrmContentCampaignInstagram(models.Model):
                         )
                     keep |= stream
             (streams - keep).active = False
+
+
+class SocialCrmIdentityInstagram(models.Model):
+    _inherit = "social_crm.identity"
+
+    def _erase_one(self, companies=None):
+        """An erased Instagram person must not come back through a photo that
+        names them by username only (tagged or mentioned media)."""
+        username = (
+            f"{USERNAME_PREFIX}{self.handle.lower().lstrip('@')}"
+            if self.platform == "instagram" and self.handle
+            else ""
+        )
+        elsewhere = super()._erase_one(companies=companies)
+        if username and not elsewhere:
+            self.env["social_crm.erased.user"]._bury("instagram", [username])
+        return elsewhere

@@ -213,3 +213,26 @@ class TestInstagramCampaignPhotos(SocialCrmCommon):
         self.assertEqual(error.key, "ig_hashtag_budget")
         self.assertIn("30 different hashtag searches", stream.last_error)
         self.assertGreater(stream.next_sync_at, now + timedelta(days=5))
+
+    def test_an_erased_person_does_not_come_back_through_a_tagged_photo(self):
+        # she wrote to us before: Meta gave her id, and her username
+        known = self.env["social_crm.identity"].create(
+            {"platform": "instagram", "user_id": "6543210987", "handle": "sanne.fotografeert"}
+        )
+        stream = self.ig_stream("ig_tags")
+        with self.replay() as session:
+            session.add_recording(fx("tags_page1"))
+            stream._sync_guarded()
+        sanne = self.entry(TAGGED_AND_MENTIONED).identity_id
+        self.assertEqual(sanne, known, "the username finds the identity Meta gave an id")
+        sanne.sudo()._erase_one()
+        self.assertFalse(sanne.exists())
+        stream.action_reset_cursor()
+        with self.replay() as session:
+            session.add_recording(fx("tags_newer"))
+            (message,) = stream._sync_guarded()[0]
+        self.assertEqual(message.external_id, "17895695668004560")
+        self.assertFalse(message.author_identity_id)
+        self.assertFalse(
+            self.env["social_crm.identity"].search([("handle", "=", "sanne.fotografeert")])
+        )

@@ -19,6 +19,8 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
+from odoo.tools import escape_psql
 
 from ..connectors import ConnectorError
 from ..connectors import instagram_media as igm
@@ -112,11 +114,15 @@ class SocialCrmMessageInstagram(models.Model):
             return posts
         handles = {p.author.handle.lower().lstrip("@") for p in waiting}
         known = {}
+        by_handle = expression.OR([[("handle", "=ilike", escape_psql(h))] for h in handles])
         for identity in (
             self.env["social_crm.identity"]
             .sudo()
-            .search([("platform", "=", "instagram"), ("user_id", "!=", False)])
-            .filtered(lambda i: (i.handle or "").lower() in handles)
+            .search(
+                expression.AND(
+                    [[("platform", "=", "instagram"), ("user_id", "!=", False)], by_handle]
+                )
+            )
         ):
             handle = identity.handle.lower()
             # an id given by Meta wins over a username key

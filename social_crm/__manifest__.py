@@ -54,6 +54,7 @@
         "data/social_crm_spread_data.xml",
         "views/social_crm_spread_views.xml",
         "views/social_crm_flickr_views.xml",
+        "views/social_crm_instagram_photos_views.xml",
     ],
     "demo": ["demo/social_crm_demo.xml"],
     "assets": {

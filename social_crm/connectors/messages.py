@@ -274,6 +274,12 @@ CATALOGUE = {
     "meta_no_instagram_id": _lt(
         "Enter the id of the Instagram business account (page_id) in the account."
     ),
+    "ig_no_hashtag": _lt("%(place)s found no hashtag #%(tag)s."),
+    "ig_hashtag_budget": _lt(
+        "%(place)s allows %(limit)s different hashtag searches per account in 7 days and "
+        "%(used)s are used; #%(tag)s can be searched again after %(when)s UTC."
+    ),
+    "ig_no_media_id": _lt("There is no %(place)s photo or video to comment on."),
     "meta_webhook_not_confirmed": _lt("Meta did not confirm the webhook subscription of the page."),
     # ------------------------------------------------------------------
     # Connecting (OAuth)

@@ -65,6 +65,7 @@ from .base import (
     utcnow,
 )
 from .media import MediaRefused, check_images
+from .instagram_media import InstagramMediaMixin
 from .messages import Message
 
 #: the Graph API version every call uses
@@ -1019,7 +1020,7 @@ class MetaConnector(JsonHttpConnector):
         return found
 
 
-class InstagramConnector(MetaConnector):
+class InstagramConnector(InstagramMediaMixin, MetaConnector):
     """An Instagram business account, through the Facebook Page linked to it.
 
     ``page_id`` is the Instagram account id; private replies go through the

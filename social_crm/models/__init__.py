@@ -57,3 +57,4 @@ from . import social_crm_message_spread
 from . import social_crm_conversation_spread
 from . import social_crm_flickr
 from . import social_crm_account_flickr
+from . import social_crm_instagram_photos

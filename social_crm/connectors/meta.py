@@ -64,8 +64,8 @@ from .base import (
     safe_code,
     utcnow,
 )
-from .media import MediaRefused, check_images
 from .instagram_media import InstagramMediaMixin
+from .media import MediaRefused, check_images
 from .messages import Message
 
 #: the Graph API version every call uses

@@ -37,6 +37,8 @@ from .mastodon import MastodonConnector
 from .safety import SafeSession, check_url  # noqa: F401
 from .meta import InstagramConnector, MetaConnector
 from .x import XConnector
+from .google_reviews import GoogleReviewsConnector
+from .trustpilot import TrustpilotConnector
 
 CONNECTORS = {
     DemoConnector.platform: DemoConnector,
@@ -45,6 +47,8 @@ CONNECTORS = {
     BlueskyConnector.platform: BlueskyConnector,
     MetaConnector.platform: MetaConnector,
     InstagramConnector.platform: InstagramConnector,
+    GoogleReviewsConnector.platform: GoogleReviewsConnector,
+    TrustpilotConnector.platform: TrustpilotConnector,
 }
 
 

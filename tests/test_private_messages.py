@@ -27,6 +27,8 @@ def test_which_platforms_send_privately():
         "bluesky": True,
         "facebook": True,
         "instagram": True,
+        "google": False,
+        "trustpilot": False,
     }
     assert Connector.supports_private is False
 

@@ -51,3 +51,6 @@ from . import social_crm_conversation_backfill
 from . import social_crm_privacy_discuss
 from . import social_crm_correction
 from . import social_crm_correction_apply
+from . import social_crm_external_review
+from . import social_crm_account_reviews
+from . import social_crm_review_orders

@@ -32,6 +32,8 @@ PLATFORMS = [
     ("mastodon", "Mastodon"),
     ("bluesky", "Bluesky"),
     ("demo", "Demo"),
+    ("google", "Google Business Profile"),
+    ("trustpilot", "Trustpilot"),
 ]
 #: platforms that deliver posts by webhook (Meta), not by polling
 WEBHOOK_PLATFORMS = ("facebook", "instagram")

@@ -39,3 +39,4 @@ from . import test_persona_discuss
 from . import test_err14
 from . import test_rest13
 from . import test_learn16
+from . import test_reviews17

@@ -104,6 +104,13 @@ class SocialCrmAccount(models.Model):
             else:
                 account.approval_steps = False
 
+    def _record_error(self, error):
+        """An answer that says the platform has not approved us yet puts the
+        account in "needs approval" (Test connection, the sync, a reply)."""
+        if isinstance(error, ApprovalNeeded):
+            return self._record_approval_needed(error)
+        return super()._record_error(error)
+
     def _record_approval_needed(self, error):
         """The platform has not opened its API to us yet: the account waits,
         with the steps shown; its cursor stays where it was."""

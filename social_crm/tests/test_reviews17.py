@@ -151,6 +151,16 @@ class TestExternalReviews(SocialCrmCommon):
             self.google._sync_reviews()
         self.assertEqual(self.google.state, "connected")
 
+    def test_test_connection_says_needs_approval(self):
+        with self.replay() as session:
+            session.add("GET", G_LIST, status=429, body=GOOGLE["error_429_quota_zero"])
+            self.google.action_test_connection()
+        self.assertEqual(self.google.state, "needs_approval")
+        with self.replay() as session:
+            session.add("GET", G_LIST, status=401, body=GOOGLE["error_401"])
+            self.google.action_test_connection()
+        self.assertIn(self.google.state, ("error", "reconnect"))  # a 401 is no approval matter
+
     def test_trustpilot_reads_without_the_module_and_a_reply_waits_for_it(self):
         with self.replay() as session:
             session.add("GET", T_LIST, body=TRUST["page1"], params={"page": "1"})

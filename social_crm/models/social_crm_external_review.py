@@ -2,6 +2,7 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 
 from .. import reviews
 from ..connectors import ConnectorError
@@ -314,3 +315,39 @@ class SocialCrmExternalReviewPrivacy(models.Model):
             | {"reply_text": False, "erased": True}
         )
         return unknown
+
+
+class SocialCrmIdentity(models.Model):
+    """Review authors are matched to contacts like the authors of posts:
+    the same engine, with the words of their reviews as evidence."""
+
+    _inherit = "social_crm.identity"
+
+    @api.model
+    def _match_due_domain(self):
+        reviewed = (
+            self.env["social_crm.external.review"]
+            .sudo()
+            ._search([("company_id", "=", self.env.company.id)])
+        )
+        return expression.OR(
+            [
+                super()._match_due_domain(),
+                [
+                    ("match_state", "=", "pending"),
+                    ("partner_id", "=", False),
+                    ("id", "in", reviewed.subselect("identity_id")),
+                ],
+            ]
+        )
+
+    def _match_profile(self):
+        profile = super()._match_profile()
+        written = (
+            self.env["social_crm.external.review"]
+            .sudo()
+            .search([("identity_id", "=", self.id)], order="posted_at desc", limit=20)
+        )
+        words = [f"{r.title or ''}\n{r.text or ''}".strip() for r in written]
+        profile.texts = list(profile.texts or []) + [w for w in words if w]
+        return profile

@@ -187,6 +187,17 @@ class TestExternalReviews(SocialCrmCommon):
             karin.action_send_reply()
         self.assertEqual(karin.reply_state, "sent")
 
+    def test_review_authors_are_matched_like_posters(self):
+        with self.replay() as session:
+            session.add("GET", T_LIST, body=TRUST["page2"] | {"reviews": TRUST["page1"]["reviews"]})
+            self.trust._sync_reviews()
+        karin = self.Review.search([("external_id", "=", "tp-1")]).identity_id
+        Identity = self.env["social_crm.identity"]
+        self.assertIn(karin, Identity.search(Identity._match_due_domain()))
+        profile = karin._match_profile()
+        self.assertEqual(profile.display_name, "Karin Smit")
+        self.assertIn("Te laat\nDrie dagen te laat bezorgd.", profile.texts)
+
     def test_credentials_are_for_administrators_only(self):
         for field in ("google_refresh_token", "google_client_secret", "trustpilot_api_key"):
             self.assertEqual(

@@ -12,6 +12,7 @@
     "data": [
         "security/social_crm_security.xml",
         "security/ir.model.access.csv",
+        "security/social_crm_external_review_security.xml",
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
         "data/mail_activity_type_data.xml",
@@ -48,6 +49,8 @@
         "views/res_partner_views.xml",
         "views/res_users_views.xml",
         "views/social_crm_menus.xml",
+        "views/social_crm_external_review_views.xml",
+        "data/social_crm_external_review_data.xml",
         "views/social_crm_outbound_views.xml",
         "data/social_crm_correction_data.xml",
         "views/social_crm_correction_views.xml",

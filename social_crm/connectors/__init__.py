@@ -39,6 +39,8 @@ from .mastodon import MastodonConnector
 from .safety import SafeSession, check_url  # noqa: F401
 from .meta import InstagramConnector, MetaConnector
 from .x import XConnector
+from .google_reviews import GoogleReviewsConnector
+from .trustpilot import TrustpilotConnector
 
 CONNECTORS = {
     DemoConnector.platform: DemoConnector,
@@ -48,6 +50,8 @@ CONNECTORS = {
     MetaConnector.platform: MetaConnector,
     InstagramConnector.platform: InstagramConnector,
     FlickrConnector.platform: FlickrConnector,
+    GoogleReviewsConnector.platform: GoogleReviewsConnector,
+    TrustpilotConnector.platform: TrustpilotConnector,
 }
 
 

@@ -406,6 +406,48 @@ CATALOGUE = {
     # ------------------------------------------------------------------
     # Our own words about any error (models/_helpers.human_error)
     # ------------------------------------------------------------------
+    # ------------------------------------------------------------------
+    # Reviews on Google Business Profile and Trustpilot
+    # ------------------------------------------------------------------
+    "thing_review": _lt("a review"),
+    "thing_reviews": _lt("the reviews"),
+    "review_no_location": _lt(
+        "Enter the Google location of the account, such as accounts/123/locations/456."
+    ),
+    "google_no_token": _lt(
+        "This Google account has no access yet: an administrator enters the OAuth client "
+        "and the refresh token on the account."
+    ),
+    "google_token_expired": _lt(
+        "Google no longer accepts the refresh token%(what)s. While the Google Cloud app is in "
+        "'Testing' mode, Google lets refresh tokens expire after 7 days: set the app to "
+        "'In production' and connect again."
+    ),
+    "google_needs_approval": _lt(
+        "Google has not opened the Business Profile API to this project yet%(what)s. "
+        "The account waits for Google's approval; everything else keeps working."
+    ),
+    "advice_google_401": _lt(
+        "Connect the Google account again: enter a new refresh token on the account."
+    ),
+    "trustpilot_no_business_unit": _lt(
+        "Enter the Trustpilot business unit id and the API key on the account."
+    ),
+    "trustpilot_no_reply_token": _lt(
+        "Replying on Trustpilot needs a business-user token: an administrator enters it on "
+        "the account (Trustpilot's paid API module)."
+    ),
+    "trustpilot_needs_module": _lt(
+        "Trustpilot does not let this account reply through the API%(what)s: that needs "
+        "Trustpilot's paid API module and a business-user token. Reviews are still read."
+    ),
+    "advice_trustpilot_401": _lt(
+        "Check the API key (and, for replies, the business-user token) on the account."
+    ),
+    "advice_trustpilot_403": _lt(
+        "The API key may not read these reviews: check the business unit id and the key "
+        "in Trustpilot's integrations."
+    ),
     "place_timeout": _lt("%(place)s did not answer in time: try again later."),
     "place_unreachable": _lt(
         "Could not reach %(place)s: check the server address or try again later."

@@ -67,6 +67,7 @@ from .base import (
 from .instagram_media import InstagramMediaMixin
 from .media import MediaRefused, check_images
 from .messages import Message
+from .reviews_api import ExternalReview
 
 #: the Graph API version every call uses
 GRAPH_VERSION = "v21.0"
@@ -171,6 +172,8 @@ class WebhookBatch:
     platform: str
     posts: list = dataclasses.field(default_factory=list)
     reactions: list = dataclasses.field(default_factory=list)
+    #: recommendations of the page (:class:`~.reviews_api.ExternalReview`)
+    reviews: list = dataclasses.field(default_factory=list)
     skipped: list = dataclasses.field(default_factory=list)
     #: the :func:`event_key` of each change and message event read (not
     #: those skipped as already seen)
@@ -498,15 +501,42 @@ class _Entry:
         when, author = _time(value.get("created_time")), _fb_author(value)
         if item not in ("rating", "comment"):
             self.skip(what, external_id or post_id, "not a review, comment or reaction")
+        elif item == "rating":
+            self.review(what, verb, external_id, value, when, author)
         elif not self.added(what, verb, external_id):
             return
-        elif item == "rating":
-            self.add_post(external_id, _review_text(value), when, author)
         else:
             # a comment on a review joins the review's conversation
             parent = review_id or _id(value.get("parent_id")) or post_id
             text = _text(value.get("message"))
             self.add_post(external_id, text, when, author, review_id or post_id, parent)
+
+    def review(self, what, verb, external_id, value, when, author):
+        """A recommendation of the page (added or edited by its author) is an
+        external review, not a post: positive or negative, no stars (only a
+        review from before Meta's recommendations keeps its own stars)."""
+        if verb not in ("add", "edit", "edited"):
+            self.unchanged(what, external_id, verb)
+            return
+        if not external_id:
+            self.skip(what, "", "it has no id")
+            return
+        kind = _text(value.get("recommendation_type")).upper()
+        recommendation = {"POSITIVE": "positive", "NEGATIVE": "negative"}.get(kind, "")
+        stars = value.get("rating")
+        legacy = isinstance(stars, int) and 1 <= stars <= 5 and not recommendation
+        self.batch.reviews.append(
+            ExternalReview(
+                external_id=external_id,
+                source="facebook",
+                text=_text(value.get("review_text")),
+                rating=stars if legacy else None,
+                recommendation=recommendation,
+                author=author,
+                created_at=when or self.at,
+                updated_at=self.at if verb != "add" else (when or self.at),
+            )
+        )
 
     def ig_comment(self, value):
         comment_id = _id(value.get("id"))
@@ -582,19 +612,6 @@ class _Entry:
                 _id(_dict(message.get("reply_to")).get("mid")),
                 media_urls=[u for u in urls if isinstance(u, str) and u.startswith("http")],
             )
-
-
-def _review_text(value):
-    """A review's text led by its stars and recommendation: '★4 Recommends: ...'."""
-    parts = []
-    rating = _id(value.get("rating"))
-    if rating:
-        parts.append(f"★{rating}")
-    recommendation = _text(value.get("recommendation_type")).upper()
-    if recommendation in ("POSITIVE", "NEGATIVE"):
-        parts.append("Recommends:" if recommendation == "POSITIVE" else "Does not recommend:")
-    review = _text(value.get("review_text"))
-    return " ".join([*parts, review] if review else parts)
 
 
 def _attachment_words(attachments, message):

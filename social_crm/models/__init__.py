@@ -58,3 +58,6 @@ from . import social_crm_conversation_spread
 from . import social_crm_flickr
 from . import social_crm_account_flickr
 from . import social_crm_instagram_photos
+from . import social_crm_external_review
+from . import social_crm_account_reviews
+from . import social_crm_review_orders

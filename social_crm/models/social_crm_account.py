@@ -33,6 +33,8 @@ PLATFORMS = [
     ("bluesky", "Bluesky"),
     ("flickr", "Flickr"),
     ("demo", "Demo"),
+    ("google", "Google Business Profile"),
+    ("trustpilot", "Trustpilot"),
 ]
 #: platforms that deliver posts by webhook (Meta), not by polling
 WEBHOOK_PLATFORMS = ("facebook", "instagram")

@@ -200,6 +200,7 @@ class SocialCrmIdentity(models.Model):
             .sudo()
             .search([("identity_id", "in", self.ids)])
             .company_id
+            | self.env["social_crm.external.review"]._of_identities(self).company_id
         )
         return held - companies
 
@@ -289,6 +290,9 @@ class SocialCrmIdentity(models.Model):
                     companies,
                 )
             ]
+            profile["reviews_elsewhere"] = self.env["social_crm.external.review"]._export(
+                scope(self.env["social_crm.external.review"]._of_identities(identity), companies)
+            )
             # how Discuss shows the person in the conversations' threads
             profile["discuss_guest"] = (
                 self.env["mail.guest"]
@@ -482,6 +486,8 @@ class SocialCrmIdentity(models.Model):
             companies,
         )
         followers.unlink()
+        # their reviews on Google, Trustpilot, Facebook: our copies go
+        scope(self.env["social_crm.external.review"]._of_identities(self), companies).unlink()
         erasing = flow(self, "social_crm_erasure")
         # consent kept for a contact stays as evidence, without this identity
         consents = scope(erasing.consent_ids, companies)
@@ -576,6 +582,7 @@ class SocialCrmIdentity(models.Model):
             )
             drop_linked_mail(expired)
             expired.unlink()
+            self.env["social_crm.external.review"]._retention(company, cutoff)
         followed = Follower._search([]).subselect("identity_id")
         identities = self.sudo().search(
             [

@@ -193,7 +193,7 @@ def test_every_real_webhook_body_parses(path):
         assert batch.platform in ("facebook", "instagram", "")
         assert isinstance(batch.account_ref, str)
         # nothing disappears silently: kept, or skipped with a reason
-        assert batch.posts or batch.reactions or batch.skipped
+        assert batch.posts or batch.reactions or batch.reviews or batch.skipped
         assert all(isinstance(reason, str) and reason for reason in batch.skipped)
         for post in batch.posts:
             assert isinstance(post, Post) and post.external_id and isinstance(post.text, str)
@@ -405,15 +405,19 @@ def test_mention_in_a_comment():
 
 
 def test_review_rating_add():
-    (post,) = one(webhook("ratings-rating-add-25")).posts
-    assert post.external_id == "904801129604590"
-    assert post.text == "★3 Ja ziemlich coole Sache"
-    assert (post.author.user_id, post.author.display_name) == ("705955836155788", "Tester")
-    assert post.conversation_key == "904801129604590"
-    assert post.posted_at == datetime(2015, 11, 29, 11, 3, 22)
-    (recommended,) = one(webhook("ratings-rating-add-31")).posts
-    assert recommended.text == "★3 Recommends: Ja ziemlich coole Sache"
-    assert recommended.posted_at == datetime(2018, 9, 19, 15, 5, 12)
+    """A recommendation of the page is an external review, not a post:
+    positive or negative and no stars; an old star review keeps its stars."""
+    batch = one(webhook("ratings-rating-add-25"))
+    assert batch.posts == []
+    (review,) = batch.reviews
+    assert (review.external_id, review.source) == ("904801129604590", "facebook")
+    assert review.text == "Ja ziemlich coole Sache"
+    assert (review.rating, review.recommendation) == (3, "")
+    assert (review.author.user_id, review.author.display_name) == ("705955836155788", "Tester")
+    assert review.created_at == datetime(2015, 11, 29, 11, 3, 22)
+    (recommended,) = one(webhook("ratings-rating-add-31")).reviews
+    assert (recommended.rating, recommended.recommendation) == (None, "positive")
+    assert recommended.created_at == datetime(2018, 9, 19, 15, 5, 12)
 
 
 def test_review_comments_and_reactions_join_the_review():
@@ -422,7 +426,9 @@ def test_review_comments_and_reactions_join_the_review():
     assert comment.conversation_key == comment.parent_external_id == "6767676767"
     (reaction,) = one(webhook("ratings-reaction-add")).reactions
     assert (reaction.kind, reaction.object_id) == ("reaction:haha", "716630661754264")
-    assert one(webhook("ratings-rating-edit-25")).skipped[0].startswith("Review (904801129604590)")
+    # an edit by its author comes as the review again: the model keeps the history
+    (edited,) = one(webhook("ratings-rating-edit-25")).reviews
+    assert edited.external_id == "904801129604590"
 
 
 # ----------------------------------------------------------------------

@@ -27,6 +27,10 @@ def test_which_platforms_send_privately():
         "bluesky": True,
         "facebook": True,
         "instagram": True,
+        # Flickr's API has no private messages: rights requests are comments
+        "flickr": False,
+        "google": False,
+        "trustpilot": False,
     }
     assert Connector.supports_private is False
 

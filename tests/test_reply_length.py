@@ -18,9 +18,19 @@ def test_each_platform_has_its_limit():
     assert limits["instagram"][0] >= 2200
 
 
-def test_no_connector_uploads_media_yet():
-    for platform in ("x", "mastodon", "bluesky", "facebook", "instagram", "demo"):
-        assert get_connector(platform, {}).supports_media is False
+def test_images_go_out_where_the_api_allows():
+    media = {
+        platform: get_connector(platform, {}).supports_media
+        for platform in ("x", "mastodon", "bluesky", "facebook", "instagram", "demo")
+    }
+    assert media == {
+        "x": True,
+        "mastodon": True,
+        "bluesky": True,
+        "facebook": True,
+        "instagram": False,  # comments take no image (tests/test_media_out.py)
+        "demo": True,
+    }
 
 
 @pytest.mark.parametrize(

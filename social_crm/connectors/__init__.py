@@ -21,6 +21,7 @@ from .base import (  # noqa: F401
     FetchResult,
     FollowersResult,
     MalformedResponse,
+    Metrics,
     PlatformUnavailable,
     Post,
     Profile,
@@ -33,10 +34,13 @@ from .base import (  # noqa: F401
 from .messages import Message, render  # noqa: F401
 from .bluesky import BlueskyConnector
 from .demo import DemoConnector
+from .flickr import FlickrConnector
 from .mastodon import MastodonConnector
 from .safety import SafeSession, check_url  # noqa: F401
 from .meta import InstagramConnector, MetaConnector
 from .x import XConnector
+from .google_reviews import GoogleReviewsConnector
+from .trustpilot import TrustpilotConnector
 
 CONNECTORS = {
     DemoConnector.platform: DemoConnector,
@@ -45,6 +49,9 @@ CONNECTORS = {
     BlueskyConnector.platform: BlueskyConnector,
     MetaConnector.platform: MetaConnector,
     InstagramConnector.platform: InstagramConnector,
+    FlickrConnector.platform: FlickrConnector,
+    GoogleReviewsConnector.platform: GoogleReviewsConnector,
+    TrustpilotConnector.platform: TrustpilotConnector,
 }
 
 

@@ -269,6 +269,28 @@ def run_cursor(
 
 
 @dataclasses.dataclass
+class Metrics:
+    """The public counts of one post at one moment (spread tracking).
+
+    Counts the platform does not offer stay 0 (Mastodon has no quotes,
+    Facebook no reposts in the counts we read).
+    """
+
+    reposts: int = 0
+    quotes: int = 0
+    likes: int = 0
+    replies: int = 0
+
+
+def count(value):
+    """A platform's count as a non-negative int (0 when unreadable)."""
+    try:
+        return max(int(value or 0), 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+@dataclasses.dataclass
 class FollowersResult:
     """A page of our account's followers plus the cursor of the next page.
 
@@ -299,8 +321,15 @@ class Connector:
     #: (:mod:`.length`); 0 for no limit worth counting
     max_length = 0
     length_rule = "chars"
-    #: whether a reply can carry images (no connector uploads media yet)
+    #: whether a reply or a private message can carry images (``images=``;
+    #: what each platform takes: :mod:`.media`)
     supports_media = False
+    #: how many posts one :meth:`fetch_metrics` call looks up (0: the
+    #: platform offers no public counts to this connector)
+    metrics_batch = 0
+    #: whether the platform bills every post looked up, not every call (X:
+    #: each post returned counts against the plan's monthly post cap)
+    metrics_cost_per_post = False
     #: the longest post :meth:`publish` takes (0: ``max_length``)
     publish_max_length = 0
     #: whether :meth:`publish` needs an image (Instagram publishes no text-only post)
@@ -332,13 +361,15 @@ class Connector:
         posts."""
         return None
 
-    def reply(self, text, in_reply_to, idempotency_key=None):
+    def reply(self, text, in_reply_to, idempotency_key=None, images=()):
         """Publish ``text`` as a reply to the post ``in_reply_to`` (its
         external id) and return the created :class:`Post`.
 
         ``idempotency_key`` names this one request: where the platform can
         deduplicate (Mastodon's Idempotency-Key, Bluesky's record key) the
-        same key never publishes twice."""
+        same key never publishes twice. ``images`` (:class:`.media.Image`)
+        are checked against the platform's limits before anything is sent
+        (:func:`.media.check_images`), uploaded, then attached to the post."""
         raise NotImplementedError
 
     def find_sent(self, idempotency_key, in_reply_to):
@@ -402,11 +433,27 @@ class Connector:
         empty), starting at ``cursor`` (None to start a sweep)."""
         raise AccessLevelError(Message("no_followers"))
 
-    def send_private(self, text, recipient, in_reply_to="", idempotency_key=None):
-        """Send ``text`` privately to ``recipient`` (a :class:`Profile`: its
-        ``user_id``, and its ``handle`` where the platform addresses people by
-        handle), in the context of the post or comment ``in_reply_to`` (its
-        external id) when given.
+    def fetch_metrics(self, external_ids):
+        """The public counts of the posts ``external_ids`` (at most
+        :attr:`metrics_batch` of them): ``{external id: Metrics}``. A post the
+        platform no longer shows (deleted, private) or gives no counts for is
+        absent from the answer; nothing is raised for it."""
+        raise AccessLevelError(Message("no_metrics"))
+
+    def metrics_calls(self, number):
+        """What looking up ``number`` posts costs against a budget: calls, or
+        posts where the platform bills each post (:attr:`metrics_cost_per_post`)."""
+        if not self.metrics_batch or number <= 0:
+            return 0
+        if self.metrics_cost_per_post:
+            return number
+        return -(-number // self.metrics_batch)
+
+    def send_private(self, text, recipient, in_reply_to="", idempotency_key=None, images=()):
+        """Send ``text`` (and ``images``, as in :meth:`reply`) privately to
+        ``recipient`` (a :class:`Profile`: its ``user_id``, and its ``handle``
+        where the platform addresses people by handle), in the context of
+        the post or comment ``in_reply_to`` (its external id) when given.
 
         Return the sent message as a :class:`Post`: its own ``external_id``,
         ``posted_at`` now, no ``author``, ``conversation_key`` the key of the

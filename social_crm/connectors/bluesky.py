@@ -28,6 +28,13 @@ replying to that key sends a chat message (``getConvoForMembers``, then
 ``acceptConvo`` when the conversation is still a request, then
 ``sendMessage``). Who may write to the account is its own chat setting
 (``allowIncoming``: everybody, people it follows, nobody).
+
+Images (:mod:`.media`) of a reply go up first as blobs
+(``com.atproto.repo.uploadBlob``, the raw bytes with their MIME type), then
+the post embeds them (``app.bsky.embed.images``, with alt text; at most 4
+of at most 1,000,000 bytes, as that lexicon says). A blob no record uses is
+dropped by the PDS: an upload is not a post. Chat messages cannot carry
+images (their ``embed`` takes a quoted post only): refused before sending.
 """
 
 import hashlib
@@ -43,9 +50,11 @@ from .base import (
     FetchResult,
     FollowersResult,
     MalformedResponse,
+    Metrics,
     Post,
     Profile,
     RequestRefused,
+    count,
     json_object,
     parse_time,
     private_key,
@@ -54,6 +63,7 @@ from .base import (
     said,
     utcnow,
 )
+from .media import check_images
 from .messages import Message
 
 DEFAULT_SERVICE = "https://bsky.social"
@@ -179,7 +189,10 @@ class BlueskyConnector(JsonHttpConnector):
     label = "Bluesky"
     supports_followers = True
     supports_private = True
+    supports_media = True
     supports_dms = True
+    #: app.bsky.feed.getPosts takes at most 25 uris a call
+    metrics_batch = 25
     url_credential = "service"
     default_url = DEFAULT_SERVICE
     advice = {401: "advice_bluesky_401", 403: "advice_bluesky_403"}
@@ -208,7 +221,7 @@ class BlueskyConnector(JsonHttpConnector):
         self.auth = body
         return body
 
-    def _xrpc(self, method, nsid, *, params=None, json=None, headers=None):
+    def _xrpc(self, method, nsid, *, params=None, json=None, headers=None, data=None):
         """One authenticated XRPC call; returns the decoded body."""
         if self.auth is None:
             self._login()
@@ -218,6 +231,7 @@ class BlueskyConnector(JsonHttpConnector):
                 self._url(nsid),
                 params=params,
                 json=json,
+                data=data,
                 headers={"Authorization": f"Bearer {self.auth['accessJwt']}", **(headers or {})},
             )
             if (
@@ -436,13 +450,14 @@ class BlueskyConnector(JsonHttpConnector):
         newest = max(revs) if revs else ""
         return FetchResult(posts, {"log": newest or None}, has_more=False)
 
-    def send_private(self, text, recipient, in_reply_to="", idempotency_key=None):
+    def send_private(self, text, recipient, in_reply_to="", idempotency_key=None, images=()):
         """A chat message to ``recipient.user_id`` (a DID): its one-to-one
         conversation (``getConvoForMembers``), accepted first when it is a
         request, then ``sendMessage``. Bluesky chat deduplicates nothing:
         ``idempotency_key`` is not sent; ``in_reply_to`` is only kept as the
         parent."""
         did = recipient_id(recipient, "Bluesky")
+        check_images(self.platform, images, private=True)
         if self.auth is None:
             self._login()
         try:
@@ -485,7 +500,20 @@ class BlueskyConnector(JsonHttpConnector):
             parent_external_id=str(in_reply_to or ""),
         )
 
-    def reply(self, text, in_reply_to, idempotency_key=None):
+    def _upload(self, image):
+        """``com.atproto.repo.uploadBlob``: the image's bytes; its blob."""
+        body = self._xrpc(
+            "POST",
+            "com.atproto.repo.uploadBlob",
+            data=image.data,
+            headers={"Content-Type": image.mimetype},
+        )
+        blob = body.get("blob")
+        if not isinstance(blob, dict) or not (blob.get("ref") or {}).get("$link"):
+            raise MalformedResponse(Message("bluesky_no_blob"))
+        return blob
+
+    def reply(self, text, in_reply_to, idempotency_key=None, images=()):
         """Reply to the post with uri ``in_reply_to``: its uri and cid are the
         parent, and the root of its thread (or itself) the root. With an
         ``idempotency_key``, the record key is fixed (:func:`record_key`):
@@ -493,7 +521,8 @@ class BlueskyConnector(JsonHttpConnector):
         conversation (``"dm:<DID>"``) is a chat message."""
         if str(in_reply_to or "").startswith(DM_PREFIX):
             person = str(in_reply_to)[len(DM_PREFIX) :]
-            return self.send_private(text, Profile(user_id=person))
+            return self.send_private(text, Profile(user_id=person), images=images)
+        check_images(self.platform, images)
         thread = self._xrpc(
             "GET",
             "app.bsky.feed.getPostThread",
@@ -515,6 +544,15 @@ class BlueskyConnector(JsonHttpConnector):
         facets = _link_facets(text)
         if facets:
             record["facets"] = facets
+        blobs = [self._upload(image) for image in images or ()]
+        if blobs:
+            record["embed"] = {
+                "$type": "app.bsky.embed.images",
+                "images": [
+                    {"image": blob, "alt": image.alt or ""}
+                    for blob, image in zip(blobs, images, strict=True)
+                ],
+            }
         create = {"repo": self.auth["did"], "collection": "app.bsky.feed.post", "record": record}
         if idempotency_key:
             create["rkey"] = record_key(idempotency_key)
@@ -532,6 +570,7 @@ class BlueskyConnector(JsonHttpConnector):
             author=author,
             conversation_key=root_ref["uri"],
             parent_external_id=parent_ref["uri"],
+            media_urls=_media_urls(None, record.get("embed"), self.auth["did"]),
         )
 
     def publish(self, text, idempotency_key=None):
@@ -630,3 +669,25 @@ class BlueskyConnector(JsonHttpConnector):
             {"cursor": next_page},
             has_more=bool(next_page),
         )
+
+    def fetch_metrics(self, external_ids):
+        """``app.bsky.feed.getPosts`` (at most 25 ``at://`` uris a call): the
+        ``repostCount``, ``quoteCount``, ``likeCount`` and ``replyCount`` of
+        each post view. A deleted or blocked post is simply not in the
+        answer; chat messages have no counts and are never asked for."""
+        uris = [str(i) for i in external_ids if str(i or "").startswith("at://")]
+        uris = uris[: self.metrics_batch]
+        if not uris:
+            return {}
+        body = self._xrpc("GET", "app.bsky.feed.getPosts", params={"uris": uris})
+        found = {}
+        for view in self._list(body, "posts"):
+            if not isinstance(view, dict) or view.get("uri") not in uris:
+                continue
+            found[view["uri"]] = Metrics(
+                reposts=count(view.get("repostCount")),
+                quotes=count(view.get("quoteCount")),
+                likes=count(view.get("likeCount")),
+                replies=count(view.get("replyCount")),
+            )
+        return found

@@ -32,6 +32,7 @@ from .base import (
     private_key,
     recipient_id,
 )
+from .media import check_images
 from .messages import Message
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "demo_stream.json"
@@ -45,6 +46,7 @@ def load_sample(path=SAMPLE):
 class DemoConnector(Connector):
     platform = "demo"
     label = "Demo"
+    supports_media = True
     max_length = 500
     length_rule = "chars"
     supports_followers = True
@@ -177,11 +179,15 @@ class DemoConnector(Connector):
         profiles = [self._profile(handle) for handle in self.sample["authors"]]
         return FollowersResult(profiles, {}, has_more=False)
 
-    def _sent(self, text, in_reply_to, kind="reply", conversation_key="", idempotency_key=None):
+    def _sent(
+        self, text, in_reply_to, kind="reply", conversation_key="", idempotency_key=None, images=()
+    ):
         """What we sent (``kind`` ``"reply"`` or ``"dm"``), as a Post with a
         fresh id, or the id of ``idempotency_key`` (the same request is the
-        same post, as on platforms that deduplicate); no network."""
-        if not text.strip():
+        same post, as on platforms that deduplicate); no network. Images are
+        checked as a platform would (:mod:`.media`) and go nowhere."""
+        check_images(self.platform, images, private=kind == "dm")
+        if not text.strip() and not images:
             raise RequestRefused(Message("empty_message"))
         unique = (
             hashlib.sha256(idempotency_key.encode()).hexdigest()
@@ -199,8 +205,8 @@ class DemoConnector(Connector):
             parent_external_id=in_reply_to or "",
         )
 
-    def reply(self, text, in_reply_to, idempotency_key=None):
-        return self._sent(text, in_reply_to, idempotency_key=idempotency_key)
+    def reply(self, text, in_reply_to, idempotency_key=None, images=()):
+        return self._sent(text, in_reply_to, idempotency_key=idempotency_key, images=images)
 
     def publish(self, text, idempotency_key=None):
         """A post of the demo store: nothing leaves; the same key gives the
@@ -208,10 +214,10 @@ class DemoConnector(Connector):
         self.check_publish(text)
         return self._sent(text, "", "post", idempotency_key=idempotency_key)
 
-    def send_private(self, text, recipient, in_reply_to="", idempotency_key=None):
+    def send_private(self, text, recipient, in_reply_to="", idempotency_key=None, images=()):
         """A private message, so the demo shows the flow: nothing is sent."""
         key = private_key(recipient_id(recipient, "demo"))
-        return self._sent(text, in_reply_to, "dm", key, idempotency_key)
+        return self._sent(text, in_reply_to, "dm", key, idempotency_key, images=images)
 
     def get_profile(self, user_id=None, handle=None):
         handle = handle or (user_id or "").removeprefix("demo-")

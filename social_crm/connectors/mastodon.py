@@ -1,7 +1,8 @@
 """Mastodon connector: the REST API of one instance, through ``requests``.
 
 Credentials: ``{"instance_url": "https://mastodon.social", "access_token": ...}``
-(an application's token from Preferences > Development, scopes read and write).
+(an application's token from Preferences > Development, scopes read,
+write:statuses and write:media).
 
 Streams: ``mention`` reads ``/api/v1/notifications?types[]=mention``,
 ``hashtag`` the tag timeline and ``keyword`` ``/api/v2/search``. The cursor is
@@ -16,12 +17,20 @@ arrive (through the mention stream) join the private conversation with their
 author, key ``"dm:<account id>"``, as X, Bluesky and Meta direct messages do;
 a reply to that key is a direct post again.
 
+Images (:mod:`.media`) go up first to ``POST /api/v2/media`` (multipart,
+with their alt text as ``description``); Mastodon answers 200 with the
+attachment, or 202 while it is still being processed, and then the attachment
+is asked for (``GET /api/v1/media/:id``) until it has its ``url``. The status
+names them in ``media_ids[]``. An upload is not a post: an attachment no
+status uses is removed by the instance.
+
 Post text arrives as HTML and is returned as plain text; handles are full
 ``user@host`` accts (local accounts get our instance's host).
 """
 
 import hashlib
 import re
+import time
 from urllib.parse import quote, urlsplit
 
 from ._http import JsonHttpConnector, html_to_text, id_order, link_param, page_limit
@@ -32,20 +41,25 @@ from .base import (
     FetchResult,
     FollowersResult,
     MalformedResponse,
+    Metrics,
     Post,
     Profile,
     RequestRefused,
+    count,
     parse_time,
     private_key,
     run_cursor,
     utcnow,
 )
+from .media import check_images
 from .messages import Message
 
 #: Mastodon's own page size limits
 STATUS_LIMIT = 40
 NOTIFICATION_LIMIT = 80
 ACCOUNT_LIMIT = 80
+#: how often an attachment still processing (202) is asked for before giving up
+MEDIA_POLLS = 5
 
 
 class MastodonConnector(JsonHttpConnector):
@@ -56,6 +70,10 @@ class MastodonConnector(JsonHttpConnector):
     supports_followers = True
     supports_private = True
     deduplicates = True
+    supports_media = True
+    #: one ``GET /api/v1/statuses/:id`` per post, up to 20 posts a batch
+    metrics_batch = 20
+    metrics_cost_per_post = True
     url_credential = "instance_url"
     advice = {401: "advice_mastodon_401", 403: "advice_mastodon_403"}
 
@@ -191,6 +209,36 @@ class MastodonConnector(JsonHttpConnector):
             text = f"@{acct} {text}"
         return text
 
+    def _upload(self, image):
+        """``POST /api/v2/media``: one image (and its alt text); its id once
+        the instance has processed it (202: asked for again, with a pause)."""
+        description = {"description": image.alt} if image.alt else {}
+        body, response = self._call(
+            "POST",
+            "/api/v2/media",
+            data=description,
+            files={"file": (image.name or "image", image.data, image.mimetype)},
+        )
+        media_id = str(body.get("id") or "")
+        if not media_id:
+            raise MalformedResponse(
+                Message("accepted_no_id", place="Mastodon", what=Message("thing_image"))
+            )
+        polls = 0
+        while response.status_code == 202 or not body.get("url"):
+            polls += 1
+            if polls > MEDIA_POLLS:
+                raise RequestRefused(Message("mastodon_media_processing", name=image.name))
+            self._pause(polls)
+            body, response = self._call("GET", f"/api/v1/media/{quote(media_id)}")
+            if response.status_code == 206:  # still processing, as the API says
+                body = {}
+        return media_id
+
+    @staticmethod
+    def _pause(attempt):
+        time.sleep(min(attempt, 3))
+
     def _publish(self, data, idempotency_key=None):
         """``POST /api/v1/statuses`` with an Idempotency-Key: the caller's
         (one request, however often it is retried), else one over what the
@@ -208,24 +256,31 @@ class MastodonConnector(JsonHttpConnector):
         post.parent_external_id = post.parent_external_id or parent
         return post
 
-    def reply(self, text, in_reply_to, idempotency_key=None):
+    def _with_media(self, data, images):
+        """``data`` of a status with the uploaded ``images`` (``media_ids[]``)."""
+        media_ids = [self._upload(image) for image in images or ()]
+        if media_ids:
+            data["media_ids[]"] = media_ids
+        return data
+
+    def reply(self, text, in_reply_to, idempotency_key=None, images=()):
         """Reply in the thread of ``in_reply_to``: mention its author (Mastodon
         notifies only people mentioned) and keep its visibility, so a reply
         to a direct message stays direct. A reply to a private conversation
-        (``"dm:<account id>"``) is a direct post to that account."""
+        (``"dm:<account id>"``) is a direct post to that account. ``images``
+        are uploaded first (:meth:`_upload`)."""
+        check_images(self.platform, images)
         if str(in_reply_to or "").startswith(DM_PREFIX):
             person = self.get_profile(user_id=str(in_reply_to)[len(DM_PREFIX) :])
-            return self.send_private(text, person, idempotency_key=idempotency_key)
+            return self.send_private(text, person, idempotency_key=idempotency_key, images=images)
         parent, _response = self._call("GET", f"/api/v1/statuses/{quote(str(in_reply_to))}")
         acct = (parent.get("account") or {}).get("acct") or ""
-        return self._publish(
-            {
-                "status": self._mentioning(acct, text),
-                "in_reply_to_id": str(in_reply_to),
-                "visibility": parent.get("visibility") or "public",
-            },
-            idempotency_key,
-        )
+        data = {
+            "status": self._mentioning(acct, text),
+            "in_reply_to_id": str(in_reply_to),
+            "visibility": parent.get("visibility") or "public",
+        }
+        return self._publish(self._with_media(data, images), idempotency_key)
 
     def publish(self, text, idempotency_key=None):
         """A public status of our account. Mastodon keeps the Idempotency-Key
@@ -234,17 +289,18 @@ class MastodonConnector(JsonHttpConnector):
         self.check_publish(text)
         return self._publish({"status": text, "visibility": "public"}, idempotency_key)
 
-    def send_private(self, text, recipient, in_reply_to="", idempotency_key=None):
+    def send_private(self, text, recipient, in_reply_to="", idempotency_key=None, images=()):
         """A direct post (``visibility`` direct) that mentions only
         ``recipient.handle`` (its full acct), in the thread of ``in_reply_to``
-        when given."""
+        when given, with ``images`` as a status has them."""
+        check_images(self.platform, images, private=True)
         acct = (getattr(recipient, "handle", "") or "").strip().lstrip("@")
         if not acct:
             raise RequestRefused(Message("mastodon_no_handle"))
         data = {"status": self._mentioning(acct, text), "visibility": "direct"}
         if in_reply_to:
             data["in_reply_to_id"] = str(in_reply_to)
-        post = self._publish(data, idempotency_key)
+        post = self._publish(self._with_media(data, images), idempotency_key)
         post.author, post.posted_at = None, utcnow()
         post.conversation_key = private_key(recipient.user_id or acct)
         return post
@@ -288,3 +344,24 @@ class MastodonConnector(JsonHttpConnector):
             {"max_id": next_page},
             has_more=bool(next_page),
         )
+
+    def fetch_metrics(self, external_ids):
+        """``GET /api/v1/statuses/:id`` for each post (ids of our instance):
+        its ``reblogs_count``, ``favourites_count`` and ``replies_count``
+        (Mastodon counts no quotes). A post gone (404) is left out."""
+        found = {}
+        for external_id in [str(i) for i in external_ids if i][: self.metrics_batch]:
+            if external_id.startswith(DM_PREFIX):
+                continue
+            try:
+                status, _response = self._call("GET", f"/api/v1/statuses/{quote(external_id)}")
+            except RequestRefused as exc:
+                if exc.status in (404, 410):
+                    continue
+                raise
+            found[external_id] = Metrics(
+                reposts=count(status.get("reblogs_count")),
+                likes=count(status.get("favourites_count")),
+                replies=count(status.get("replies_count")),
+            )
+        return found

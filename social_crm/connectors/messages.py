@@ -64,6 +64,8 @@ CATALOGUE = {
     "said_meta_trace": _lt(" (Meta error %(number)s, trace id %(trace)s)"),
     "said_trace": _lt(" (trace id %(trace)s)"),
     "no_followers": _lt("This platform gives no list of followers."),
+    "no_metrics": _lt("This platform gives no public counts of posts."),
+    "metrics_not_tracked": _lt("%(place)s counts are not tracked."),
     "no_private": _lt("This platform cannot send a private message."),
     "no_recipient": _lt("There is no %(place)s person to send a private message to."),
     "stream_kind": _lt("%(place)s streams cannot listen for '%(kind)s'."),
@@ -95,6 +97,7 @@ CATALOGUE = {
     "thing_statuses": _lt("statuses"),
     "thing_list": _lt("a list of %(name)s"),
     "thing_user": _lt("a user"),
+    "thing_post_lookup": _lt("the post lookup"),
     # ------------------------------------------------------------------
     # Advice after a 401 / 403, per platform
     # ------------------------------------------------------------------
@@ -271,6 +274,12 @@ CATALOGUE = {
     "meta_no_instagram_id": _lt(
         "Enter the id of the Instagram business account (page_id) in the account."
     ),
+    "ig_no_hashtag": _lt("%(place)s found no hashtag #%(tag)s."),
+    "ig_hashtag_budget": _lt(
+        "%(place)s allows %(limit)s different hashtag searches per account in 7 days and "
+        "%(used)s are used; #%(tag)s can be searched again after %(when)s UTC."
+    ),
+    "ig_no_media_id": _lt("There is no %(place)s photo or video to comment on."),
     "meta_webhook_not_confirmed": _lt("Meta did not confirm the webhook subscription of the page."),
     # ------------------------------------------------------------------
     # Connecting (OAuth)
@@ -304,12 +313,154 @@ CATALOGUE = {
     ),
     "thing_published": _lt("the post"),
     # ------------------------------------------------------------------
+    # Images out (connectors/media.py; name: the agent's own file name)
+    # ------------------------------------------------------------------
+    "thing_image": _lt("the image"),
+    "thing_a_reply": _lt("a reply"),
+    "thing_a_private_message": _lt("a private message"),
+    "media_refused": _lt("%(reason)s Nothing was sent."),
+    "media_none": _lt("%(place)s takes no images from Social CRM."),
+    "media_bluesky_chat": _lt(
+        "Bluesky chat messages cannot carry images (the chat API takes text and a "
+        "quoted post only)."
+    ),
+    "media_instagram_comment": _lt(
+        "Instagram comments cannot carry images: the Instagram API takes text only "
+        "for a reply to a comment."
+    ),
+    "media_instagram_dm": _lt(
+        "Instagram direct messages take an image only from a public web address, "
+        "which Social CRM does not hand out: send the image from the Instagram app."
+    ),
+    "media_too_many_one": _lt(
+        "%(place)s takes at most 1 image with %(what)s; there are %(count)s. "
+        "Nothing was sent: remove %(extra)s."
+    ),
+    "media_too_many": _lt(
+        "%(place)s takes at most %(most)s images with %(what)s; there are %(count)s. "
+        "Nothing was sent: remove %(extra)s."
+    ),
+    "media_wrong_type": _lt(
+        "%(place)s takes only %(kinds)s images; '%(name)s' is %(type)s. Nothing was sent."
+    ),
+    "media_unknown_type": _lt(
+        "%(place)s takes only %(kinds)s images; '%(name)s' is of an unknown type. Nothing was sent."
+    ),
+    "media_too_large": _lt(
+        "%(place)s takes images of at most %(most)s; '%(name)s' has %(size)s. "
+        "Nothing was sent: make it smaller."
+    ),
+    "media_rule": _lt("%(kinds)s; at most %(most)s, %(size)s each"),
+    "media_rule_none": _lt("no images"),
+    "media_facebook_private_reply": _lt(
+        "A private reply to a %(place)s comment is a single message and cannot carry an "
+        "image: send the text now, and the image once the person answers. Nothing was sent."
+    ),
+    "media_text_not_sent": _lt("The image was sent, but the text was not: %(error)s"),
+    "mastodon_media_processing": _lt(
+        "Mastodon is still processing the image '%(name)s': nothing was posted. "
+        "Try again in a minute."
+    ),
+    "bluesky_no_blob": _lt("Bluesky accepted the image but sent back no blob."),
+    "x_no_media_id": _lt("X accepted the image but sent back no media id."),
+    "x_media_failed": _lt("X could not process the image '%(name)s'."),
+    "x_media_refused": _lt(
+        "X refused the image upload (403 Forbidden): the account's connection lacks the "
+        "media.write permission. Tick 'Send images' on the account's X connection and connect "
+        "again, or send the reply without the image."
+    ),
+    # ------------------------------------------------------------------
+    # Flickr
+    # ------------------------------------------------------------------
+    "advice_flickr_401": _lt(
+        "Check the API key and secret, and the OAuth token and secret of the account "
+        "(Flickr, The App Garden; the token needs the permission 'write' to comment)."
+    ),
+    "advice_flickr_403": _lt(
+        "The Flickr member of the account may not do this (comments closed, or the "
+        "token lacks the permission 'write')."
+    ),
+    "unavailable_now": _lt(
+        "%(place)s is not available right now%(what)s; it will be tried again later."
+    ),
+    "not_xml": _lt(
+        "%(place)s answered HTTP %(status)s with a body that is not the XML expected "
+        "(%(size)s bytes); it will be tried again later."
+    ),
+    "stream_no_tag": _lt("This stream has no tag to search for."),
+    "stream_no_keyword": _lt("This stream has no keyword to search for."),
+    "flickr_needs_oauth": _lt(
+        "Commenting on Flickr needs the account's OAuth 1.0a token: set the API key "
+        "and secret and the OAuth token and secret (missing: %(names)s)."
+    ),
+    "flickr_no_api_key": _lt("No Flickr API key is set for this account."),
+    "flickr_result_cap": _lt(
+        "Flickr shows no more than 4,000 results of a search; the stream goes on "
+        "from the next second."
+    ),
+    "flickr_photo_without_id": _lt("Flickr sent a photo without an id or owner."),
+    "flickr_search_without_photos": _lt("Flickr answered the search without photos."),
+    "flickr_comment_without_id": _lt("Flickr answered the comment without its id."),
+    "flickr_no_token": _lt("Flickr answered %(what)s without a token; try to connect again."),
+    "flickr_callback_not_confirmed": _lt("Flickr did not confirm our callback address."),
+    "flickr_test_needs_handle": _lt(
+        "Enter the account's Flickr user name (handle), or its OAuth token, to test it."
+    ),
+    "thing_the_photo": _lt("the photo"),
+    "thing_the_member": _lt("the member"),
+    "thing_our_member": _lt("our member"),
+    "thing_the_comments": _lt("the comments"),
+    "thing_token_request": _lt("the request for a token"),
+    "thing_token_exchange": _lt("the exchange of the token"),
+    # ------------------------------------------------------------------
     # Demo
     # ------------------------------------------------------------------
     "demo_no_user": _lt("The demo stream has no user '%(handle)s'."),
     # ------------------------------------------------------------------
     # Our own words about any error (models/_helpers.human_error)
     # ------------------------------------------------------------------
+    # ------------------------------------------------------------------
+    # Reviews on Google Business Profile and Trustpilot
+    # ------------------------------------------------------------------
+    "thing_review": _lt("a review"),
+    "thing_reviews": _lt("the reviews"),
+    "review_no_location": _lt(
+        "Enter the Google location of the account, such as accounts/123/locations/456."
+    ),
+    "google_no_token": _lt(
+        "This Google account has no access yet: an administrator enters the OAuth client "
+        "and the refresh token on the account."
+    ),
+    "google_token_expired": _lt(
+        "Google no longer accepts the refresh token%(what)s. While the Google Cloud app is in "
+        "'Testing' mode, Google lets refresh tokens expire after 7 days: set the app to "
+        "'In production' and connect again."
+    ),
+    "google_needs_approval": _lt(
+        "Google has not opened the Business Profile API to this project yet%(what)s. "
+        "The account waits for Google's approval; everything else keeps working."
+    ),
+    "advice_google_401": _lt(
+        "Connect the Google account again: enter a new refresh token on the account."
+    ),
+    "trustpilot_no_business_unit": _lt(
+        "Enter the Trustpilot business unit id and the API key on the account."
+    ),
+    "trustpilot_no_reply_token": _lt(
+        "Replying on Trustpilot needs a business-user token: an administrator enters it on "
+        "the account (Trustpilot's paid API module)."
+    ),
+    "trustpilot_needs_module": _lt(
+        "Trustpilot does not let this account reply through the API%(what)s: that needs "
+        "Trustpilot's paid API module and a business-user token. Reviews are still read."
+    ),
+    "advice_trustpilot_401": _lt(
+        "Check the API key (and, for replies, the business-user token) on the account."
+    ),
+    "advice_trustpilot_403": _lt(
+        "The API key may not read these reviews: check the business unit id and the key "
+        "in Trustpilot's integrations."
+    ),
     "place_timeout": _lt("%(place)s did not answer in time: try again later."),
     "place_unreachable": _lt(
         "Could not reach %(place)s: check the server address or try again later."

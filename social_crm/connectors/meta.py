@@ -24,6 +24,14 @@ Conversation keys: a Facebook comment or post belongs to its post
 ``"dm:<sender id>"``. Replying to ``"dm:<id>"`` sends a private message;
 ``send_private`` sends one to a person, as a private reply to their comment
 when given one.
+
+Images (:mod:`.media`): a Facebook comment carries one photo, uploaded with
+it as ``source`` (multipart). A Messenger message is either text or one
+attachment, so an image goes first as its own message (``filedata``
+upload), then the text; Meta's private reply to a comment is one message,
+so it takes no image. Instagram comments take no image, and its direct
+messages only an image at a public address: both are refused before
+anything is sent.
 """
 
 import dataclasses
@@ -41,11 +49,13 @@ from .base import (
     AuthenticationError,
     FetchResult,
     MalformedResponse,
+    Metrics,
     PlatformUnavailable,
     Post,
     Profile,
     RateLimitError,
     RequestRefused,
+    count,
     from_epoch,
     json_object,
     parse_time,
@@ -55,7 +65,10 @@ from .base import (
     same_words,
     utcnow,
 )
+from .instagram_media import InstagramMediaMixin
+from .media import MediaRefused, check_images
 from .messages import Message
+from .reviews_api import ExternalReview
 
 #: the Graph API version every call uses
 GRAPH_VERSION = "v21.0"
@@ -160,6 +173,8 @@ class WebhookBatch:
     platform: str
     posts: list = dataclasses.field(default_factory=list)
     reactions: list = dataclasses.field(default_factory=list)
+    #: recommendations of the page (:class:`~.reviews_api.ExternalReview`)
+    reviews: list = dataclasses.field(default_factory=list)
     skipped: list = dataclasses.field(default_factory=list)
     #: the :func:`event_key` of each change and message event read (not
     #: those skipped as already seen)
@@ -487,15 +502,42 @@ class _Entry:
         when, author = _time(value.get("created_time")), _fb_author(value)
         if item not in ("rating", "comment"):
             self.skip(what, external_id or post_id, "not a review, comment or reaction")
+        elif item == "rating":
+            self.review(what, verb, external_id, value, when, author)
         elif not self.added(what, verb, external_id):
             return
-        elif item == "rating":
-            self.add_post(external_id, _review_text(value), when, author)
         else:
             # a comment on a review joins the review's conversation
             parent = review_id or _id(value.get("parent_id")) or post_id
             text = _text(value.get("message"))
             self.add_post(external_id, text, when, author, review_id or post_id, parent)
+
+    def review(self, what, verb, external_id, value, when, author):
+        """A recommendation of the page (added or edited by its author) is an
+        external review, not a post: positive or negative, no stars (only a
+        review from before Meta's recommendations keeps its own stars)."""
+        if verb not in ("add", "edit", "edited"):
+            self.unchanged(what, external_id, verb)
+            return
+        if not external_id:
+            self.skip(what, "", "it has no id")
+            return
+        kind = _text(value.get("recommendation_type")).upper()
+        recommendation = {"POSITIVE": "positive", "NEGATIVE": "negative"}.get(kind, "")
+        stars = value.get("rating")
+        legacy = isinstance(stars, int) and 1 <= stars <= 5 and not recommendation
+        self.batch.reviews.append(
+            ExternalReview(
+                external_id=external_id,
+                source="facebook",
+                text=_text(value.get("review_text")),
+                rating=stars if legacy else None,
+                recommendation=recommendation,
+                author=author,
+                created_at=when or self.at,
+                updated_at=self.at if verb != "add" else (when or self.at),
+            )
+        )
 
     def ig_comment(self, value):
         comment_id = _id(value.get("id"))
@@ -571,19 +613,6 @@ class _Entry:
                 _id(_dict(message.get("reply_to")).get("mid")),
                 media_urls=[u for u in urls if isinstance(u, str) and u.startswith("http")],
             )
-
-
-def _review_text(value):
-    """A review's text led by its stars and recommendation: '★4 Recommends: ...'."""
-    parts = []
-    rating = _id(value.get("rating"))
-    if rating:
-        parts.append(f"★{rating}")
-    recommendation = _text(value.get("recommendation_type")).upper()
-    if recommendation in ("POSITIVE", "NEGATIVE"):
-        parts.append("Recommends:" if recommendation == "POSITIVE" else "Does not recommend:")
-    review = _text(value.get("review_text"))
-    return " ".join([*parts, review] if review else parts)
 
 
 def _attachment_words(attachments, message):
@@ -705,6 +734,7 @@ class MetaConnector(JsonHttpConnector):
     platform = "facebook"
     label = "Facebook"
     supports_private = True
+    supports_media = True
     #: a comment may be very long (Facebook takes 8,000 characters)
     max_length = 8000
     default_url = GRAPH_URL
@@ -712,6 +742,12 @@ class MetaConnector(JsonHttpConnector):
     reply_edge = "comments"
     #: the fields of a person's profile
     profile_fields = "id,name"
+    #: a multiple-id read (``?ids=``) takes at most 50 ids
+    metrics_batch = 50
+    #: the counts of a post or comment: comments and reactions, summaries only
+    metrics_fields = (
+        "comments.limit(0).summary(total_count),reactions.limit(0).summary(total_count)"
+    )
     advice = {401: "advice_facebook_401", 403: "advice_facebook_403"}
 
     # ------------------------------------------------------------------
@@ -883,18 +919,24 @@ class MetaConnector(JsonHttpConnector):
         )
         return self._profile(body)
 
-    def reply(self, text, in_reply_to, idempotency_key=None):
-        """A public reply under the comment or post ``in_reply_to``; for a
-        conversation key ``"dm:<id>"``, a private message to that person
-        (Send API, ``messaging_type`` RESPONSE: within 24 hours of their last
-        message). Meta deduplicates nothing: ``idempotency_key`` is not sent."""
+    def reply(self, text, in_reply_to, idempotency_key=None, images=()):
+        """A public reply under the comment or post ``in_reply_to`` (with one
+        photo, uploaded with it); for a conversation key ``"dm:<id>"``, a
+        private message to that person (Send API, ``messaging_type``
+        RESPONSE: within 24 hours of their last message). Meta deduplicates
+        nothing: ``idempotency_key`` is not sent."""
         target = _id(in_reply_to)
         if not target or target == DM_PREFIX:
             raise RequestRefused(Message("no_reply_target", place=self.label))
         if target.startswith(DM_PREFIX):
-            return self._send_message(text, {"id": target[len(DM_PREFIX) :]}, target)
+            return self._send_message(text, {"id": target[len(DM_PREFIX) :]}, target, images=images)
+        check_images(self.platform, images)
+        files = {}
+        if images:
+            image = images[0]
+            files = {"files": {"source": (image.name or "image", image.data, image.mimetype)}}
         body = self._call(
-            "POST", f"{quote(target, safe='')}/{self.reply_edge}", data={"message": text}
+            "POST", f"{quote(target, safe='')}/{self.reply_edge}", data={"message": text}, **files
         )
         new_id = _id(body.get("id"))
         if not new_id:
@@ -939,7 +981,7 @@ class MetaConnector(JsonHttpConnector):
                 )
         return None
 
-    def send_private(self, text, recipient, in_reply_to="", idempotency_key=None):
+    def send_private(self, text, recipient, in_reply_to="", idempotency_key=None, images=()):
         """A private message to ``recipient``. With a comment ``in_reply_to``
         it is Meta's private reply to that comment (``recipient.comment_id``:
         once per comment, within 7 days of it); otherwise (nothing, or a
@@ -951,16 +993,46 @@ class MetaConnector(JsonHttpConnector):
         target = _id(in_reply_to)
         comment = target and not target.startswith(DM_PREFIX)
         to = {"comment_id": target} if comment else {"id": user_id}
-        return self._send_message(text, to, private_key(user_id), target)
+        return self._send_message(text, to, private_key(user_id), target, images=images)
 
-    def _send_message(self, text, recipient, conversation_key, parent=""):
+    def _send_message(self, text, recipient, conversation_key, parent="", images=()):
         """POST ``text`` to our messages edge for ``recipient`` (``{"id"}``: the
         Send API, ``messaging_type`` RESPONSE; ``{"comment_id"}``: a private
-        reply) and return the message sent."""
-        payload = {"recipient": recipient, "message": {"text": text}}
+        reply) and return the message sent. ``images`` go first, each as a
+        message of its own (a message is text or one attachment)."""
+        check_images(self.platform, images, private=True)
+        if images and "comment_id" in recipient:
+            raise MediaRefused(Message("media_facebook_private_reply", place=self.label))
+        base = {"recipient": recipient}
         if "id" in recipient:
-            payload["messaging_type"] = "RESPONSE"
-        body = self._call("POST", self._messages_path(), json=payload)
+            base["messaging_type"] = "RESPONSE"
+        sent = None
+        for image in images or ():
+            attachment = {"attachment": {"type": "image", "payload": {"is_reusable": False}}}
+            body = self._call(
+                "POST",
+                self._messages_path(),
+                data={
+                    key: json.dumps(value) if isinstance(value, dict) else value
+                    for key, value in {**base, "message": attachment}.items()
+                },
+                files={"filedata": (image.name or "image", image.data, image.mimetype)},
+            )
+            sent = sent or body
+        if text or not sent:
+            try:
+                body = self._call(
+                    "POST", self._messages_path(), json={**base, "message": {"text": text}}
+                )
+            except RequestRefused as exc:
+                if not sent:
+                    raise
+                raise type(exc)(
+                    Message("media_text_not_sent", error=exc.message or str(exc)),
+                    status=exc.status,
+                    code=exc.code,
+                    detail=exc.detail,
+                ) from exc
         message_id = _id(body.get("message_id"))
         if not message_id:
             raise MalformedResponse(
@@ -975,8 +1047,34 @@ class MetaConnector(JsonHttpConnector):
             parent_external_id=parent,
         )
 
+    def fetch_metrics(self, external_ids):
+        """A multiple-id read, ``GET /?ids=a,b&fields=comments...,reactions...``
+        (at most 50 ids): the comment and reaction counts of each post or
+        comment, from the edges' ``summary.total_count`` (no edge rows are
+        read). Ids Meta no longer shows are absent from its answer; private
+        messages have no counts and are never asked for."""
+        if not self.metrics_batch:
+            raise AccessLevelError(Message("metrics_not_tracked", place=self.label))
+        ids = [_id(i) for i in external_ids if _id(i) and not _id(i).startswith(DM_PREFIX)]
+        ids = ids[: self.metrics_batch]
+        if not ids:
+            return {}
+        body = self._call("GET", "", params={"ids": ",".join(ids), "fields": self.metrics_fields})
+        found = {}
+        for object_id in ids:
+            node = _dict(body.get(object_id))
+            if not node:
+                continue
+            comments = _dict(_dict(node.get("comments")).get("summary"))
+            reactions = _dict(_dict(node.get("reactions")).get("summary"))
+            found[object_id] = Metrics(
+                likes=count(reactions.get("total_count")),
+                replies=count(comments.get("total_count")),
+            )
+        return found
 
-class InstagramConnector(MetaConnector):
+
+class InstagramConnector(InstagramMediaMixin, MetaConnector):
     """An Instagram business account, through the Facebook Page linked to it.
 
     ``page_id`` is the Instagram account id; private replies go through the
@@ -985,12 +1083,16 @@ class InstagramConnector(MetaConnector):
 
     platform = "instagram"
     label = "Instagram"
+    #: comments take no image, direct messages only one at a public address
+    supports_media = False
     reply_edge = "replies"
     #: Instagram's limit on a comment
     max_length = 2200
     #: Instagram publishes a photo (a JPEG at a public URL) with a caption, never text alone
     publish_needs_image = True
     profile_fields = "id,username,name"
+    #: a comment and a media have different count fields: not tracked yet
+    metrics_batch = 0
     advice = {401: "advice_instagram_401", 403: "advice_instagram_403"}
 
     def _account_path(self):

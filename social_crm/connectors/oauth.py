@@ -55,7 +55,7 @@ X_SCOPES = (
 )
 #: added when the account sends images
 X_MEDIA_SCOPE = "media.write"
-MASTODON_SCOPES = "read write:statuses"
+MASTODON_SCOPES = "read write:statuses write:media"
 META_DIALOG_URL = f"https://www.facebook.com/{GRAPH_VERSION}/dialog/oauth"
 #: the webhook fields a Page (and its Instagram account) is subscribed to
 META_PAGE_FIELDS = ("feed", "mention", "ratings", "messages")

@@ -24,6 +24,14 @@ reaches the newest event of the previous complete run; the cursor is
 its conversation key ``"dm:<the person's user id>"``; a reply to that key is
 a direct message again. A 403 on DMs is the plan's or the app's permission.
 
+Images (:mod:`.media`) go up first, one by one, to ``POST /2/media/upload``
+(multipart, ``media_category`` ``tweet_image`` or ``dm_image``), with the
+account's user context: the OAuth 2 user token needs the ``media.write``
+scope ("Send images" on the account's connection), OAuth 1.0a keys need
+nothing more. The post then names them (``media.media_ids``; a direct
+message takes one). An upload is not a post: an image uploaded for a post
+that is then refused stays unused on X, which drops it after a day.
+
 Followers come from ``GET /2/users/:id/followers``, cursor ``{"next_token"}``;
 a 403 there means the plan does not include the followers lookup.
 """
@@ -35,6 +43,7 @@ import requests
 import tweepy
 
 from .base import (
+    DEFAULT_TIMEOUT,
     DM_PREFIX,
     AccessLevelError,
     AuthenticationError,
@@ -44,11 +53,13 @@ from .base import (
     FetchResult,
     FollowersResult,
     MalformedResponse,
+    Metrics,
     PlatformUnavailable,
     Post,
     Profile,
     RateLimitError,
     RequestRefused,
+    count,
     from_epoch,
     json_object,
     parse_time,
@@ -60,6 +71,7 @@ from .base import (
     same_words,
     utcnow,
 )
+from .media import check_images
 from .messages import Message
 
 TWEET_FIELDS = [
@@ -94,7 +106,8 @@ DM_EVENT_FIELDS = [
     "attachments",
 ]
 DM_EXPANSIONS = ["sender_id", "attachments.media_keys"]
-#: what a 403 on direct messages means, in our words
+#: X API v2 media upload (one request for an image)
+MEDIA_UPLOAD_URL = "https://api.x.com/2/media/upload"
 #: request parameters that carry a stream's position
 CURSOR_PARAMETERS = {"since_id", "until_id", "next_token", "pagination_token"}
 
@@ -118,6 +131,11 @@ class XConnector(Connector):
     supports_followers = True
     supports_private = True
     supports_dms = True
+    supports_media = True
+    #: GET /2/tweets takes up to 100 ids; every post returned counts
+    #: against the plan's monthly post cap
+    metrics_batch = 100
+    metrics_cost_per_post = True
 
     def __init__(self, credentials=None, session=None):
         super().__init__(credentials, session)
@@ -149,12 +167,16 @@ class XConnector(Connector):
             for key in ("consumer_key", "consumer_secret", "access_token", "access_token_secret")
         )
 
+    def _require_user_context(self):
+        if not self._has_user_context():
+            raise AuthenticationError(Message("x_needs_user_keys"))
+
     def _call(self, method, *args, user_auth=False, **kwargs):
         """Call a tweepy ``Client`` method; return the decoded JSON body."""
         if self._oauth2_user():
             user_auth = False  # the OAuth 2 user token acts as the account itself
-        if user_auth and not self._has_user_context():
-            raise AuthenticationError(Message("x_needs_user_keys"))
+        if user_auth:
+            self._require_user_context()
         if not user_auth and not self.credentials.get("bearer_token"):
             raise AuthenticationError(Message("x_no_bearer"))
         try:
@@ -504,14 +526,24 @@ class XConnector(Connector):
             media_urls=[media[k] for k in keys if media.get(k)],
         )
 
-    def reply(self, text, in_reply_to, idempotency_key=None):
+    def reply(self, text, in_reply_to, idempotency_key=None, images=()):
         """X deduplicates nothing: ``idempotency_key`` is not sent. A reply
-        to a private conversation (``"dm:<user id>"``) is a direct message."""
+        to a private conversation (``"dm:<user id>"``) is a direct message.
+        ``images`` (:class:`~.media.Image`) are uploaded first, then named
+        in the post."""
         if str(in_reply_to or "").startswith(DM_PREFIX):
             person = str(in_reply_to)[len(DM_PREFIX) :]
-            return self.send_private(text, Profile(user_id=person))
+            return self.send_private(text, Profile(user_id=person), images=images)
+        check_images(self.platform, images)
+        self._require_user_context()  # before any upload
+        media_ids = [self._upload(image, "tweet_image") for image in images or ()]
+        extra = {"media_ids": media_ids} if media_ids else {}
         body = self._call(
-            self.client.create_tweet, text=text, in_reply_to_tweet_id=in_reply_to, user_auth=True
+            self.client.create_tweet,
+            text=text or None,
+            in_reply_to_tweet_id=in_reply_to,
+            user_auth=True,
+            **extra,
         )
         data = body.get("data") or {}
         if not data.get("id"):
@@ -526,6 +558,60 @@ class XConnector(Connector):
             url=f"{WEB}/i/web/status/{tweet_id}",
             parent_external_id=str(in_reply_to or ""),
         )
+
+    def _upload(self, image, category):
+        """``POST /2/media/upload`` of one image as the account; its media id."""
+        if self._oauth2_user():
+            auth, headers = None, {"Authorization": f"Bearer {self.credentials['bearer_token']}"}
+        else:
+            creds = self.credentials
+            auth = tweepy.OAuth1UserHandler(
+                creds["consumer_key"],
+                creds["consumer_secret"],
+                creds["access_token"],
+                creds["access_token_secret"],
+            ).apply_auth()
+            headers = {}
+        try:
+            response = self.session.request(
+                "POST",
+                MEDIA_UPLOAD_URL,
+                data={"media_category": category, "media_type": image.mimetype},
+                files={"media": (image.name or "image", image.data, image.mimetype)},
+                headers=headers,
+                auth=auth,
+                timeout=getattr(self.session, "default_timeout", None) or DEFAULT_TIMEOUT,
+            )
+        except requests.Timeout as exc:
+            raise PlatformUnavailable(Message("timeout", place="X")) from exc
+        except requests.RequestException as exc:
+            raise PlatformUnavailable(
+                Message("unreachable", place="X", why=type(exc).__name__),
+                detail=str(exc),
+            ) from exc
+        status = response.status_code
+        if status == 401:
+            raise AuthenticationError(Message("x_unauthorized"), status=401)
+        if status == 403:
+            raise AccessLevelError(
+                Message("x_media_refused"), status=403, code=self._problem(response)
+            )
+        if status == 429:
+            raise self._rate_limit_error(response)
+        if status >= 500:
+            raise PlatformUnavailable(
+                Message("server_error", place="X", status=status), status=status
+            )
+        if status >= 400:
+            raise self._refusal(response, (json_object(response) or {}).get("detail") or "")
+        body = json_object(response) or {}
+        data = body.get("data") if isinstance(body.get("data"), dict) else body
+        media_id = str(data.get("id") or data.get("media_id_string") or "")
+        if not media_id:
+            raise MalformedResponse(Message("x_no_media_id"))
+        if (data.get("processing_info") or {}).get("state") == "failed":
+            raise RequestRefused(Message("x_media_failed", name=image.name))
+        return media_id
 
     def publish(self, text, idempotency_key=None):
         """A post of our account (``POST /2/tweets``, user context). X
@@ -560,18 +646,24 @@ class XConnector(Connector):
                 return post
         return None
 
-    def send_private(self, text, recipient, in_reply_to="", idempotency_key=None):
+    def send_private(self, text, recipient, in_reply_to="", idempotency_key=None, images=()):
         """A direct message to ``recipient.user_id``
         (``POST /2/dm_conversations/with/:participant_id/messages``), with the
-        account's user-context keys. X cannot attach a DM to a post:
-        ``in_reply_to`` is only kept as the parent."""
+        account's user-context keys, and at most one image (``attachments``).
+        X cannot attach a DM to a post: ``in_reply_to`` is only kept as the
+        parent."""
         user_id = recipient_id(recipient, "X")
+        check_images(self.platform, images, private=True)
+        if images:
+            self._require_user_context()  # before any upload
+        extra = {"media_id": self._upload(images[0], "dm_image")} if images else {}
         body = self._call_forbidden(
             Message("x_dm_send_refused"),
             self.client.create_direct_message,
             participant_id=user_id,
-            text=text,
+            text=text or None,
             user_auth=True,
+            **extra,
         )
         data = body.get("data") or {}
         if not data.get("dm_event_id"):
@@ -649,3 +741,32 @@ class XConnector(Connector):
             {"next_token": next_token},
             has_more=bool(next_token),
         )
+
+    def fetch_metrics(self, external_ids):
+        """``GET /2/tweets?ids=...&tweet.fields=public_metrics`` (tweepy's
+        ``get_tweets``), at most 100 ids: retweets, quotes, likes and replies
+        of each post. Deleted or protected posts come back in ``errors`` and
+        are left out, as is a post sent without ``public_metrics``. Direct
+        messages have no counts and are never asked for."""
+        ids = [str(i) for i in external_ids if i and not str(i).startswith(DM_PREFIX)]
+        ids = ids[: self.metrics_batch]
+        if not ids:
+            return {}
+        body = self._call(self.client.get_tweets, ids=ids, tweet_fields=["public_metrics"])
+        data = body.get("data") or []
+        if not isinstance(data, list):
+            raise MalformedResponse(
+                Message("unexpected_structure", place="X", what=Message("thing_post_lookup"))
+            )
+        found = {}
+        for tweet in data:
+            metrics = tweet.get("public_metrics") if isinstance(tweet, dict) else None
+            if not isinstance(metrics, dict) or not tweet.get("id"):
+                continue
+            found[str(tweet["id"])] = Metrics(
+                reposts=count(metrics.get("retweet_count")),
+                quotes=count(metrics.get("quote_count")),
+                likes=count(metrics.get("like_count")),
+                replies=count(metrics.get("reply_count")),
+            )
+        return found

@@ -12,8 +12,10 @@ class SocialCrmOauth(http.Controller):
 
     @http.route(CALLBACK_PATH, type="http", auth="user", methods=["GET"])
     @private_page
-    def callback(self, state="", code="", error="", **kwargs):
+    def callback(self, state="", code="", error="", oauth_verifier="", **kwargs):
         Account = request.env["social_crm.account"]
+        # OAuth 1.0a (Flickr) sends its verifier where OAuth 2.0 sends a code
+        code = code or oauth_verifier
         try:
             account, wizard = Account._oauth_callback(state, code, error, request.session.sid)
         except OAuthRefused as refused:

@@ -51,6 +51,16 @@ from . import social_crm_conversation_backfill
 from . import social_crm_privacy_discuss
 from . import social_crm_correction
 from . import social_crm_correction_apply
+from . import social_crm_follower_fan
+from . import social_crm_conversation_media
+from . import social_crm_message_spread
+from . import social_crm_conversation_spread
+from . import social_crm_flickr
+from . import social_crm_account_flickr
+from . import social_crm_instagram_photos
+from . import social_crm_external_review
+from . import social_crm_account_reviews
+from . import social_crm_review_orders
 from . import social_crm_post
 from . import social_crm_post_line
 from . import social_crm_post_compose

@@ -257,7 +257,8 @@ def linked_copies(records):
 
 def blank_messages(messages):
     """Blank these chatter messages (body, tracking values, sender,
-    subject) and drop the e-mails queued for them.
+    subject, attached files such as the images of a reply) and drop the
+    e-mails queued for them.
 
     :return: how many messages were blanked
     """
@@ -267,6 +268,7 @@ def blank_messages(messages):
     messages.env["mail.mail"].sudo().search([("mail_message_id", "in", messages.ids)]).unlink()
     messages = messages.exists()
     messages.tracking_value_ids.unlink()
+    messages.attachment_ids.unlink()
     messages.write({"body": ERASED, "email_from": False, "subject": False})
     return len(messages)
 

@@ -73,25 +73,17 @@ class DiscussChannel(models.Model):
         return super().message_post(message_type="comment", **kwargs)
 
     def _social_crm_send(self, body="", attachment_ids=None, attachments=None, **kwargs):
-        """The agent's "Send": the conversation's reply path, with the agent's
-        own rights (the mail controller posts as sudo). Returns the thread
-        message of the stored post. A refusal raises: nothing is stored and
-        the composer keeps the text."""
+        """The agent's "Send" (text and attached images): the conversation's
+        reply path, with the agent's own rights (the mail controller posts as
+        sudo). Returns the thread message of the stored post. A refusal
+        raises: nothing is stored and the composer keeps the text."""
         self.ensure_one()
         conversation = self.sudo(False).social_crm_conversation_id
         conversation.check_access("write")
-        if attachment_ids or attachments:
-            raise UserError(
-                self.env._(
-                    "Images and files cannot be sent to %(platform)s from Odoo yet: nothing "
-                    "was sent. Remove the attachment to send the text, or switch to Log note "
-                    "to keep it internal.",
-                    platform=conversation._platform_label(),
-                )
-            )
         html = isinstance(body, Markup) or kwargs.get("body_is_html")
         text = plain_text(body) if html else str(body or "")
-        post = conversation._send_reply_text(text.strip())
+        # images go out with the text (social_crm_conversation_media.py)
+        post = conversation._social_crm_send_composed(text.strip(), attachment_ids, attachments)
         return self.env["mail.message"].browse(post.chatter_message_id.id)
 
     # ------------------------------------------------------------------
@@ -129,6 +121,7 @@ class DiscussChannel(models.Model):
                         "state": conversation.state,
                         "max_length": conversation.reply_max_length,
                         "length_rule": conversation.reply_length_rule,
+                        "media": conversation._social_crm_media_hint(),
                         "templates": [
                             {"id": t["id"], "name": t["name"]}
                             for t in templates

@@ -22,6 +22,9 @@ class ResConfigSettings(models.TransientModel):
     social_crm_influencer_followers = fields.Integer(
         related="company_id.social_crm_influencer_followers", readonly=False
     )
+    social_crm_spread_velocity = fields.Float(
+        related="company_id.social_crm_spread_velocity", readonly=False
+    )
     social_crm_privacy_url = fields.Char(
         related="company_id.social_crm_privacy_url", readonly=False
     )

@@ -31,7 +31,10 @@ PLATFORMS = [
     ("instagram", "Instagram"),
     ("mastodon", "Mastodon"),
     ("bluesky", "Bluesky"),
+    ("flickr", "Flickr"),
     ("demo", "Demo"),
+    ("google", "Google Business Profile"),
+    ("trustpilot", "Trustpilot"),
 ]
 #: platforms that deliver posts by webhook (Meta), not by polling
 WEBHOOK_PLATFORMS = ("facebook", "instagram")
@@ -55,6 +58,12 @@ CREDENTIAL_FIELDS = {
     "bluesky": {"server_url": "service", "bluesky_app_password": "app_password"},
     "facebook": META_CREDENTIALS,
     "instagram": META_CREDENTIALS,
+    "flickr": {
+        "flickr_api_key": "api_key",
+        "flickr_api_secret": "api_secret",
+        "flickr_oauth_token": "oauth_token",
+        "flickr_oauth_token_secret": "oauth_token_secret",
+    },
 }
 ALL_CREDENTIAL_FIELDS = {field for fields_ in CREDENTIAL_FIELDS.values() for field in fields_}
 #: what decides where a connector sends the credentials, and as whom: only
@@ -148,6 +157,13 @@ class SocialCrmAccount(models.Model):
         copy=False,
         default=lambda self: secrets.token_urlsafe(24),
         help="Paste it into the Meta app's webhook settings with the callback URL.",
+    )
+    # Flickr: the app's key reads; the member's OAuth 1.0a token comments
+    flickr_api_key = fields.Char("Flickr API key", groups="base.group_system", copy=False)
+    flickr_api_secret = fields.Char("Flickr API secret", groups="base.group_system", copy=False)
+    flickr_oauth_token = fields.Char("OAuth token", groups="base.group_system", copy=False)
+    flickr_oauth_token_secret = fields.Char(
+        "OAuth token secret", groups="base.group_system", copy=False
     )
     webhook_url = fields.Char("Webhook callback URL", compute="_compute_webhook_url")
     # followers: one sweep over all pages, then a pause

@@ -362,9 +362,7 @@ class SocialCrmContent(models.Model):
                     "rights",
                     target.external_id,
                     text,
-                    lambda key, c=connector, t=text, m=target: c.reply(
-                        t, in_reply_to=m.external_id, idempotency_key=key
-                    ),
+                    lambda key, e=entry, c=connector, t=text: e._rights_send(c, t, key),
                 )
             except (ConnectorError, UserError) as error:
                 failed.append(f"{entry.display_title}: {error_text(self.env, error)}")
@@ -387,6 +385,11 @@ class SocialCrmContent(models.Model):
         if failed:
             message += " " + self.env._("Not sent: %s", "; ".join(failed))
         return self.env["social_crm.account"]._notify(message, "warning" if failed else "success")
+
+    def _rights_send(self, connector, text, key):
+        """Send the rights request ``text``: a public reply to the entry."""
+        self.ensure_one()
+        return connector.reply(text, in_reply_to=self.message_id.external_id, idempotency_key=key)
 
     def _lock_for_request(self):
         """Lock the entries before anything is posted, so two agents (or a

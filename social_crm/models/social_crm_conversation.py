@@ -10,6 +10,7 @@ from odoo.exceptions import UserError
 from .. import triage
 from ..connectors import ConnectorError
 from ..connectors.base import DM_PREFIX
+from ..connectors.media import images_key
 from ._helpers import INTENTS, SENTIMENTS, company_link, count_by, flow, in_flow
 from .social_crm_account import PLATFORMS
 
@@ -885,15 +886,17 @@ class SocialCrmConversation(models.Model):
         self.reply_draft = False
         return True
 
-    def _send_reply_text(self, text):
-        """Post ``text`` as our reply through the platform, once, and store
-        it (the reply box and the chatter's "Send message" both come here).
-        A refusal raises a UserError and changes nothing. Returns the stored
-        outgoing post."""
+    def _send_reply_text(self, text, images=None):
+        """Post ``text`` (with ``images``, :mod:`..connectors.media`) as our
+        reply through the platform, once, and store it (the reply box and the
+        composers' "Send" all come here). A refusal raises a UserError and
+        changes nothing. Returns the stored outgoing post."""
         self.ensure_one()
-        if not text:
+        if not text and not images:
             raise UserError(self.env._("Write a reply first."))
         self._check_reply_length(text)
+        if images:
+            self._check_reply_images(images)  # social_crm_conversation_media.py
         self._lock_for_send()
         self._check_reply_lock()
         target = self._reply_target()
@@ -903,13 +906,18 @@ class SocialCrmConversation(models.Model):
         private = self.conversation_key.startswith("dm:")
         in_reply_to = self.conversation_key if private else target.external_id
         connector = self.account_id._get_connector()
+        # an upload is not a post: images go up inside the one platform call
+        media = {"images": images} if images else {}
         try:
             sent = self.env["social_crm.outbound"]._send_once(
                 self,
                 "reply",
                 in_reply_to,
                 text,
-                lambda key: connector.reply(text, in_reply_to=in_reply_to, idempotency_key=key),
+                lambda key: connector.reply(
+                    text, in_reply_to=in_reply_to, idempotency_key=key, **media
+                ),
+                key_text=f"{text}\x1f{images_key(images)}" if images else None,
             )
         except (ConnectorError, requests.RequestException, ValueError) as error:
             raise UserError(

@@ -112,25 +112,17 @@ class SocialCrmConversation(models.Model):
         return super().message_post(**kwargs)
 
     def _send_from_chatter(self, body="", attachment_ids=None, attachments=None, **kwargs):
-        """A "Send message": the conversation's reply, as plain text, through
-        the reply path. Returns the chatter message of the stored post (no
-        second copy). Any refusal raises, so nothing is stored and the
-        composer keeps the text."""
+        """A "Send message": the conversation's reply, as plain text with the
+        attached images, through the reply path. Returns the chatter message
+        of the stored post (no second copy). Any refusal raises, so nothing
+        is stored and the composer keeps the text and the images."""
         self.ensure_one()
         # the mail controller posts as sudo: send with the agent's own rights
         conversation = self.sudo(False)
-        if attachment_ids or attachments:
-            raise UserError(
-                self.env._(
-                    "Images and files cannot be sent to %(platform)s from Odoo yet: nothing "
-                    "was sent. Remove the attachment to send the text, or use Log note to "
-                    "keep it internal.",
-                    platform=self._platform_label(),
-                )
-            )
         html = isinstance(body, Markup) or kwargs.get("body_is_html")
         text = plain_text(body) if html else str(body or "")
-        post = conversation._send_reply_text(text.strip())
+        # images go out with the text (social_crm_conversation_media.py)
+        post = conversation._social_crm_send_composed(text.strip(), attachment_ids, attachments)
         return self.env["mail.message"].browse(post.chatter_message_id.id)
 
     def social_crm_composer_info(self):
@@ -157,6 +149,7 @@ class SocialCrmConversation(models.Model):
             "max_length": self.reply_max_length,
             "length_rule": self.reply_length_rule,
             "templates": templates,
+            "media": self._social_crm_media_hint(),
         }
 
     def social_crm_render_template(self, template_id):

@@ -106,12 +106,13 @@ class SocialCrmConversation(models.Model):
                     channel, {"social_crm_reply_window": conversation._reply_window_store()}
                 )
 
-    def _send_reply_text(self, text):
-        """Refuse a private reply outside Meta's window before the platform
-        call: nothing is sent, nothing changes, the draft is kept."""
+    def _send_reply_text(self, text, images=None):
+        """Refuse a private reply (words or images) outside Meta's window
+        before the platform call: nothing is sent, nothing changes, the
+        draft is kept."""
         self.ensure_one()
         window = self._reply_window()
-        if window is not None and not window.open and text:
+        if window is not None and not window.open and (text or images):
             raise UserError(
                 "%s\n%s"
                 % (
@@ -119,7 +120,7 @@ class SocialCrmConversation(models.Model):
                     self.env._("Nothing was sent; your draft is kept."),
                 )
             )
-        return super()._send_reply_text(text)
+        return super()._send_reply_text(text, images=images)
 
 
 class DiscussChannel(models.Model):

@@ -153,7 +153,11 @@ class SocialCrmFollower(models.Model):
             vals["follower_next_sync_at"] = now
         else:
             gone = self.search(
-                [("account_id", "=", account.id), ("sweep", "<", account.follower_sweep)]
+                [
+                    ("account_id", "=", account.id),
+                    ("kind", "=", "follower"),  # fans come and go by their interactions
+                    ("sweep", "<", account.follower_sweep),
+                ]
             )
             gone.write({"active": False, "unfollowed_at": now})
             vals.update(follower_last_sweep_at=now, follower_next_sync_at=now + SWEEP_INTERVAL)

@@ -7,7 +7,9 @@ from .social_crm_account import PLATFORMS
 class SocialCrmFollowerReport(models.Model):
     """Per account: how many followers are known contacts and customers, and
     how many of the company's customers follow it. The seed's hunch, "half
-    of our fans are good customers", is the customer share."""
+    of our fans are good customers", is the customer share. Followers count
+    both kinds of row: those on the platform's follower list and the fans
+    (Facebook and Instagram, by their interactions), split in the fan columns."""
 
     _name = "social_crm.follower.report"
     _description = "Social CRM followers and customers"
@@ -21,6 +23,13 @@ class SocialCrmFollowerReport(models.Model):
     follower_count = fields.Integer("Followers", readonly=True)
     known_count = fields.Integer("Followers who are contacts", readonly=True)
     customer_follower_count = fields.Integer("Followers who are customers", readonly=True)
+    fan_count = fields.Integer(
+        "Of which fans",
+        readonly=True,
+        help="Counted among the followers: people who liked, reacted to, commented on, "
+        "mentioned or messaged the account lately (Facebook and Instagram list no followers).",
+    )
+    customer_fan_count = fields.Integer("Fans who are customers", readonly=True)
     customer_share = fields.Float("Customers among followers (%)", readonly=True, aggregator=None)
     customer_count = fields.Integer("Customers", readonly=True)
     customers_following = fields.Integer("Customers who follow", readonly=True)
@@ -57,6 +66,9 @@ class SocialCrmFollowerReport(models.Model):
                        count(fp.id) AS known_count,
                        count(fp.id) FILTER (WHERE %(follower_is_customer)s)
                            AS customer_follower_count,
+                       count(*) FILTER (WHERE f.kind = 'fan') AS fan_count,
+                       count(fp.id) FILTER (WHERE f.kind = 'fan' AND %(follower_is_customer)s)
+                           AS customer_fan_count,
                        count(DISTINCT fp.commercial_partner_id)
                            FILTER (WHERE %(follower_is_customer)s) AS customers_following
                   FROM social_crm_follower f
@@ -77,6 +89,8 @@ class SocialCrmFollowerReport(models.Model):
                    coalesce(f.follower_count, 0) AS follower_count,
                    coalesce(f.known_count, 0) AS known_count,
                    coalesce(f.customer_follower_count, 0) AS customer_follower_count,
+                   coalesce(f.fan_count, 0) AS fan_count,
+                   coalesce(f.customer_fan_count, 0) AS customer_fan_count,
                    100.0 * f.customer_follower_count / NULLIF(f.follower_count, 0)
                        AS customer_share,
                    coalesce(c.customer_count, 0) AS customer_count,

@@ -51,6 +51,7 @@ class SocialCrmConversation(models.Model):
         | {"reply_lock_user_id", "reply_lock_until"}
         | {"sla_policy_id", "sla_first_deadline", "sla_deadline", "sla_resolution_deadline"}
         | {"sla_state", "sla_warned_for", "sla_breach_notified_for"}
+        | {"spread_velocity"}
     )
 
 
@@ -98,6 +99,7 @@ class SocialCrmMessage(models.Model):
         {"account_id", "platform", "external_id", "direction", "author_identity_id"}
         | {"text", "url", "media_urls", "posted_at", "received_at", "erased"}
         | {"lang", "sentiment", "sentiment_score", "intent", "priority_score"}
+        | {"spread_tracked", "spread_next_at", "spread_series", "spread_velocity"}
     )
 
 

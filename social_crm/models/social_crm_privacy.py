@@ -200,6 +200,7 @@ class SocialCrmIdentity(models.Model):
             .sudo()
             .search([("identity_id", "in", self.ids)])
             .company_id
+            | self.env["social_crm.external.review"]._of_identities(self).company_id
         )
         return held - companies
 
@@ -279,6 +280,8 @@ class SocialCrmIdentity(models.Model):
                     "published": entry.published,
                     "requested": entry.request_wording or None,
                     "granted_in": entry.grant_message_id.external_id or None,
+                    "licence": entry.licence_name or None,
+                    "attribution": entry.attribution or None,
                 }
                 for entry in scope(
                     self.env["social_crm.content"]
@@ -287,6 +290,9 @@ class SocialCrmIdentity(models.Model):
                     companies,
                 )
             ]
+            profile["reviews_elsewhere"] = self.env["social_crm.external.review"]._export(
+                scope(self.env["social_crm.external.review"]._of_identities(identity), companies)
+            )
             # how Discuss shows the person in the conversations' threads
             profile["discuss_guest"] = (
                 self.env["mail.guest"]
@@ -332,6 +338,9 @@ class SocialCrmIdentity(models.Model):
                     "since": fields.Datetime.to_string(follower.followed_since) or None,
                     "last_seen": fields.Datetime.to_string(follower.last_seen_at) or None,
                     "stopped": fields.Datetime.to_string(follower.unfollowed_at) or None,
+                    "kind": follower.kind,
+                    "last_interaction": fields.Datetime.to_string(follower.last_interaction_at)
+                    or None,
                 }
                 for follower in scope(
                     self.env["social_crm.follower"]
@@ -477,6 +486,8 @@ class SocialCrmIdentity(models.Model):
             companies,
         )
         followers.unlink()
+        # their reviews on Google, Trustpilot, Facebook: our copies go
+        scope(self.env["social_crm.external.review"]._of_identities(self), companies).unlink()
         erasing = flow(self, "social_crm_erasure")
         # consent kept for a contact stays as evidence, without this identity
         consents = scope(erasing.consent_ids, companies)
@@ -571,6 +582,7 @@ class SocialCrmIdentity(models.Model):
             )
             drop_linked_mail(expired)
             expired.unlink()
+            self.env["social_crm.external.review"]._retention(company, cutoff)
         followed = Follower._search([]).subselect("identity_id")
         identities = self.sudo().search(
             [

@@ -141,7 +141,7 @@ class SocialCrmStream(models.Model):
         self.ensure_one()
         result = self.account_id._get_connector().fetch(self._spec(), self.cursor)
         messages = self.env["social_crm.message"]._ingest(
-            self.account_id, result.posts, stream=self
+            self.account_id, self._prepare_posts(result), stream=self
         )
         now = fields.Datetime.now()
         self.write(
@@ -158,6 +158,10 @@ class SocialCrmStream(models.Model):
             self.sudo().last_error_detail = False
         self.account_id._record_success()
         return messages, result.has_more
+
+    def _prepare_posts(self, result):
+        """The posts of a fetched page, as they are stored (a hook)."""
+        return result.posts
 
     def _record_failure(self, error):
         """Remember why a pull failed and when to try again. The cursor stays

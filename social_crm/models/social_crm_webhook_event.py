@@ -205,6 +205,9 @@ class SocialCrmWebhookEvent(models.Model):
             created = Message._ingest(account, theirs)
             stored += len(created) + len(Message._ingest(account, ours, direction="out"))
             reactions += self._record_reactions(account, batch.reactions)
+            self.env["social_crm.follower"].sudo()._record_fans(account, created, batch.reactions)
+            # recommendations of the page are reviews, not posts
+            stored += sum(self.env["social_crm.external.review"]._store(account, batch.reviews))
             # commenting on our page makes a fan, like a reaction does
             for message in created.filtered("parent_external_id"):
                 message.author_identity_id._funnel_advance(

@@ -39,4 +39,11 @@ from . import test_persona_discuss
 from . import test_err14
 from . import test_rest13
 from . import test_learn16
+from . import test_fans17
+from . import test_img13
+from . import test_integ
+from . import test_spread16
+from . import test_flickr17
+from . import test_ig17
+from . import test_reviews17
 from . import test_publish17

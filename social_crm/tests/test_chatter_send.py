@@ -112,12 +112,22 @@ class TestChatterSend(ChatterCommon, TransactionCase):
         self.assertEqual(self.conversation.state, "new")
         self.assertEqual(self.conversation.reply_draft, "my other draft")
 
-    def test_attachments_are_refused_with_a_plain_message(self):
-        attachment = self.env["ir.attachment"].create(
-            {"name": "parcel.png", "raw": b"\x89PNG", "res_model": "mail.compose.message"}
+    def test_files_that_are_no_images_are_refused_with_a_plain_message(self):
+        # images go out since issue 13 (test_img13.py); other files never do
+        attachment = (
+            self.env["ir.attachment"]
+            .with_user(self.agent)
+            .create(
+                {
+                    "name": "parcel.pdf",
+                    "raw": b"%PDF-1.4\n%%EOF\n",
+                    "res_model": "social_crm.conversation",
+                    "res_id": self.conversation.id,
+                }
+            )
         )
         with self.spy() as calls:
-            with self.assertRaisesRegex(UserError, "Images and files cannot be sent to Demo"):
+            with self.assertRaisesRegex(UserError, "Demo takes only JPEG.*'parcel.pdf'"):
                 self.post_as_agent(Markup("<p>See picture</p>"), attachment_ids=[attachment.id])
             # a note may carry it
             note = self.post_as_agent(

@@ -1,5 +1,6 @@
 /** @odoo-module **/
 import {Composer} from "@mail/core/common/composer";
+import {Discuss} from "@mail/core/public_web/discuss";
 import {DiscussApp} from "@mail/core/public_web/discuss_app_model";
 import {Record} from "@mail/core/common/record";
 import {Thread} from "@mail/core/common/thread_model";
@@ -7,6 +8,7 @@ import {_t} from "@web/core/l10n/translation";
 import {deserializeDateTime} from "@web/core/l10n/dates";
 import {patch} from "@web/core/utils/patch";
 import {rpc} from "@web/core/network/rpc";
+import {SpreadSparkline} from "../spread/spread_sparkline.esm";
 import {textLength} from "../chatter/length.esm";
 import {threadActionsRegistry} from "@mail/core/common/thread_actions";
 import {toRaw} from "@odoo/owl";
@@ -72,7 +74,14 @@ patch(Thread.prototype, {
     get socialCrmInfo() {
         return this.channel_type === TYPE ? this.social_crm || null : null;
     },
+    /** the conversation's spread: {velocity, points} (points empty if untracked) */
+    get socialCrmSpread() {
+        return this.channel_type === TYPE ? this.social_crm_spread || null : null;
+    },
 });
+
+// the social thread's header shows how fast the conversation spreads
+Discuss.components = {...Discuss.components, SpreadSparkline};
 
 patch(Composer.prototype, {
     get socialCrmChannel() {

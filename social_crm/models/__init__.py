@@ -58,3 +58,4 @@ from . import social_crm_conversation_spread
 from . import social_crm_flickr
 from . import social_crm_account_flickr
 from . import social_crm_instagram_photos
+from . import social_crm_outbound_images

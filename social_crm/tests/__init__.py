@@ -45,3 +45,4 @@ from . import test_integ
 from . import test_spread16
 from . import test_flickr17
 from . import test_ig17
+from . import test_gap13

@@ -4,7 +4,10 @@ we sent in the privacy export and under retention; Messenger's "image went,
 text refused" recorded so a resend sends only the text."""
 
 import base64
+from datetime import timedelta
 from unittest.mock import patch
+
+from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import UserError
@@ -125,3 +128,75 @@ class TestMessengerImageThenText(MetaCommon, TransactionCase):
         with self.replay_meta(again):
             conversation._social_crm_send_composed("Nog een keer", [image2.id])
         self.assertEqual(len(again.calls), 2)
+
+
+@tagged("post_install", "-at_install")
+class TestContinueInPrivateMetaWindow(MetaCommon, TransactionCase):
+    """Facebook takes one private reply per comment, within 7 days of it:
+    the form says so before the agent acts; "Continue in private" is refused
+    before the platform call once it is not possible, the draft kept."""
+
+    COMMENT = "1234567890321_2233445566"
+
+    def setUp(self):
+        super().setUp()
+        self.written = fields.Datetime.now() - timedelta(days=2)
+        post = self.ingest_meta(self.COMMENT, "Mijn pakket is kapot", posted_at=self.written)
+        self.public = post.conversation_id
+        self.public.identity_id = post.author_identity_id
+
+    def meta_session(self):
+        session = ReplaySession()
+        session.add_recording(local_recording("meta", "private.json")["facebook_private_reply"])
+        session.add_recording(local_recording("meta", "media.json")["comment_with_photo"])
+        return session
+
+    def test_open_window_is_shown_then_once_per_comment(self):
+        conversation = self.public.with_user(self.agent)
+        self.assertEqual(conversation.private_reply_state, "open")
+        self.assertIn("You can continue in private until", conversation.private_reply_text)
+        self.assertRegex(
+            conversation.private_reply_text, r"\((4|5) days left; one private reply per comment"
+        )
+        conversation.reply_draft = "Stuur ons uw ordernummer"
+        session = self.meta_session()
+        with self.replay_meta(session):
+            conversation.action_continue_in_private()
+        private_call = session.calls[0]
+        self.assertIn(f'"comment_id": "{self.COMMENT}"'.encode(), private_call["body"])
+        conversation.invalidate_recordset()
+        self.assertEqual(conversation.private_reply_state, "used")
+        self.assertIn("answered privately already", conversation.private_reply_text)
+        # a second try: refused before any call, the draft kept
+        conversation.reply_draft = "Nog een keer privé"
+        second = ReplaySession()
+        with self.replay_meta(second), self.assertRaises(UserError) as info:
+            conversation.action_continue_in_private()
+        self.assertIn("Facebook takes one private reply per comment", str(info.exception))
+        self.assertIn("your draft is kept", str(info.exception))
+        self.assertEqual(second.calls, [])
+        self.assertEqual(self.public.reply_draft, "Nog een keer privé")
+
+    def test_after_seven_days_it_is_refused_before_the_call(self):
+        conversation = self.public.with_user(self.agent)
+        conversation.reply_draft = "Stuur ons uw ordernummer"
+        session = ReplaySession()
+        with freeze_time(self.written + timedelta(days=7, minutes=1)):
+            conversation.invalidate_recordset()
+            self.assertEqual(conversation.private_reply_state, "passed")
+            self.assertIn("The 7 days for a private reply", conversation.private_reply_text)
+            with self.replay_meta(session), self.assertRaises(UserError) as info:
+                conversation.action_continue_in_private()
+        self.assertIn("no longer accepts one", str(info.exception))
+        self.assertEqual(session.calls, [], "refused before the platform call")
+        self.assertEqual(self.public.reply_draft, "Stuur ons uw ordernummer")
+
+    def test_form_shows_the_sentence(self):
+        arch = self.env["social_crm.conversation"].get_view(view_type="form")["arch"]
+        self.assertIn("o_social_crm_private_reply", arch)
+        self.assertIn("private_reply_text", arch)
+        other = self.Conversation_demo()
+        self.assertEqual(other.private_reply_state, "none")
+
+    def Conversation_demo(self):
+        return self.conversation.with_user(self.agent)

@@ -11,7 +11,7 @@ from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tests.common import TransactionCase
 
 from ..connectors import Post, Profile
@@ -200,3 +200,75 @@ class TestContinueInPrivateMetaWindow(MetaCommon, TransactionCase):
 
     def Conversation_demo(self):
         return self.conversation.with_user(self.agent)
+
+
+UNKNOWN_REPLY = """From: Iemand <iemand@elders.example>
+To: catchall@example.com
+Subject: Re: {subject}
+Message-ID: <{tag}-unknown@mail.example.com>
+In-Reply-To: {parent}
+References: {parent}
+MIME-Version: 1.0
+Content-Type: text/plain; charset="utf-8"
+
+Hoi Pam, we sturen vandaag een nieuw pakket.
+"""
+
+
+@tagged("post_install", "-at_install")
+class TestEmailFromUnknownSender(ChatterCommon, TransactionCase):
+    """An e-mail reply from an address no user has (through the real mail
+    gateway): labelled as a note, and the conversation's people are told."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.colleague = new_test_user(
+            cls.env,
+            login="gap13_colleague",
+            name="Col League",
+            groups="social_crm.group_social_crm_agent",
+        )
+
+    def reply_by_email(self, tag):
+        notified = self.conversation.sudo().message_post(
+            body="New post to answer",
+            message_type="notification",
+            partner_ids=self.agent.partner_id.ids,
+        )
+        raw = UNKNOWN_REPLY.format(
+            subject=self.conversation.name, tag=tag, parent=notified.message_id
+        )
+        with self.spy() as calls:
+            self.env["mail.thread"].sudo().message_process(None, raw)
+        self.assertEqual(calls, [], "nothing goes to the platform")
+        [message] = self.env["mail.message"].search(
+            [("message_id", "=", f"<{tag}-unknown@mail.example.com>")]
+        )
+        self.assertIn("Received by e-mail — not sent to the poster.", str(message.body))
+        self.assertTrue(message.subtype_id.internal)
+        return message
+
+    def told(self, user):
+        return self.env["mail.message"].search(
+            [
+                ("message_type", "=", "user_notification"),
+                ("partner_ids", "in", user.partner_id.ids),
+                ("body", "ilike", "iemand@elders.example"),
+            ]
+        )
+
+    def test_the_assignee_is_told(self):
+        self.conversation.user_id = self.agent
+        self.reply_by_email("assigned")
+        told = self.told(self.agent)
+        self.assertEqual(len(told), 1, "the assignee is told")
+        self.assertIn("NOT sent to Demo", str(told.body))
+        self.assertIn(f"discuss.channel_{self.conversation.channel_id.id}", str(told.body))
+        self.assertFalse(self.told(self.colleague), "only the assignee")
+
+    def test_unassigned_the_agents_are_told(self):
+        self.conversation.user_id = False
+        self.reply_by_email("unassigned")
+        self.assertEqual(len(self.told(self.agent)), 1)
+        self.assertEqual(len(self.told(self.colleague)), 1)

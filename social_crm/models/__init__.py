@@ -60,3 +60,4 @@ from . import social_crm_account_flickr
 from . import social_crm_instagram_photos
 from . import social_crm_outbound_images
 from . import social_crm_conversation_private_reply
+from . import social_crm_privacy_images

@@ -107,6 +107,13 @@ class TestMessengerImageThenText(MetaCommon, TransactionCase):
         self.assertEqual(outbound.images_sent_ids, "m_ImAgE1pHoToQ8vYc2LwE6sKd0HjXoA1bZuMgF9iR3tVy")
         self.assertTrue(outbound.images_sent_key)
         self.assertFalse(self.outgoing(post.conversation_id), "nothing stored as sent")
+        # the person's export names the image that went
+        post.conversation_id.identity_id = post.author_identity_id
+        [profile] = post.author_identity_id._personal_data()
+        self.assertEqual(
+            [(i["file"], i["post"]) for i in profile["images_sent"]],
+            [(None, "m_ImAgE1pHoToQ8vYc2LwE6sKd0HjXoA1bZuMgF9iR3tVy")],
+        )
 
         # the agent presses Send again, with the same image still attached
         resend = ReplaySession()
@@ -119,6 +126,11 @@ class TestMessengerImageThenText(MetaCommon, TransactionCase):
         self.assertEqual(sent.text, "Dit is uw label")
         self.assertEqual(sent.chatter_message_id.attachment_ids, image, "the thread shows it")
         self.assertTrue(outbound.images_followed_up)
+        [profile] = post.author_identity_id._personal_data()
+        self.assertEqual(
+            [(i["file"], i["text"]) for i in profile["images_sent"]],
+            [("parcel.png", "Dit is uw label")],
+        )
 
         # a later, new send of the same image is a new message: it goes again
         again = ReplaySession()
@@ -272,3 +284,64 @@ class TestEmailFromUnknownSender(ChatterCommon, TransactionCase):
         self.reply_by_email("unassigned")
         self.assertEqual(len(self.told(self.agent)), 1)
         self.assertEqual(len(self.told(self.colleague)), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestPrivacyOfSentImages(ChatterCommon, TransactionCase):
+    """The images we sent to a person: listed in their export, deleted by
+    retention when they are no contact."""
+
+    def send_image(self, text="Dit is het label"):
+        channel = self.conversation.channel_id
+        image = (
+            self.env["ir.attachment"]
+            .with_user(self.agent)
+            .sudo()
+            .create(
+                {
+                    "name": "label.png",
+                    "raw": PNG,
+                    "res_model": "discuss.channel",
+                    "res_id": channel.id,
+                }
+            )
+            .sudo(False)
+        )
+        post = self.conversation.with_user(self.agent)._social_crm_send_composed(text, [image.id])
+        self.assertEqual(post.chatter_message_id.attachment_ids, image)
+        return post, image
+
+    def test_export_lists_the_images_sent(self):
+        post, _image = self.send_image()
+        [profile] = self.conversation.identity_id._personal_data()
+        self.assertEqual(
+            profile["images_sent"],
+            [
+                {
+                    "file": "label.png",
+                    "date": fields.Datetime.to_string(post.posted_at),
+                    "post": post.external_id,
+                    "text": "Dit is het label",
+                    "conversation": self.conversation.name,
+                }
+            ],
+        )
+
+    def test_retention_deletes_images_sent_to_unknown_people(self):
+        _post, image = self.send_image()
+        self.company = self.env.company
+        self.company.social_crm_retention_days = 30
+        self.env["social_crm.message"]._cron_retention()
+        self.assertTrue(image.exists(), "within the period: kept")
+        with freeze_time(fields.Datetime.now() + timedelta(days=31)):
+            self.env["social_crm.message"]._cron_retention()
+        self.assertFalse(image.exists(), "past the period: the image is gone")
+
+    def test_retention_keeps_images_sent_to_a_contact(self):
+        identity = self.conversation.identity_id
+        identity.partner_id = self.env["res.partner"].create({"name": "Pam Poster"})
+        _post, image = self.send_image()
+        self.env.company.social_crm_retention_days = 30
+        with freeze_time(fields.Datetime.now() + timedelta(days=31)):
+            self.env["social_crm.message"]._cron_retention()
+        self.assertTrue(image.exists())

@@ -16,6 +16,16 @@ from ..connectors import ConnectorError
 from ..connectors.media import images_key
 
 
+def images_went(error):
+    """``(images_key, ids)`` of the images that went before ``error`` (also
+    when it was re-raised as "may have been posted"), else ``()``."""
+    while isinstance(error, ConnectorError):
+        if error.images_sent:
+            return error.images_sent
+        error = error.__cause__
+    return ()
+
+
 class SocialCrmOutbound(models.Model):
     _inherit = "social_crm.outbound"
 
@@ -36,8 +46,9 @@ class SocialCrmOutbound(models.Model):
         try:
             return super()._send(send, ledger)
         except ConnectorError as error:
-            if error.images_sent:
-                key, ids = error.images_sent
+            went = images_went(error)
+            if went:
+                key, ids = went
                 # the ledger's own cursor: this outlives the refusal's rollback
                 ledger.write(self, {"images_sent_key": key, "images_sent_ids": ",".join(ids)})
             raise
@@ -81,7 +92,7 @@ class SocialCrmConversation(models.Model):
             return super()._send_reply_text(text, images=images)
         except UserError as error:
             cause = error.__cause__
-            if not (isinstance(cause, ConnectorError) and cause.images_sent):
+            if not images_went(cause):
                 raise
             raise UserError(
                 self.env._(

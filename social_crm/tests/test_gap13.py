@@ -345,3 +345,27 @@ class TestPrivacyOfSentImages(ChatterCommon, TransactionCase):
         with freeze_time(fields.Datetime.now() + timedelta(days=31)):
             self.env["social_crm.message"]._cron_retention()
         self.assertTrue(image.exists())
+
+
+@tagged("post_install", "-at_install")
+class TestImagesWentThenTimeout(MetaCommon, TransactionCase):
+    def test_a_timeout_on_the_text_still_records_the_image(self):
+        """The text's outcome is unknown (a 5xx): the record says so, and
+        also that the image went."""
+        post = self.ingest_meta("m_in_2", "Hallo?", key=f"dm:{PERSON}")
+        conversation = post.conversation_id.with_user(self.agent)
+        image = self.upload(conversation)
+        session = ReplaySession()
+        session.add_recording(local_recording("meta", "media.json")["message_image"])
+        session.add("POST", "/messages", status=503, body={"error": {"message": "down"}})
+        with self.replay_meta(session):
+            try:
+                conversation._social_crm_send_composed("Uw label", [image.id])
+            except UserError as error:
+                said = error.args[0]
+        self.assertIn("The image already went to the person", said)
+        outbound = self.env["social_crm.outbound"].search(
+            [("conversation_id", "=", post.conversation_id.id)]
+        )
+        self.assertEqual(outbound.state, "unknown")
+        self.assertEqual(outbound.images_sent_ids, "m_ImAgE1pHoToQ8vYc2LwE6sKd0HjXoA1bZuMgF9iR3tVy")

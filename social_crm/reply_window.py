@@ -51,3 +51,23 @@ def reply_window(last_incoming: datetime | None, now: datetime) -> ReplyWindow:
     """The window opened by the person's last private message
     (``last_incoming``, naive UTC as Odoo stores it), seen at ``now``."""
     return ReplyWindow(last_incoming + WINDOW if last_incoming else None, now)
+
+
+# ----------------------------------------------------------------------
+# "Continue in private" on a comment: Meta's private reply
+# ----------------------------------------------------------------------
+#: Meta takes one private reply per comment, within 7 days of the comment
+#: (developers.facebook.com/docs/messenger-platform/discovery/private-replies)
+PRIVATE_REPLY_WINDOW = timedelta(days=7)
+
+
+def private_reply_applies(platform: str, conversation_key: str) -> bool:
+    """Does "Continue in private" in this conversation send Meta's private
+    reply to a comment (rather than a message in a private thread)?"""
+    return platform in WINDOW_PLATFORMS and not (conversation_key or "").startswith("dm:")
+
+
+def private_reply_window(comment_at: datetime | None, now: datetime) -> ReplyWindow:
+    """The window for a private reply to the comment posted at ``comment_at``
+    (naive UTC), seen at ``now``."""
+    return ReplyWindow(comment_at + PRIVATE_REPLY_WINDOW if comment_at else None, now)

@@ -91,6 +91,10 @@ class ConnectorError(Exception):
     """
 
     transient = False
+    #: the images that went out before the call failed (a message of their
+    #: own each, as on Messenger), as ``(images_key, platform ids)``; empty
+    #: when nothing went out
+    images_sent = ()
 
     def __init__(self, message, *, retry_at=None, status=None, code="", detail=""):
         super().__init__(str(message))

@@ -47,6 +47,7 @@ from .base import (
     DM_PREFIX,
     AccessLevelError,
     AuthenticationError,
+    ConnectorError,
     FetchResult,
     MalformedResponse,
     Metrics,
@@ -66,7 +67,7 @@ from .base import (
     utcnow,
 )
 from .instagram_media import InstagramMediaMixin
-from .media import MediaRefused, check_images
+from .media import MediaRefused, check_images, images_key
 from .messages import Message
 from .reviews_api import ExternalReview
 
@@ -1007,6 +1008,7 @@ class MetaConnector(JsonHttpConnector):
         if "id" in recipient:
             base["messaging_type"] = "RESPONSE"
         sent = None
+        sent_images, sent_ids = [], []
         for image in images or ():
             attachment = {"attachment": {"type": "image", "payload": {"is_reusable": False}}}
             body = self._call(
@@ -1019,20 +1021,29 @@ class MetaConnector(JsonHttpConnector):
                 files={"filedata": (image.name or "image", image.data, image.mimetype)},
             )
             sent = sent or body
+            sent_images.append(image)
+            sent_ids.append(_id(body.get("message_id")))
         if text or not sent:
             try:
                 body = self._call(
                     "POST", self._messages_path(), json={**base, "message": {"text": text}}
                 )
-            except RequestRefused as exc:
+            except ConnectorError as exc:
                 if not sent:
                     raise
-                raise type(exc)(
+                # the images went: a resend sends only the text
+                went = (images_key(sent_images), tuple(i for i in sent_ids if i))
+                if not isinstance(exc, RequestRefused):
+                    exc.images_sent = went
+                    raise
+                error = type(exc)(
                     Message("media_text_not_sent", error=exc.message or str(exc)),
                     status=exc.status,
                     code=exc.code,
                     detail=exc.detail,
-                ) from exc
+                )
+                error.images_sent = went
+                raise error from exc
         message_id = _id(body.get("message_id"))
         if not message_id:
             raise MalformedResponse(

@@ -65,3 +65,6 @@ from . import social_crm_post
 from . import social_crm_post_line
 from . import social_crm_post_compose
 from . import social_crm_post_privacy
+from . import social_crm_outbound_images
+from . import social_crm_conversation_private_reply
+from . import social_crm_privacy_images

@@ -58,20 +58,29 @@ class SocialCrmConversation(models.Model):
         # the label is ours, the e-mail's text is escaped or sanitised HTML
         return flow(thread, EMAIL_NOTE).message_post(**kwargs)
 
-    def _social_crm_tell_email_author(self, message):
-        """Tell the e-mail's author that nothing went to the poster, with a
-        link to the thread (their notification preference decides how)."""
-        self.ensure_one()
-        author = message.author_id
-        if not author or author == self.env.ref("base.partner_root"):
-            return
+    def _social_crm_thread_link(self):
+        """The address of the conversation's Discuss thread (else its form)."""
         channel = self.sudo().channel_id
         base = self.get_base_url()
-        link = (
+        return (
             f"{base}/odoo/discuss?active_id=discuss.channel_{channel.id}"
             if channel
             else f"{base}/odoo/social_crm.conversation/{self.id}"
         )
+
+    def _social_crm_tell_email_author(self, message):
+        """Tell the e-mail's author that nothing went to the poster, with a
+        link to the thread (their notification preference decides how).
+        When Odoo cannot tell which colleague wrote it (an address no user
+        has), the conversation's people are told instead."""
+        self.ensure_one()
+        author = message.author_id
+        if author == self.env.ref("base.partner_root"):
+            return
+        if not author or not author.sudo().user_ids.filtered(lambda u: not u.share):
+            self._social_crm_tell_unknown_email(message)
+            return
+        link = self._social_crm_thread_link()
         body = Markup("<p>%s</p><p><a href='%s'>%s</a></p>") % (
             self.env._(
                 "Your e-mail reply to “%(conversation)s” was kept as an internal note: it was "
@@ -86,6 +95,50 @@ class SocialCrmConversation(models.Model):
             partner_ids=author.ids,
             body=body,
             subject=self.env._("Not sent: %(conversation)s", conversation=self.name),
+        )
+
+    def _social_crm_email_readers(self):
+        """Who answers for this conversation: its assignee; unassigned, the
+        agents of its team (or of its company); else the managers."""
+        self.ensure_one()
+        conversation = self.sudo()
+        if conversation.user_id:
+            return conversation.user_id
+        users = conversation.team_id._social_crm_popup_agents(conversation.company_id)
+        if not users:
+            managers = self.env.ref("social_crm.group_social_crm_manager").sudo().users
+            users = managers.filtered(
+                lambda u: conversation.company_id in u.company_ids and not u.share
+            )
+        return users
+
+    def _social_crm_tell_unknown_email(self, message):
+        """An e-mail from an address Odoo matches to no user: tell the
+        conversation's assignee (or its team's agents, or a manager) that it
+        was kept as a note and not sent, with a link to the thread."""
+        readers = self._social_crm_email_readers()
+        if not readers:
+            return
+        sender = message.email_from or message.author_id.email or self.env._("an unknown sender")
+        body = Markup("<p>%s</p><p><a href='%s'>%s</a></p>") % (
+            self.env._(
+                "An e-mail from %(sender)s about “%(conversation)s” was kept as an internal "
+                "note: it was NOT sent to %(platform)s, and Odoo does not know which "
+                "colleague wrote it. Read it in the thread and, if it was meant for the "
+                "poster, press Send there.",
+                sender=sender,
+                conversation=self.name,
+                platform=self._platform_label(),
+            ),
+            self._social_crm_thread_link(),
+            self.env._("Open the thread"),
+        )
+        system_post(self.sudo()).message_notify(
+            partner_ids=readers.partner_id.ids,
+            body=body,
+            subject=self.env._(
+                "Not sent, sender unknown: %(conversation)s", conversation=self.name
+            ),
         )
 
 

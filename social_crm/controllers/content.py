@@ -2,7 +2,7 @@ from odoo import http
 from odoo.http import request
 
 from .. import rights
-from ..models.social_crm_account import PLATFORMS
+from ..connectors.platforms import PLATFORMS
 from ._headers import private_page
 from ._lang import visitor_language
 

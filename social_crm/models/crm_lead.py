@@ -1,8 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import plaintext2html
 
+from ..connectors.platforms import PLATFORMS
 from ._helpers import link_key
-from .social_crm_account import PLATFORMS
 from .social_crm_guard import system
 
 #: the names of Odoo's own UTM sources and mediums, where they exist

@@ -3,7 +3,7 @@ shows visitors (never a new contact, never the agent or OdooBot)."""
 
 from odoo import api, fields, models
 
-from .social_crm_account import PLATFORMS
+from ..connectors.platforms import PLATFORMS
 
 #: the identity's fields a guest's name is made of
 GUEST_SOURCES = {"handle", "profile_name", "user_id", "platform"}

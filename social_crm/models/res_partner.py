@@ -3,8 +3,8 @@ from odoo.osv import expression
 from odoo.tools import format_datetime
 
 from .. import matching, matching_sql, sales_panel
+from ..connectors.platforms import PLATFORMS
 from ._helpers import count_by, window_action
-from .social_crm_account import PLATFORMS
 
 
 #: who sees the read-only social panel on contacts and leads

@@ -12,6 +12,7 @@ from ..connectors import (
     check_url,
     get_connector,
 )
+from ..connectors.platforms import PLATFORMS, WEBHOOK_PLATFORMS
 from ._helpers import (
     count_by,
     error_place,
@@ -25,19 +26,6 @@ from ._helpers import (
 
 _logger = logging.getLogger(__name__)
 
-PLATFORMS = [
-    ("x", "X (Twitter)"),
-    ("facebook", "Facebook"),
-    ("instagram", "Instagram"),
-    ("mastodon", "Mastodon"),
-    ("bluesky", "Bluesky"),
-    ("flickr", "Flickr"),
-    ("demo", "Demo"),
-    ("google", "Google Business Profile"),
-    ("trustpilot", "Trustpilot"),
-]
-#: platforms that deliver posts by webhook (Meta), not by polling
-WEBHOOK_PLATFORMS = ("facebook", "instagram")
 META_CREDENTIALS = {
     "external_user_id": "page_id",
     "meta_page_access_token": "page_access_token",

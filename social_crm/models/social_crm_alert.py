@@ -4,8 +4,8 @@ from odoo import api, fields, models
 from odoo.tools import plaintext2html
 
 from .. import advocacy, triage
+from ..connectors.platforms import PLATFORMS
 from ._helpers import company_manager
-from .social_crm_account import PLATFORMS
 
 KINDS = [
     ("volume", "Volume spike"),

@@ -4,8 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .. import rights
+from ..connectors.platforms import WEBHOOK_PLATFORMS
 from ._helpers import window_action
-from .social_crm_account import WEBHOOK_PLATFORMS
 
 DEFAULT_TERMS = (
     "You allow {company} to show the photo or video you posted with this "

@@ -11,8 +11,8 @@ from .. import triage
 from ..connectors import ConnectorError
 from ..connectors.base import DM_PREFIX
 from ..connectors.media import images_key
+from ..connectors.platforms import PLATFORMS
 from ._helpers import INTENTS, SENTIMENTS, company_link, count_by, flow, in_flow
-from .social_crm_account import PLATFORMS
 
 _logger = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ from odoo.exceptions import UserError
 from ..connectors import CONNECTORS, ConnectorError
 from ..connectors.base import DM_PREFIX
 from ..connectors.length import text_length
+from ..connectors.platforms import PLATFORMS
 from ._helpers import error_text, flow, in_flow
-from .social_crm_account import PLATFORMS
 
 #: the flow of comments the module posts itself on a conversation: they are
 #: never sent to the platform (a client cannot send this key's value)

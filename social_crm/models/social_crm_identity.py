@@ -7,8 +7,8 @@ from odoo.osv import expression
 
 from .. import advocacy, funnel, matching, matching_sql
 from ..connectors import Profile
+from ..connectors.platforms import PLATFORMS
 from ._helpers import count_by, link_key, window_action
-from .social_crm_account import PLATFORMS
 from .social_crm_guard import system
 
 _logger = logging.getLogger(__name__)

@@ -19,8 +19,8 @@ from odoo import api, fields, models
 
 from .. import spread
 from ..connectors import CONNECTORS
+from ..connectors.platforms import PLATFORMS
 from ._helpers import retry_time, run_guarded
-from .social_crm_account import PLATFORMS
 from .social_crm_error_words import _compute, _inverse, _text_field
 from .social_crm_guard import system
 

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 
 from .. import consent_wording
-from ..models.social_crm_account import PLATFORMS
+from ..connectors.platforms import PLATFORMS
 
 
 class SocialCrmConsentAskWizard(models.TransientModel):

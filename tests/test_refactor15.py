@@ -4,8 +4,10 @@ connectors, one ``Profile`` type, one token guard."""
 import ast
 from pathlib import Path
 
-from social_crm.connectors import CONNECTORS
+from social_crm import matching, profile
+from social_crm.connectors import CONNECTORS, Profile, base
 from social_crm.connectors.platforms import PLATFORMS, WEBHOOK_PLATFORMS
+from social_crm.matching import Partner, PartnerIndex, match
 
 ADDON = Path(__file__).resolve().parent.parent / "social_crm"
 
@@ -40,3 +42,33 @@ def test_platform_labels_are_marked_for_translation():
     source = (ADDON / "connectors" / "platforms.py").read_text(encoding="utf-8")
     for _code, label in PLATFORMS:
         assert f'_lt("{label}")' in source
+
+
+# ---------------------------------------------------------------------------
+# One Profile type
+# ---------------------------------------------------------------------------
+def test_one_profile_type_for_connectors_and_matching():
+    assert matching.Profile is Profile is base.Profile is profile.Profile
+    classes = [
+        path.relative_to(ADDON).as_posix()
+        for path in ADDON.rglob("*.py")
+        if "\nclass Profile" in path.read_text(encoding="utf-8")
+    ]
+    assert classes == ["profile.py"]
+
+
+def test_a_connector_profile_goes_to_the_matcher_as_it_is():
+    """What a connector returns is what match() takes: no conversion."""
+    index = PartnerIndex(
+        [Partner(7, "Zoë van der Berg", social=[{"platform": "x", "user_id": "777"}])]
+    )
+    seen = Profile("777", handle="zoevdb", display_name="Zoë", platform="x", id=42)
+    result = match(seen, index)
+    assert (result.id, result.decision, result.partner_id) == ("42", "link", 7)
+
+
+def test_the_matchers_json_input_keeps_its_url_key():
+    row = {"id": 5, "handle": "bakker_j", "url": "bakkerijjansen.nl", "bio": None, "label": 3}
+    profile = Profile.from_dict(row)
+    assert (profile.id, profile.profile_url, profile.bio) == ("5", "bakkerijjansen.nl", "")
+    assert Profile("1") == Profile(user_id="1")

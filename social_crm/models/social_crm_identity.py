@@ -275,13 +275,20 @@ class SocialCrmIdentity(models.Model):
         return Event.create(vals_list)
 
     def _as_profile(self):
-        """This identity as a connector :class:`Profile` (to address them)."""
+        """This identity as a :class:`Profile` (to address them, to match them)."""
         self.ensure_one()
         return Profile(
+            id=str(self.id),
+            platform=self.platform or "",
             user_id=self.user_id or "",
             handle=self.handle or "",
             display_name=self.profile_name or "",
             profile_url=self.profile_url or "",
+            avatar_url=self.avatar_url or "",
+            bio=self.bio or "",
+            location=self.location or "",
+            followers=self.followers_count or 0,
+            verified=bool(self.verified),
         )
 
     def action_create_lead(self):
@@ -399,19 +406,9 @@ class SocialCrmIdentity(models.Model):
             order="posted_at desc",
             limit=20,
         )
-        return matching.Profile(
-            id=str(self.id),
-            platform=self.platform,
-            user_id=self.user_id or "",
-            handle=self.handle or "",
-            display_name=self.profile_name or "",
-            bio=self.bio or "",
-            location=self.location or "",
-            url=self.profile_url or "",
-            followers=self.followers_count,
-            verified=self.verified,
-            texts=posts.mapped("text"),
-        )
+        profile = self._as_profile()
+        profile.texts = posts.mapped("text")
+        return profile
 
     @api.model
     def _match_due_domain(self):

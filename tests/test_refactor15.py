@@ -72,3 +72,30 @@ def test_the_matchers_json_input_keeps_its_url_key():
     profile = Profile.from_dict(row)
     assert (profile.id, profile.profile_url, profile.bio) == ("5", "bakkerijjansen.nl", "")
     assert Profile("1") == Profile(user_id="1")
+
+
+# ---------------------------------------------------------------------------
+# Smaller identity model: advocacy in its own file
+# ---------------------------------------------------------------------------
+def _methods(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {
+        node.name
+        for cls in tree.body
+        if isinstance(cls, ast.ClassDef)
+        for node in cls.body
+        if isinstance(node, ast.FunctionDef)
+    }
+
+
+def test_advocacy_methods_live_beside_the_identity_model_not_in_it():
+    advocacy_methods = {
+        "_advocacy_activities",
+        "_refresh_advocacy",
+        "_advocacy_due_domain",
+        "_cron_advocacy",
+        "action_refresh_advocacy",
+    }
+    models_dir = ADDON / "models"
+    assert not advocacy_methods & _methods(models_dir / "social_crm_identity.py")
+    assert advocacy_methods <= _methods(models_dir / "social_crm_identity_advocacy.py")

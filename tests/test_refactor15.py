@@ -6,7 +6,7 @@ from pathlib import Path
 
 from social_crm import matching, profile
 from social_crm.connectors import CONNECTORS, Profile, base
-from social_crm.connectors.platforms import PLATFORMS, WEBHOOK_PLATFORMS
+from social_crm.connectors.platforms import PLATFORMS, WEBHOOK_PLATFORMS, platform_label
 from social_crm.matching import Partner, PartnerIndex, match
 
 ADDON = Path(__file__).resolve().parent.parent / "social_crm"
@@ -42,6 +42,19 @@ def test_platform_labels_are_marked_for_translation():
     source = (ADDON / "connectors" / "platforms.py").read_text(encoding="utf-8")
     for _code, label in PLATFORMS:
         assert f'_lt("{label}")' in source
+
+
+def test_one_way_to_name_a_platform():
+    assert platform_label("x") == "X (Twitter)"
+    assert platform_label("google") == "Google Business Profile"
+    assert platform_label("unknown") == "unknown"
+    assert platform_label(False) == platform_label(None) == ""
+    repeats = [
+        path.relative_to(ADDON).as_posix()
+        for path in ADDON.rglob("*.py")
+        if "dict(PLATFORMS)" in path.read_text(encoding="utf-8") and path.name != "platforms.py"
+    ]
+    assert repeats == []
 
 
 # ---------------------------------------------------------------------------

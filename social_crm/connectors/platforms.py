@@ -22,3 +22,11 @@ PLATFORMS = [
 
 #: platforms that deliver posts by webhook (Meta), not by polling
 WEBHOOK_PLATFORMS = ("facebook", "instagram")
+
+_LABELS = dict(PLATFORMS)
+
+
+def platform_label(code):
+    """The English label of the platform ``code`` ("X (Twitter)"), else the
+    code itself (or "" for none)."""
+    return _LABELS.get(code, code or "")

@@ -35,6 +35,8 @@ import re
 import unicodedata
 from collections import defaultdict
 
+from .profile import Profile  # noqa: F401 (the type match() takes)
+
 #: score given by each kind of evidence (combined with a noisy-OR)
 WEIGHTS = {
     "social": 1.0,
@@ -349,24 +351,6 @@ class Partner(_Record):
     ref: str = ""
     is_company: bool = False
     social: list = dataclasses.field(default_factory=list)
-
-
-@dataclasses.dataclass
-class Profile(_Record):
-    id: str
-    platform: str = ""
-    user_id: str = ""
-    handle: str = ""
-    display_name: str = ""
-    bio: str = ""
-    location: str = ""
-    url: str = ""
-    followers: int = 0
-    verified: bool = False
-    texts: list = dataclasses.field(default_factory=list)
-
-    def __post_init__(self):
-        self.id = str(self.id)
 
 
 @dataclasses.dataclass
@@ -768,7 +752,7 @@ def display_name_part(display):
 
 def extract(profile):
     """Identifiers the poster typed: in the bio, URL, location and texts."""
-    public_blob = "\n".join([profile.bio or "", profile.url or ""])
+    public_blob = "\n".join([profile.bio or "", profile.profile_url or ""])
     typed_blob = "\n".join(profile.texts or [])
     blob = "\n".join([public_blob, typed_blob])
     public, typed = _identifiers(public_blob), _identifiers(typed_blob)

@@ -66,7 +66,7 @@ def test_stored_handle_links():
     index = PartnerIndex(
         [Partner(10, "Zoë van der Berg", social=[{"platform": "x", "handle": "ZoeVDB"}])]
     )
-    result = match(Profile("p", platform="x", user_id="777", handle="@zoevdb"), index)
+    result = match(Profile(id="p", platform="x", user_id="777", handle="@zoevdb"), index)
     assert (result.decision, result.partner_id) == ("link", 10)
     assert "handle @zoevdb is stored on the partner" in result.candidates[0].reasons
     # stored with its user id, the handle alone no longer links
@@ -77,7 +77,7 @@ def test_profile_url_stored_on_the_partner_links():
     index = PartnerIndex(
         [Partner(1, "B. Oboema", social=[{"platform": "x", "handle": "https://x.com/YesICan/"}])]
     )
-    result = match(Profile("p", platform="x", handle="yesican"), index)
+    result = match(Profile(id="p", platform="x", handle="yesican"), index)
     assert (result.decision, result.partner_id) == ("link", 1)
 
 
@@ -116,7 +116,7 @@ def test_email_and_phone_in_bio_only_suggest():
 
 
 def test_website_domain_suggests_the_company():
-    result = run(handle="bakker_j", display_name="Bakkerij Jansen", url="bakkerijjansen.nl")
+    result = run(handle="bakker_j", display_name="Bakkerij Jansen", profile_url="bakkerijjansen.nl")
     assert (result.decision, best(result)) == ("suggest", 11)
     assert result.candidates[0].reasons == ["same company name", "website domain bakkerijjansen.nl"]
 
@@ -190,7 +190,7 @@ def test_two_partners_with_the_same_handle_do_not_link():
             Partner(2, "B", social=[{"platform": "x", "handle": "dup"}]),
         ]
     )
-    assert match(Profile("p", platform="x", handle="dup"), index).decision == "suggest"
+    assert match(Profile(id="p", platform="x", handle="dup"), index).decision == "suggest"
 
 
 def test_stranger_gets_none():
@@ -199,11 +199,11 @@ def test_stranger_gets_none():
 
 
 def test_rejections_are_remembered():
-    profile = Profile("p", platform="x", handle="yesican", texts=["customer number 5234"])
+    profile = Profile(id="p", platform="x", handle="yesican", texts=["customer number 5234"])
     assert match(profile, INDEX).decision == "suggest"
     again = match(profile, INDEX, rejected={5234})
     assert again.decision == "none" and 5234 not in [c.partner_id for c in again.candidates]
-    linked = match(Profile("p", platform="x", handle="zoevdb"), INDEX, rejected={10})
+    linked = match(Profile(id="p", platform="x", handle="zoevdb"), INDEX, rejected={10})
     assert linked.decision != "link"
 
 
@@ -291,11 +291,11 @@ def test_cli_runs_as_a_module_without_odoo(tmp_path):
 @pytest.mark.parametrize(
     "partner_name, profile",
     [
-        ("Jan de Vries", Profile("p", handle="jdevries72")),
-        ("Jan de Vries", Profile("p", display_name="J. de Vries")),
-        ("Zoë van der Berg", Profile("p", display_name="Zoe vd Berg")),
-        ("Niels Peters", Profile("p", handle="nielspeters")),
-        ("Bakkerij Jansen B.V.", Profile("p", display_name="Bakkerij Jansen")),
+        ("Jan de Vries", Profile(id="p", handle="jdevries72")),
+        ("Jan de Vries", Profile(id="p", display_name="J. de Vries")),
+        ("Zoë van der Berg", Profile(id="p", display_name="Zoe vd Berg")),
+        ("Niels Peters", Profile(id="p", handle="nielspeters")),
+        ("Bakkerij Jansen B.V.", Profile(id="p", display_name="Bakkerij Jansen")),
     ],
 )
 def test_stored_partner_keys_are_found_by_the_profile_lookup_keys(partner_name, profile):
@@ -452,9 +452,9 @@ def test_a_handle_that_spells_the_display_name_is_not_read_for_other_surnames():
 
 
 def test_email_local_part_and_glued_display_name_are_lookup_keys():
-    evidence = extract(Profile("p", handle="x1", texts=["h.zijlstra@gmail.com"]))
+    evidence = extract(Profile(id="p", handle="x1", texts=["h.zijlstra@gmail.com"]))
     assert "zijlstra" in lookup_keys(evidence)
-    assert "zijlstra" in lookup_keys(extract(Profile("p", display_name="HiddeZijlstra")))
+    assert "zijlstra" in lookup_keys(extract(Profile(id="p", display_name="HiddeZijlstra")))
 
 
 # -- namesakes and places ----------------------------------------------------------
@@ -527,11 +527,11 @@ def test_in_memory_name_candidates_are_the_sql_lookup():
     partners = [*PARTNERS, *VERBEEK, Partner(40, "Ayşe Yıldız"), Partner(41, "T. Hofman")]
     index = PartnerIndex(partners)
     profiles = [
-        Profile("a", handle="mverbeek", display_name="Marloes"),
-        Profile("b", handle="elidrissi_y"),
-        Profile("c", display_name="HiddeZijlstra", texts=["h.zijlstra@gmail.com"]),
-        Profile("d", display_name="Ayse Yildiz 🌷 | Rotterdam"),
-        Profile("e", handle="thofman", display_name="de Ruiter"),
+        Profile(id="a", handle="mverbeek", display_name="Marloes"),
+        Profile(id="b", handle="elidrissi_y"),
+        Profile(id="c", display_name="HiddeZijlstra", texts=["h.zijlstra@gmail.com"]),
+        Profile(id="d", display_name="Ayse Yildiz 🌷 | Rotterdam"),
+        Profile(id="e", handle="thofman", display_name="de Ruiter"),
     ]
     for profile in profiles:
         evidence = extract(profile)
@@ -547,9 +547,9 @@ def test_a_recycled_handle_only_suggests():
     index = PartnerIndex(
         [Partner(1, "Bob Jansen", social=[{"platform": "x", "handle": "bob", "user_id": "111"}])]
     )
-    same = match(Profile("p", platform="x", user_id="111", handle="bob_new"), index)
+    same = match(Profile(id="p", platform="x", user_id="111", handle="bob_new"), index)
     assert (same.decision, same.partner_id) == ("link", 1)
-    other = match(Profile("p", platform="x", user_id="222", handle="@Bob"), index)
+    other = match(Profile(id="p", platform="x", user_id="222", handle="@Bob"), index)
     assert other.decision == "suggest"
     [candidate] = other.candidates
     assert candidate.partner_id == 1
@@ -564,7 +564,7 @@ def test_a_typed_handle_does_not_link_once_another_user_id_is_known_for_it():
             Partner(2, "Robert Smit", social=[{"platform": "x", "handle": "bob"}]),
         ]
     )
-    result = match(Profile("p", platform="x", user_id="222", handle="bob"), index)
+    result = match(Profile(id="p", platform="x", user_id="222", handle="bob"), index)
     assert result.decision == "suggest"
     assert {c.partner_id for c in result.candidates} == {1, 2}
     for candidate in result.candidates:
@@ -586,7 +586,7 @@ IMPERSONATED = PartnerIndex(
 )
 def test_a_customers_identifier_in_a_public_bio_under_another_name_is_a_warning(bio, kind):
     profile = Profile(
-        "p", platform="x", user_id="9", handle="eve", display_name="Eve Mallory", bio=bio
+        id="p", platform="x", user_id="9", handle="eve", display_name="Eve Mallory", bio=bio
     )
     result = match(profile, IMPERSONATED)
     [candidate] = result.candidates
@@ -598,7 +598,7 @@ def test_a_customers_identifier_in_a_public_bio_under_another_name_is_a_warning(
 def test_the_same_identifier_typed_to_us_keeps_its_weight():
     texts = ["Hi, my mail is jan.devries@example.org"]
     profile = Profile(
-        "p", platform="x", user_id="9", handle="eve", display_name="Eve Mallory", texts=texts
+        id="p", platform="x", user_id="9", handle="eve", display_name="Eve Mallory", texts=texts
     )
     [candidate] = match(profile, IMPERSONATED).candidates
     assert candidate.score >= 0.9
@@ -612,7 +612,7 @@ def test_the_same_identifier_typed_to_us_keeps_its_weight():
 @pytest.mark.parametrize("display_name", ["Jan de Vries", "J. de Vries", "Jan", "", "devries"])
 def test_an_identifier_in_the_bio_under_the_right_name_or_none_keeps_its_weight(display_name):
     profile = Profile(
-        "p",
+        id="p",
         platform="x",
         user_id="9",
         handle="jdv",

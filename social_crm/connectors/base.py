@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 
 import requests
 
+from ..profile import Profile  # noqa: F401 (one type: connectors and matching)
 from .messages import Message
 from .messages import said as said_message
 
@@ -191,21 +192,6 @@ def said(status, code=""):
 # --------------------------------------------------------------------------
 # Normalised data
 # --------------------------------------------------------------------------
-@dataclasses.dataclass
-class Profile:
-    """A social identity as the platform describes it."""
-
-    user_id: str
-    handle: str = ""
-    display_name: str = ""
-    profile_url: str = ""
-    avatar_url: str = ""
-    bio: str = ""
-    location: str = ""
-    followers: int = 0
-    verified: bool = False
-
-
 @dataclasses.dataclass
 class Post:
     """One post, normalised. ``posted_at`` is a naive UTC datetime."""

@@ -78,7 +78,7 @@ GRAPH_URL = f"https://graph.facebook.com/{GRAPH_VERSION}"
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 
 #: webhook ``object`` -> our platform
-PLATFORMS = {"page": "facebook", "instagram": "instagram"}
+OBJECT_PLATFORMS = {"page": "facebook", "instagram": "instagram"}
 #: feed items that are a post on the page's timeline
 POST_ITEMS = ("post", "status", "photo", "video", "share")
 
@@ -670,7 +670,7 @@ def parse_webhook(payload: dict, seen=()) -> list:
     if not isinstance(payload, dict) or not isinstance(payload.get("entry"), list):
         raise MalformedResponse(Message("meta_not_a_delivery"))
     obj = _text(payload.get("object"))
-    platform = PLATFORMS.get(obj, "")
+    platform = OBJECT_PLATFORMS.get(obj, "")
     batches = []
     seen = set(seen)
     for entry in payload["entry"]:

@@ -2,11 +2,9 @@ from odoo import http
 from odoo.http import request
 
 from .. import rights
-from ..models.social_crm_account import PLATFORMS
+from ..connectors.platforms import platform_label
 from ._headers import private_page
 from ._lang import visitor_language
-
-PLATFORM_NAMES = dict(PLATFORMS)
 
 
 class SocialCrmContent(http.Controller):
@@ -47,7 +45,7 @@ class SocialCrmContent(http.Controller):
             if not media:
                 continue
             url = entry.post_url or ""
-            platform = PLATFORM_NAMES.get(entry.platform, "")
+            platform = platform_label(entry.platform)
             shown.append(
                 {
                     "id": entry.id,

@@ -293,3 +293,17 @@ def drop_linked_mail(records):
     mails = records.env["mail.mail"].sudo()
     if records:
         mails.search([("model", "=", records._name), ("res_id", "in", records.ids)]).unlink()
+
+
+#: the public links' tokens are ``secrets.token_urlsafe(16)`` (22 characters)
+#: or ``token_urlsafe(32)`` (43): anything else is not looked up at all
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def by_token(model, token, field="access_token"):
+    """The record of ``model`` whose ``field`` holds ``token``, read as
+    superuser for a public page, or an empty recordset. The one guard for
+    every personal link: a URL-safe token of 16 to 64 characters."""
+    if not isinstance(token, str) or not _TOKEN.fullmatch(token):
+        return model.browse()
+    return model.sudo().search([(field, "=", token)], limit=1)

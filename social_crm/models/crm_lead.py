@@ -1,8 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import plaintext2html
 
+from ..connectors.platforms import platform_label
 from ._helpers import link_key
-from .social_crm_account import PLATFORMS
 from .social_crm_guard import system
 
 #: the names of Odoo's own UTM sources and mediums, where they exist
@@ -85,7 +85,7 @@ class CrmLead(models.Model):
                 existing.message_post(body=message.text or "", message_id=link_key(message))
                 existing._social_crm_notify_salesperson(identity, message)
             return existing.with_env(self.env)
-        platform = dict(PLATFORMS).get(identity.platform, identity.platform)
+        platform = platform_label(identity.platform)
         utm_name = UTM_NAMES.get(identity.platform, platform)
         utm = self.env["utm.mixin"]
         who = identity.profile_name or identity.handle or identity.user_id
@@ -136,7 +136,7 @@ class CrmLead(models.Model):
         if not message:
             return
         for lead in self.filtered("user_id"):
-            platform = dict(PLATFORMS).get(identity.platform, identity.platform)
+            platform = platform_label(identity.platform)
             summary = (
                 self.env._("A customer posted on %(platform)s", platform=platform)
                 if lead.partner_id._social_crm_is_customer()

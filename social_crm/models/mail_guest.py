@@ -3,7 +3,7 @@ shows visitors (never a new contact, never the agent or OdooBot)."""
 
 from odoo import api, fields, models
 
-from .social_crm_account import PLATFORMS
+from ..connectors.platforms import PLATFORMS, platform_label
 
 #: the identity's fields a guest's name is made of
 GUEST_SOURCES = {"handle", "profile_name", "user_id", "platform"}
@@ -33,7 +33,7 @@ class MailGuest(models.Model):
 
     @api.model
     def _social_crm_guest_values(self, identity):
-        platform = dict(PLATFORMS).get(identity.platform, identity.platform or "")
+        platform = platform_label(identity.platform)
         who = identity.profile_name or identity.name or identity.handle or identity.user_id
         handle = identity.handle
         shown = f"@{handle}, {platform}" if handle and handle != who else platform

@@ -3,8 +3,8 @@ from odoo.osv import expression
 from odoo.tools import format_datetime
 
 from .. import matching, matching_sql, sales_panel
+from ..connectors.platforms import platform_label
 from ._helpers import count_by, window_action
-from .social_crm_account import PLATFORMS
 
 
 #: who sees the read-only social panel on contacts and leads
@@ -72,10 +72,9 @@ class ResPartner(models.Model):
         and the posts linked to ``partner`` by those companies."""
         if not identities and not partner:
             return False, False
-        platforms = dict(PLATFORMS)
         rows = [
             (
-                platforms.get(identity.platform, identity.platform),
+                platform_label(identity.platform),
                 sales_panel.handle_label(identity.handle) or identity.user_id,
                 identity.profile_url,
             )
@@ -114,7 +113,7 @@ class ResPartner(models.Model):
                     who=sales_panel.handle_label(post.author_identity_id.handle)
                     or post.author_identity_id.user_id
                     or "?",
-                    platform=platforms.get(post.platform, post.platform),
+                    platform=platform_label(post.platform),
                 ),
                 post.text,
             )

@@ -12,6 +12,7 @@ from ..connectors import (
     check_url,
     get_connector,
 )
+from ..connectors.platforms import PLATFORMS, WEBHOOK_PLATFORMS, platform_label
 from ._helpers import (
     count_by,
     error_place,
@@ -25,19 +26,6 @@ from ._helpers import (
 
 _logger = logging.getLogger(__name__)
 
-PLATFORMS = [
-    ("x", "X (Twitter)"),
-    ("facebook", "Facebook"),
-    ("instagram", "Instagram"),
-    ("mastodon", "Mastodon"),
-    ("bluesky", "Bluesky"),
-    ("flickr", "Flickr"),
-    ("demo", "Demo"),
-    ("google", "Google Business Profile"),
-    ("trustpilot", "Trustpilot"),
-]
-#: platforms that deliver posts by webhook (Meta), not by polling
-WEBHOOK_PLATFORMS = ("facebook", "instagram")
 META_CREDENTIALS = {
     "external_user_id": "page_id",
     "meta_page_access_token": "page_access_token",
@@ -271,7 +259,7 @@ class SocialCrmAccount(models.Model):
         """``(sentence, detail)`` about ``error``: what failed and what to do
         for everyone, the technical facts for administrators only."""
         self.ensure_one()
-        platform = dict(PLATFORMS).get(self.platform, self.platform or "")
+        platform = platform_label(self.platform)
         place = error_place(platform, self.sudo().server_url)
         return human_error(self.env, error, place)
 
@@ -279,7 +267,7 @@ class SocialCrmAccount(models.Model):
         """``(words, detail)`` about ``error``: the words to store (shown in
         the reader's language), the technical facts for administrators."""
         self.ensure_one()
-        platform = dict(PLATFORMS).get(self.platform, self.platform or "")
+        platform = platform_label(self.platform)
         place = error_place(platform, self.sudo().server_url)
         return error_words(self.env, error, place)
 

@@ -4,8 +4,8 @@ from odoo import api, fields, models
 from odoo.tools import plaintext2html
 
 from .. import advocacy, triage
+from ..connectors.platforms import platform_label
 from ._helpers import company_manager
-from .social_crm_account import PLATFORMS
 
 KINDS = [
     ("volume", "Volume spike"),
@@ -158,7 +158,7 @@ class SocialCrmAlert(models.Model):
                         "Influencer complaint: %(who)s (%(followers)s followers) on %(platform)s",
                         who=identity.name,
                         followers=identity.followers_count,
-                        platform=dict(PLATFORMS).get(message.platform, message.platform),
+                        platform=platform_label(message.platform),
                     ),
                     "kind": "influencer",
                     "key": key,

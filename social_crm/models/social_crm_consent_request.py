@@ -6,6 +6,7 @@ from odoo.exceptions import UserError
 from odoo.tools import email_normalize, email_split
 
 from .. import consent_wording
+from ._helpers import by_token
 
 REQUEST_VALIDITY = timedelta(days=7)
 CONFIRM_VALIDITY = timedelta(days=2)
@@ -119,9 +120,7 @@ class SocialCrmConsentRequest(models.Model):
     def _from_token(self, token, field="token", states=("sent",)):
         """The live request for ``token``, else an empty recordset: unknown,
         used, or expired tokens all look the same from outside."""
-        if not token or len(token) < 32:
-            return self.browse()
-        request = self.sudo().search([(field, "=", token)], limit=1)
+        request = by_token(self, token, field)
         if not request or request.state not in states:
             return self.browse()
         expiry = {"token": request.expires_at, "confirm_token": request.confirm_expires_at}.get(

@@ -4,8 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .. import rights
-from ._helpers import window_action
-from .social_crm_account import WEBHOOK_PLATFORMS
+from ..connectors.platforms import WEBHOOK_PLATFORMS
+from ._helpers import by_token, window_action
 
 DEFAULT_TERMS = (
     "You allow {company} to show the photo or video you posted with this "
@@ -242,6 +242,4 @@ class SocialCrmContentCampaign(models.Model):
     @api.model
     def _from_token(self, token):
         """The campaign behind a public address, or an empty recordset."""
-        if not token or len(token) > 64:
-            return self.browse()
-        return self.sudo().search([("access_token", "=", token)], limit=1)
+        return by_token(self, token)

@@ -11,8 +11,8 @@ from .. import triage
 from ..connectors import ConnectorError
 from ..connectors.base import DM_PREFIX
 from ..connectors.media import images_key
+from ..connectors.platforms import PLATFORMS, platform_label
 from ._helpers import INTENTS, SENTIMENTS, company_link, count_by, flow, in_flow
-from .social_crm_account import PLATFORMS
 
 _logger = logging.getLogger(__name__)
 
@@ -837,7 +837,7 @@ class SocialCrmConversation(models.Model):
         browser's notification escapes it."""
         self.ensure_one()
         partner = post.partner_id
-        platform = dict(PLATFORMS).get(post.platform, post.platform)
+        platform = platform_label(post.platform)
         who = (
             self.env._("%(name)s (customer %(ref)s)", name=partner.name, ref=partner.ref)
             if partner.ref

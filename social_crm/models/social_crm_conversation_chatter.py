@@ -17,8 +17,8 @@ from odoo.exceptions import UserError
 from ..connectors import CONNECTORS, ConnectorError
 from ..connectors.base import DM_PREFIX
 from ..connectors.length import text_length
+from ..connectors.platforms import platform_label
 from ._helpers import error_text, flow, in_flow
-from .social_crm_account import PLATFORMS
 
 #: the flow of comments the module posts itself on a conversation: they are
 #: never sent to the platform (a client cannot send this key's value)
@@ -69,7 +69,7 @@ class SocialCrmConversation(models.Model):
         return self.channel == "private"
 
     def _platform_label(self):
-        return dict(PLATFORMS).get(self.platform, self.platform or "")
+        return platform_label(self.platform)
 
     def _check_reply_length(self, text):
         """Refuse ``text`` when it is longer than the platform takes."""

@@ -3,7 +3,7 @@ import hmac
 
 from odoo import api, fields, models
 
-from .social_crm_account import PLATFORMS
+from ..connectors.platforms import PLATFORMS
 
 
 class SocialCrmErasedUser(models.Model):

@@ -1,7 +1,7 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-from .social_crm_account import PLATFORMS
+from ..connectors.platforms import PLATFORMS
 
 
 class SocialCrmFollowerReport(models.Model):

@@ -2,7 +2,7 @@ from odoo import fields, models, tools
 from odoo.tools import SQL
 
 from .. import funnel
-from .social_crm_account import PLATFORMS
+from ..connectors.platforms import PLATFORMS
 
 
 class SocialCrmFunnelReport(models.Model):

@@ -1,8 +1,8 @@
 from odoo import api, fields, models
 
 from .. import classify, triage
+from ..connectors.platforms import PLATFORMS
 from ._helpers import INTENTS, SENTIMENTS, company_link
-from .social_crm_account import PLATFORMS
 
 
 class SocialCrmMessage(models.Model):

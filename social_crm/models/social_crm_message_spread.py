@@ -19,8 +19,8 @@ from odoo import api, fields, models
 
 from .. import spread
 from ..connectors import CONNECTORS
+from ..connectors.platforms import platform_label
 from ._helpers import retry_time, run_guarded
-from .social_crm_account import PLATFORMS
 from .social_crm_error_words import _compute, _inverse, _text_field
 from .social_crm_guard import system
 
@@ -369,7 +369,7 @@ class SocialCrmAlert(models.Model):
                 "name": self.env._(
                     "Spreading complaint on %(platform)s: %(velocity)s weighted interactions "
                     "an hour (%(who)s)",
-                    platform=dict(PLATFORMS).get(message.platform, message.platform),
+                    platform=platform_label(message.platform),
                     velocity=round(message.spread_velocity, 1),
                     who=identity.name or self.env._("unknown author"),
                 ),

@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .. import classify, reviews
-from ._helpers import INTENTS, SENTIMENTS, company_manager, flow, in_flow
+from ._helpers import INTENTS, SENTIMENTS, by_token, company_manager, flow, in_flow
 
 #: how long a review link stays valid once sent
 LINK_VALID = timedelta(days=30)
@@ -157,9 +157,7 @@ class SocialCrmReview(models.Model):
     @api.model
     def _from_token(self, token):
         """The review behind a personal link that can still be used."""
-        if not token or len(token) > 128:
-            return self.browse()
-        review = self.sudo().search([("access_token", "=", token)], limit=1)
+        review = by_token(self, token)
         now = fields.Datetime.now()
         if review.state != "sent" or (review.expires_at and review.expires_at < now):
             return self.browse()

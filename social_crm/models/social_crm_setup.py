@@ -5,7 +5,7 @@ from odoo import api, models
 from odoo.exceptions import AccessError
 
 from ..connectors import CONNECTORS
-from .social_crm_account import WEBHOOK_PLATFORMS
+from ..connectors.platforms import WEBHOOK_PLATFORMS
 
 MANAGER = "social_crm.group_social_crm_manager"
 AGENT = "social_crm.group_social_crm_agent"

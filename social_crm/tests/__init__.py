@@ -48,3 +48,4 @@ from . import test_ig17
 from . import test_reviews17
 from . import test_publish17
 from . import test_gap13
+from . import test_refactor15

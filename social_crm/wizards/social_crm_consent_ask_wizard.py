@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 
 from .. import consent_wording
-from ..models.social_crm_account import PLATFORMS
+from ..connectors.platforms import platform_label
 
 
 class SocialCrmConsentAskWizard(models.TransientModel):
@@ -44,7 +44,7 @@ class SocialCrmConsentAskWizard(models.TransientModel):
                     "%(platform)s sends no private messages: the message goes into your reply "
                     "draft, and once you send it, everyone sees the link. Consent is only "
                     "granted once the e-mail address given on the page is confirmed.",
-                    platform=dict(PLATFORMS).get(conversation.account_id.platform, ""),
+                    platform=platform_label(conversation.account_id.platform),
                 )
             )
 

@@ -65,3 +65,4 @@ from . import social_crm_post
 from . import social_crm_post_line
 from . import social_crm_post_compose
 from . import social_crm_post_privacy
+from . import social_crm_post_images

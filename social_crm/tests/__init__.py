@@ -47,3 +47,4 @@ from . import test_flickr17
 from . import test_ig17
 from . import test_reviews17
 from . import test_publish17
+from . import test_pubimg17

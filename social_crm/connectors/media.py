@@ -135,6 +135,8 @@ RULES = {
     ("instagram", "post"): MediaRule(("image/jpeg",), 8 * MB, 1),
     ("demo", "post"): MediaRule(COMMON, 5 * MB, 4),
 }
+#: platforms that fetch a post's images from a public address (``Image.url``)
+BY_ADDRESS = frozenset({"instagram"})
 #: what a message of each kind is called in the refusals
 THINGS = {
     "public": "thing_a_reply",

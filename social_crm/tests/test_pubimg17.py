@@ -11,13 +11,13 @@ from urllib.parse import parse_qs, urlsplit
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..connectors.demo import DemoConnector
 from ..connectors.instagram_publish import InstagramPublishMixin
 from ..connectors.testing import local_recording, shared_recording
 from ..models.social_crm_guard import system
-from .common import SocialCrmCommon
+from .common import RpcAttack, SocialCrmCommon
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 2040
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\0" * 2037
@@ -233,3 +233,38 @@ class TestPublishImageAddress(HttpCase):
         response = self.url_open(f"{url.path}?{url.query}")
         self.assertEqual((response.status_code, response.content), (200, JPEG))
         self.assertEqual(self.url_open(url.path).status_code, 404, "not without its token")
+
+
+@tagged("post_install", "-at_install")
+class TestPublishImagesRpc(HttpCase, RpcAttack):
+    """Over JSON-RPC an agent cannot put someone else's document in a post
+    (it would be published), nor forge the Instagram container."""
+
+    def test_agent_cannot_publish_another_records_document(self):
+        agent = new_test_user(
+            self.env, login="sc_img_agent", groups="social_crm.group_social_crm_agent"
+        )
+        account = self.env["social_crm.account"].create(
+            {"name": "RPC demo", "platform": "demo", "external_user_id": "demo-img"}
+        )
+        private = self.env["ir.attachment"].create(
+            {
+                "name": "contract.png",
+                "datas": base64.b64encode(PNG),
+                "res_model": "res.users",
+                "res_id": self.env.ref("base.user_admin").id,
+            }
+        )
+        values = {"text": "Plan", "account_ids": [(6, 0, account.ids)]}
+        link = {"image_ids": [(4, private.id)]}
+        with self.assertRpcRefused("UserError", "AccessError"):
+            self.rpc(agent, "social_crm.post", "create", [{**values, **link}])
+        post_id = self.rpc(agent, "social_crm.post", "create", [values])[0]
+        with self.assertRpcRefused("UserError", "AccessError"):
+            self.rpc(agent, "social_crm.post", "write", [post_id], link)
+        post = self.env["social_crm.post"].browse(post_id)
+        forged = {"publish_container": "1"}
+        with self.assertRpcRefused("AccessError"):
+            self.rpc(agent, "social_crm.post.line", "write", post.line_ids.ids, forged)
+        self.assertFalse(post.image_ids)
+        self.assertEqual((private.res_model, post.line_ids.publish_container), ("res.users", False))

@@ -60,6 +60,7 @@
         "views/social_crm_instagram_photos_views.xml",
         "security/social_crm_post_security.xml",
         "views/social_crm_post_views.xml",
+        "views/social_crm_post_images_views.xml",
     ],
     "demo": ["demo/social_crm_demo.xml"],
     "assets": {

@@ -376,27 +376,32 @@ class Connector:
         (0 for no limit worth counting)."""
         return self.publish_max_length or self.max_length
 
-    def check_publish(self, text, image_url=""):
+    def check_publish(self, text, images=()):
         """Refuse, before anything is sent, what the platform would refuse:
-        an empty text, a text over :meth:`publish_limit`, a text-only post
-        where the platform publishes only images."""
+        an empty text, a text over :meth:`publish_limit`, images it does not
+        take with a post (:func:`.media.check_images`, ``kind`` "post"), a
+        text-only post where the platform publishes only images."""
+        from .media import check_images  # noqa: PLC0415 (media imports this module)
+
         place = getattr(self, "label", "") or self.platform or ""
-        if self.publish_needs_image and not image_url:
+        if self.publish_needs_image and not images:
             raise RequestRefused(Message("instagram_needs_image"))
-        if not (text or "").strip():
+        if not (text or "").strip() and not images:
             raise RequestRefused(Message("empty_message"))
         limit, length = self.publish_limit(), self.text_length(text)
         if limit and length > limit:
             raise RequestRefused(
                 Message("publish_too_long", place=place, length=length, limit=limit)
             )
+        check_images(self.platform, images, kind="post")
 
-    def publish(self, text, idempotency_key=None):
+    def publish(self, text, idempotency_key=None, images=()):
         """Publish ``text`` as a post of our account (not a reply) and return
         the created :class:`Post` (its ``conversation_key`` is its own id, so
         replies to it join one conversation). ``idempotency_key`` as in
-        :meth:`reply`. :meth:`check_publish` runs first: nothing is sent
-        that the platform would refuse for its length."""
+        :meth:`reply`. ``images`` (:class:`.media.Image`) go with it where
+        the platform takes them. :meth:`check_publish` runs first: nothing
+        is sent that the platform would refuse (length, images)."""
         raise AccessLevelError(
             Message("no_publish", place=getattr(self, "label", "") or self.platform or "")
         )

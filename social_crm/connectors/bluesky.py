@@ -513,6 +513,20 @@ class BlueskyConnector(JsonHttpConnector):
             raise MalformedResponse(Message("bluesky_no_blob"))
         return blob
 
+    def _embed_images(self, record, images):
+        """Upload ``images`` (:meth:`_upload`) and embed them in ``record``
+        (``app.bsky.embed.images``, with their alt text)."""
+        blobs = [self._upload(image) for image in images or ()]
+        if blobs:
+            record["embed"] = {
+                "$type": "app.bsky.embed.images",
+                "images": [
+                    {"image": blob, "alt": image.alt or ""}
+                    for blob, image in zip(blobs, images, strict=True)
+                ],
+            }
+        return record
+
     def reply(self, text, in_reply_to, idempotency_key=None, images=()):
         """Reply to the post with uri ``in_reply_to``: its uri and cid are the
         parent, and the root of its thread (or itself) the root. With an
@@ -544,15 +558,7 @@ class BlueskyConnector(JsonHttpConnector):
         facets = _link_facets(text)
         if facets:
             record["facets"] = facets
-        blobs = [self._upload(image) for image in images or ()]
-        if blobs:
-            record["embed"] = {
-                "$type": "app.bsky.embed.images",
-                "images": [
-                    {"image": blob, "alt": image.alt or ""}
-                    for blob, image in zip(blobs, images, strict=True)
-                ],
-            }
+        self._embed_images(record, images)
         create = {"repo": self.auth["did"], "collection": "app.bsky.feed.post", "record": record}
         if idempotency_key:
             create["rkey"] = record_key(idempotency_key)
@@ -573,12 +579,13 @@ class BlueskyConnector(JsonHttpConnector):
             media_urls=_media_urls(None, record.get("embed"), self.auth["did"]),
         )
 
-    def publish(self, text, idempotency_key=None):
-        """A top-level post of our account (``com.atproto.repo.createRecord``).
-        With an ``idempotency_key`` the record key is fixed
-        (:func:`record_key`): the PDS stores at most one record under it, and
-        :meth:`find_sent` finds it again (exactly once)."""
-        self.check_publish(text)
+    def publish(self, text, idempotency_key=None, images=()):
+        """A top-level post of our account (``com.atproto.repo.createRecord``),
+        with up to 4 ``images`` uploaded as blobs and embedded. With an
+        ``idempotency_key`` the record key is fixed (:func:`record_key`): the
+        PDS stores at most one record under it, and :meth:`find_sent` finds
+        it again (exactly once)."""
+        self.check_publish(text, images)
         if self.auth is None:
             self._login()
         now = utcnow()
@@ -590,6 +597,7 @@ class BlueskyConnector(JsonHttpConnector):
         facets = _link_facets(text)
         if facets:
             record["facets"] = facets
+        self._embed_images(record, images)
         create = {"repo": self.auth["did"], "collection": "app.bsky.feed.post", "record": record}
         if idempotency_key:
             create["rkey"] = record_key(idempotency_key)
@@ -605,6 +613,7 @@ class BlueskyConnector(JsonHttpConnector):
             posted_at=now,
             url=f"{author.profile_url}/post/{_rkey(body['uri'])}",
             author=author,
+            media_urls=_media_urls(None, record.get("embed"), self.auth["did"]),
         )
 
     def find_sent(self, idempotency_key, in_reply_to):

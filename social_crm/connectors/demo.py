@@ -186,7 +186,8 @@ class DemoConnector(Connector):
         fresh id, or the id of ``idempotency_key`` (the same request is the
         same post, as on platforms that deduplicate); no network. Images are
         checked as a platform would (:mod:`.media`) and go nowhere."""
-        check_images(self.platform, images, private=kind == "dm")
+        what = {"dm": "private", "post": "post"}.get(kind, "public")
+        check_images(self.platform, images, kind=what)
         if not text.strip() and not images:
             raise RequestRefused(Message("empty_message"))
         unique = (
@@ -208,11 +209,12 @@ class DemoConnector(Connector):
     def reply(self, text, in_reply_to, idempotency_key=None, images=()):
         return self._sent(text, in_reply_to, idempotency_key=idempotency_key, images=images)
 
-    def publish(self, text, idempotency_key=None):
-        """A post of the demo store: nothing leaves; the same key gives the
-        same post, as on platforms that deduplicate."""
-        self.check_publish(text)
-        return self._sent(text, "", "post", idempotency_key=idempotency_key)
+    def publish(self, text, idempotency_key=None, images=()):
+        """A post of the demo store: nothing leaves (images are checked as a
+        platform would); the same key gives the same post, as on platforms
+        that deduplicate."""
+        self.check_publish(text, images)
+        return self._sent(text, "", "post", idempotency_key=idempotency_key, images=images)
 
     def send_private(self, text, recipient, in_reply_to="", idempotency_key=None, images=()):
         """A private message, so the demo shows the flow: nothing is sent."""

@@ -282,12 +282,15 @@ class MastodonConnector(JsonHttpConnector):
         }
         return self._publish(self._with_media(data, images), idempotency_key)
 
-    def publish(self, text, idempotency_key=None):
-        """A public status of our account. Mastodon keeps the Idempotency-Key
-        for an hour: the same key sent again returns the first status
-        instead of publishing twice (exactly once)."""
-        self.check_publish(text)
-        return self._publish({"status": text, "visibility": "public"}, idempotency_key)
+    def publish(self, text, idempotency_key=None, images=()):
+        """A public status of our account, with up to 4 ``images`` uploaded
+        first. Mastodon keeps the Idempotency-Key for an hour: the same key
+        sent again returns the first status instead of publishing twice
+        (exactly once; an image uploaded again for it stays unattached and
+        is removed by the instance)."""
+        self.check_publish(text, images)
+        data = {"status": text, "visibility": "public"}
+        return self._publish(self._with_media(data, images), idempotency_key)
 
     def send_private(self, text, recipient, in_reply_to="", idempotency_key=None, images=()):
         """A direct post (``visibility`` direct) that mentions only

@@ -26,10 +26,24 @@ The limits, with their sources:
 - Instagram: a comment reply is text only
   (https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-comment/replies);
   a direct message takes an image only from a public web address.
+
+A post of our own (:meth:`~.base.Connector.publish`, the planned posts) has
+rules of its own (``kind`` ``"post"``):
+
+- X, Mastodon, Bluesky: as a public reply (the same post API).
+- Facebook: a Page photo, ``POST /{page-id}/photos`` with ``source`` and
+  ``caption``: one photo; JPEG, PNG or GIF up to 4 MB
+  (https://developers.facebook.com/docs/graph-api/reference/page/photos/).
+- Instagram: content publishing, one image; "JPEG is the only image format
+  supported", "Maximum file size: 8 MiB", fetched by Instagram from a
+  public https address (``image_url``: :func:`check_public_url`)
+  (https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/media).
 """
 
 import dataclasses
 import hashlib
+import ipaddress
+from urllib.parse import urlsplit
 
 from .base import RequestRefused
 from .messages import Message
@@ -46,10 +60,14 @@ class Image:
     mimetype: str
     data: bytes
     alt: str = ""
+    #: where the platform fetches it (Instagram): a public https address
+    url: str = ""
+    #: the size when ``data`` is not loaded (a check before sending)
+    known_size: int = 0
 
     @property
     def size(self):
-        return len(self.data or b"")
+        return len(self.data) if self.data else self.known_size
 
     def digest(self):
         return hashlib.sha256(self.data or b"").hexdigest()
@@ -109,6 +127,21 @@ RULES = {
     ("instagram", "private"): MediaRule(refused=Message("media_instagram_dm")),
     ("demo", "public"): MediaRule(COMMON, 5 * MB, 4),
     ("demo", "private"): MediaRule(COMMON, 5 * MB, 4),
+    # a post of our own (publish)
+    ("x", "post"): MediaRule(COMMON, 5 * MB, 4),
+    ("mastodon", "post"): MediaRule(COMMON + ("image/heic", "image/avif"), 16 * MB, 4),
+    ("bluesky", "post"): MediaRule(("image/jpeg", "image/png", "image/webp"), 1_000_000, 4),
+    ("facebook", "post"): MediaRule(("image/jpeg", "image/png", "image/gif"), 4 * MB, 1),
+    ("instagram", "post"): MediaRule(("image/jpeg",), 8 * MB, 1),
+    ("demo", "post"): MediaRule(COMMON, 5 * MB, 4),
+}
+#: platforms that fetch a post's images from a public address (``Image.url``)
+BY_ADDRESS = frozenset({"instagram"})
+#: what a message of each kind is called in the refusals
+THINGS = {
+    "public": "thing_a_reply",
+    "private": "thing_a_private_message",
+    "post": "thing_a_post",
 }
 
 #: the platforms' names as people know them
@@ -127,24 +160,30 @@ class MediaRefused(RequestRefused):
     """Images a platform does not take; nothing was uploaded or sent."""
 
 
-def rule(platform, private=False):
-    """The :class:`MediaRule` of ``platform`` for a public reply or a private
-    message; no images for a platform not listed."""
-    return RULES.get((platform, "private" if private else "public")) or MediaRule(
+def _kind(private, kind):
+    return kind or ("private" if private else "public")
+
+
+def rule(platform, private=False, kind=None):
+    """The :class:`MediaRule` of ``platform`` for a public reply, a private
+    message or (``kind`` ``"post"``) a post of our own; no images for a
+    platform not listed."""
+    return RULES.get((platform, _kind(private, kind))) or MediaRule(
         refused=Message("media_none", place=LABELS.get(platform, platform))
     )
 
 
-def check_images(platform, images, private=False):
+def check_images(platform, images, private=False, kind=None):
     """Raise :class:`MediaRefused` (plain words naming the limit) unless
-    ``platform`` takes all of ``images`` with a public reply (or a private
-    message). Nothing is sent before this passes."""
+    ``platform`` takes all of ``images`` with a public reply, a private
+    message or (``kind`` ``"post"``) a post of our own. Nothing is sent
+    before this passes."""
     images = list(images or ())
     if not images:
         return
     label = LABELS.get(platform, platform)
-    limit = rule(platform, private)
-    what = Message("thing_a_private_message" if private else "thing_a_reply")
+    limit = rule(platform, private, kind)
+    what = Message(THINGS[_kind(private, kind)])
     if not limit.most:
         raise MediaRefused(Message("media_refused", reason=limit.refused))
     if len(images) > limit.most:
@@ -177,6 +216,23 @@ def check_images(platform, images, private=False):
             raise MediaRefused(
                 Message("media_too_large", place=label, most=most, name=image.name, size=size)
             )
+
+
+def check_public_url(url, name="image"):
+    """Raise :class:`MediaRefused` unless ``url`` is an https address on a
+    public host, where a platform (Instagram) can fetch the image ``name``."""
+    parts = urlsplit(url or "")
+    host = (parts.hostname or "").lower()
+    public = parts.scheme == "https" and "." in host and not host.endswith(".localhost")
+    if public:
+        try:
+            public = ipaddress.ip_address(host).is_global
+        except ValueError:  # a name, not an address
+            public = not host.endswith((".local", ".internal", ".lan", ".test", ".example"))
+    if not public:
+        raise MediaRefused(
+            Message("media_not_public", name=name, base=parts._replace(path="", query="").geturl())
+        )
 
 
 def images_key(images):

@@ -318,6 +318,20 @@ CATALOGUE = {
     "thing_image": _lt("the image"),
     "thing_a_reply": _lt("a reply"),
     "thing_a_private_message": _lt("a private message"),
+    "thing_a_post": _lt("a post"),
+    "media_not_public": _lt(
+        "Instagram fetches the image '%(name)s' from Odoo's own address, and %(base)s is not a "
+        "public https address. Set the System Parameter web.base.url to the https address "
+        "people use, or leave Instagram out of this post. Nothing was sent."
+    ),
+    "ig_container_failed": _lt(
+        "Instagram could not prepare the photo (%(status)s): nothing was published. Check that "
+        "it is a JPEG with an aspect ratio between 4:5 and 1.91:1, then try again."
+    ),
+    "ig_container_processing": _lt(
+        "Instagram is still preparing the photo: nothing was published yet. It is tried "
+        "again later."
+    ),
     "media_refused": _lt("%(reason)s Nothing was sent."),
     "media_none": _lt("%(place)s takes no images from Social CRM."),
     "media_bluesky_chat": _lt(

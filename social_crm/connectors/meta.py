@@ -67,6 +67,7 @@ from .base import (
     utcnow,
 )
 from .instagram_media import InstagramMediaMixin
+from .instagram_publish import InstagramPublishMixin
 from .media import MediaRefused, check_images, images_key
 from .messages import Message
 from .reviews_api import ExternalReview
@@ -245,6 +246,15 @@ def _fb_media(value):
     if value.get("item") in ("photo", "video"):
         urls.append(value.get("link"))
     return [url for url in urls if isinstance(url, str) and url.startswith("http")]
+
+
+def _source(images):
+    """The multipart ``files`` of a Graph call carrying the first of
+    ``images`` as ``source`` (nothing without images)."""
+    if not images:
+        return {}
+    image = images[0]
+    return {"files": {"source": (image.name or "image", image.data, image.mimetype)}}
 
 
 def _media_words(media_urls, value):
@@ -932,12 +942,11 @@ class MetaConnector(JsonHttpConnector):
         if target.startswith(DM_PREFIX):
             return self._send_message(text, {"id": target[len(DM_PREFIX) :]}, target, images=images)
         check_images(self.platform, images)
-        files = {}
-        if images:
-            image = images[0]
-            files = {"files": {"source": (image.name or "image", image.data, image.mimetype)}}
         body = self._call(
-            "POST", f"{quote(target, safe='')}/{self.reply_edge}", data={"message": text}, **files
+            "POST",
+            f"{quote(target, safe='')}/{self.reply_edge}",
+            data={"message": text},
+            **_source(images),
         )
         new_id = _id(body.get("id"))
         if not new_id:
@@ -946,12 +955,21 @@ class MetaConnector(JsonHttpConnector):
             )
         return Post(external_id=new_id, text=text, posted_at=utcnow(), parent_external_id=target)
 
-    def publish(self, text, idempotency_key=None):
-        """A post on our Page (``POST /{page-id}/feed``). Meta deduplicates
-        nothing: ``idempotency_key`` is not sent; after a lost answer
-        :meth:`find_published` reads our recent posts back."""
-        self.check_publish(text)
-        body = self._call("POST", f"{self._account_path()}/feed", data={"message": text})
+    def publish(self, text, idempotency_key=None, images=()):
+        """A post on our Page: ``POST /{page-id}/feed``, or with a photo
+        ``POST /{page-id}/photos`` (``source``, ``caption``), whose answer
+        names the Page post (``post_id``) that comments go to. Meta
+        deduplicates nothing: ``idempotency_key`` is not sent; after a lost
+        answer :meth:`find_published` reads our recent posts back (a photo
+        post's message is its caption)."""
+        self.check_publish(text, images)
+        if images:
+            body = self._call(
+                "POST", f"{self._account_path()}/photos", data={"caption": text}, **_source(images)
+            )
+            body = {**body, "id": body.get("post_id")}
+        else:
+            body = self._call("POST", f"{self._account_path()}/feed", data={"message": text})
         new_id = _id(body.get("id"))
         if not new_id:
             raise MalformedResponse(
@@ -964,21 +982,26 @@ class MetaConnector(JsonHttpConnector):
             url=f"https://www.facebook.com/{new_id}",
         )
 
+    #: where our own posts are read back: the edge, and the fields of the
+    #: words, the time and the link (Instagram: ``media``, caption, ...)
+    own_posts = ("posts", "message", "created_time", "permalink_url")
+
     def find_published(self, idempotency_key, text, since=None):
         """Our Page's post with the words ``text`` among its latest
         (``GET /{page-id}/posts``, from ``since``), or None."""
-        params = {"fields": "id,message,created_time,permalink_url", "limit": 25}
+        edge, words, stamp, link = self.own_posts
+        params = {"fields": f"id,{words},{stamp},{link}", "limit": 25}
         if since:
             params["since"] = int(since.replace(tzinfo=timezone.utc).timestamp())
-        body = self._call("GET", f"{self._account_path()}/posts", params=params)
+        body = self._call("GET", f"{self._account_path()}/{edge}", params=params)
         for item in _list(body.get("data")):
             item = _dict(item)
-            if _id(item.get("id")) and same_words(_text(item.get("message")), text):
+            if _id(item.get("id")) and same_words(_text(item.get(words)), text):
                 return Post(
                     external_id=_id(item["id"]),
-                    text=_text(item.get("message")),
-                    posted_at=_time(item.get("created_time")),
-                    url=_text(item.get("permalink_url")),
+                    text=_text(item.get(words)),
+                    posted_at=_time(item.get(stamp)),
+                    url=_text(item.get(link)),
                 )
         return None
 
@@ -1085,7 +1108,7 @@ class MetaConnector(JsonHttpConnector):
         return found
 
 
-class InstagramConnector(InstagramMediaMixin, MetaConnector):
+class InstagramConnector(InstagramPublishMixin, InstagramMediaMixin, MetaConnector):
     """An Instagram business account, through the Facebook Page linked to it.
 
     ``page_id`` is the Instagram account id; private replies go through the

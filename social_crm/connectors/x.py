@@ -535,16 +535,7 @@ class XConnector(Connector):
             person = str(in_reply_to)[len(DM_PREFIX) :]
             return self.send_private(text, Profile(user_id=person), images=images)
         check_images(self.platform, images)
-        self._require_user_context()  # before any upload
-        media_ids = [self._upload(image, "tweet_image") for image in images or ()]
-        extra = {"media_ids": media_ids} if media_ids else {}
-        body = self._call(
-            self.client.create_tweet,
-            text=text or None,
-            in_reply_to_tweet_id=in_reply_to,
-            user_auth=True,
-            **extra,
-        )
+        body = self._create_tweet(text, images, in_reply_to_tweet_id=in_reply_to)
         data = body.get("data") or {}
         if not data.get("id"):
             raise MalformedResponse(
@@ -557,6 +548,17 @@ class XConnector(Connector):
             posted_at=utcnow(),
             url=f"{WEB}/i/web/status/{tweet_id}",
             parent_external_id=str(in_reply_to or ""),
+        )
+
+    def _create_tweet(self, text, images, **fields):
+        """``POST /2/tweets`` as the account (user context), with ``images``
+        uploaded first (:meth:`_upload`) and named in ``media.media_ids``."""
+        if images:
+            self._require_user_context()  # before any upload
+        media_ids = [self._upload(image, "tweet_image") for image in images or ()]
+        extra = {"media_ids": media_ids} if media_ids else {}
+        return self._call(
+            self.client.create_tweet, text=text or None, user_auth=True, **fields, **extra
         )
 
     def _upload(self, image, category):
@@ -613,12 +615,13 @@ class XConnector(Connector):
             raise RequestRefused(Message("x_media_failed", name=image.name))
         return media_id
 
-    def publish(self, text, idempotency_key=None):
-        """A post of our account (``POST /2/tweets``, user context). X
-        deduplicates nothing: ``idempotency_key`` is not sent; after a lost
-        answer :meth:`find_published` reads our recent posts back."""
-        self.check_publish(text)
-        body = self._call(self.client.create_tweet, text=text, user_auth=True)
+    def publish(self, text, idempotency_key=None, images=()):
+        """A post of our account (``POST /2/tweets``, user context), with up
+        to 4 ``images`` uploaded first. X deduplicates nothing:
+        ``idempotency_key`` is not sent; after a lost answer
+        :meth:`find_published` reads our recent posts back."""
+        self.check_publish(text, images)
+        body = self._create_tweet(text, images)
         data = body.get("data") or {}
         if not data.get("id"):
             raise MalformedResponse(

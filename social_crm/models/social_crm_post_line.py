@@ -78,7 +78,7 @@ class SocialCrmPostLine(models.Model):
             rule, limit, needs_image = _limits(line.account_id.platform)
             line.length_rule, line.max_length = rule, limit
             line.length = text_length(line.text or "", rule)
-            if needs_image:
+            if needs_image and not line.post_id.image_ids:
                 line.problem = self.env._(
                     "Instagram publishes only a photo (a JPEG at a public address) with a "
                     "caption: leave it out of a text post."
@@ -182,7 +182,7 @@ class SocialCrmPostLine(models.Model):
                 if line.state not in ("draft", "scheduled"):
                     return None
                 try:
-                    connector.check_publish(line.text or "")
+                    connector.check_publish(line.text or "", line._publish_images(load=False))
                 except ConnectorError as error:
                     words = error_text(self.env, error)
                     ledger.move(line, (line.state,), {"state": "failed", "error": words})
@@ -241,9 +241,8 @@ class SocialCrmPostLine(models.Model):
         refusal the line fails; a rate limit (nothing was posted) plans it
         again for when the platform allows; when the outcome is unknown (a
         timeout, a 5xx) it stays "posting" for the next run to reconcile."""
-        sudo = self.sudo()
         try:
-            return connector.publish(self.text, idempotency_key=sudo.platform_key)
+            return self._platform_publish(connector, ledger)
         except ConnectorError as error:
             words = error_text(self.env, error)
             values = {"error": words}
@@ -254,6 +253,12 @@ class SocialCrmPostLine(models.Model):
                 values["state"] = "failed"
             ledger.move(self, ("posting",), values)
             return None
+
+    def _platform_publish(self, connector, ledger):
+        """The platform call itself: the text and the post's images."""
+        return connector.publish(
+            self.text, idempotency_key=self.sudo().platform_key, images=self._publish_images()
+        )
 
     def _reconcile(self, connector, ledger):
         """An earlier run ended without knowing whether the platform
@@ -327,7 +332,11 @@ class SocialCrmPostLine(models.Model):
         self.post_id._check_publisher()
         with _PostLedger(self.env) as ledger:
             for line in self.filtered(lambda line: line.state == "failed"):
-                ledger.move(line, ("failed",), {"state": "draft", "error": False})
+                ledger.move(
+                    line,
+                    ("failed",),
+                    {"state": "draft", "error": False, "publish_container": False},
+                )
         return True
 
 

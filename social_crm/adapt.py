@@ -61,6 +61,8 @@ NEAR_DUPLICATE = 0.8
 #: BALANCE, so 0 is plain and 1 fully balanced (agents correct mostly
 #: towards complaint; the rarer corrections must still count)
 BALANCE = 0.0
+#: learning rate of the hashed words and n-grams, times RATE
+SPARSE_GAIN = 1.0
 VERSION = 1
 #: the settings fit() uses unless told otherwise (bench/adapt.py --tune
 #: chooses them by cross-validation inside the complaint set's dev split)
@@ -74,6 +76,7 @@ SETTINGS = {
     "min_count": MIN_COUNT,
     "near": NEAR_DUPLICATE,
     "balance": BALANCE,
+    "sparse_gain": SPARSE_GAIN,
 }
 
 
@@ -261,7 +264,9 @@ class Adaptation:
         get = self._index.get
         shared = Counter(chain.from_iterable(get(h, ()) for h in mine))
         best, best_score = None, self.near
-        for number, common in sorted(shared.items()):
+        # Jaccard <= common / len(mine): most candidates cannot reach it
+        need = self.near * len(mine)
+        for number, common in sorted(i for i in shared.items() if i[1] >= need):
             other = len(self.memory[number]["h"])
             score = common / (len(mine) + other - common)
             if score >= best_score:
@@ -293,12 +298,24 @@ def scores(layer, reading, shipped, cache=None, prior=PRIOR):
     logits = [prior if c == shipped else 0.0 for c in classes]
     get = layer["weights"].get
     dense, words, scale = reading
-    for name, value in dense.items():
-        row = get(name)
-        if row:
-            for k in range(size):
-                logits[k] += row[k] * value
+    if size == 4:  # unrolled: intent, the layer every correction trains
+        a, b, c, d = logits
+        for name, value in dense.items():
+            row = get(name)
+            if row:
+                a += row[0] * value
+                b += row[1] * value
+                c += row[2] * value
+                d += row[3] * value
+        logits = [a, b, c, d]
+    else:
+        for name, value in dense.items():
+            row = get(name)
+            if row:
+                for k in range(size):
+                    logits[k] += row[k] * value
     cache = {} if cache is None else cache
+    rows = []
     for word in words:
         row = cache.get(word, False)
         if row is False:
@@ -314,8 +331,10 @@ def scores(layer, reading, shipped, cache=None, prior=PRIOR):
                 cache.clear()
             cache[word] = row
         if row is not None:
-            for k in range(size):
-                logits[k] += row[k] * scale
+            rows.append(row)
+    # what the words add, summed per class (then scaled once)
+    for k, total in enumerate(map(sum, zip(*rows, strict=False))):
+        logits[k] += total * scale
     return logits
 
 
@@ -386,6 +405,8 @@ def _fit_layer(classes, data, settings, seed):
         golds[gold] = golds.get(gold, 0) + 1
     weigh = {g: (len(examples) / (len(golds) * n)) ** settings["balance"] for g, n in golds.items()}
     decay = [(l2 if name.startswith("h:") else dense_l2) / len(examples) for name in index]
+    gain = settings["sparse_gain"]
+    speed = [gain if name.startswith("h:") else 1.0 for name in index]
     order = list(range(len(examples)))
     rng = random.Random(seed)
     for epoch in range(epochs):
@@ -405,7 +426,7 @@ def _fit_layer(classes, data, settings, seed):
             for j, value in sparse:
                 row = weights[j]
                 for k in range(size):
-                    row[k] -= step * (grads[k] * value + decay[j] * row[k])
+                    row[k] -= step * speed[j] * (grads[k] * value + decay[j] * row[k])
     names = sorted(index, key=index.get)
     table = {}
     for name, row in zip(names, weights, strict=True):

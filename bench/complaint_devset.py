@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/complaint_devset.py sample   # list the sampled references
     .venv/bin/python bench/complaint_devset.py show     # references with their texts
+    .venv/bin/python bench/complaint_devset.py extend   # the second draw (2026-12)
+    .venv/bin/python bench/complaint_devset.py extend-show
 
 ``bench/data/complaint_dev.jsonl`` holds one line per post: ``ref`` (which
 development set and which row), ``complaint`` (1 or 0, labelled by hand) and
@@ -24,6 +26,8 @@ from social_crm.connectors.testing import shared_dir
 DATA = Path(__file__).resolve().parent / "data"
 LABELS = DATA / "complaint_dev.jsonl"
 SEED = 16
+#: the second draw (extension to about 600 posts): its own seed
+EXTEND_SEED = 1612
 
 #: TweetEval tweets that name a brand, a product or a company
 BRANDS = re.compile(
@@ -62,6 +66,14 @@ def texts():
     with open(data / "dutch_political_tweets" / "gold-polarity.csv", encoding="utf-8") as handle:
         for index, row in enumerate(csv.DictReader(handle)):
             found[f"dutch_polarity:{index}"] = row["content"]
+    # sets the shipped models were never trained on (the second draw)
+    for task in ("emotion", "irony"):
+        lines = (data / "tweeteval_val" / task / "val_text.txt").read_text().splitlines()
+        for index, text in enumerate(lines):
+            found[f"tweeteval_{task}_val:{index}"] = text
+    with open(data / "dutch_political_tweets" / "gold-emotion.csv", encoding="utf-8") as handle:
+        for index, row in enumerate(csv.DictReader(handle)):
+            found[f"dutch_emotion:{index}"] = row["content"]
     return found
 
 
@@ -80,6 +92,40 @@ def sample():
     return [(ref, "test" if ref in test else "dev") for ref in chosen]
 
 
+def extend():
+    """The second draw, (ref, split), in a fixed order: posts of the same
+    kinds that are not in the first draw.
+
+    - 90 more IBM customer-care openers: **dev split only**, because the
+      shipped request layer (bench/train_intent.py) was trained on every
+      IBM opener outside the first draw;
+    - every TweetEval emotion and irony validation tweet that names a brand
+      (same keyword list) and is not a sentiment tweet too, and 20 Dutch
+      tweets of gold-emotion.csv that are not in gold-polarity.csv: sets no
+      shipped model was trained on, so 30% of them go to the test split.
+    """
+    every = texts()
+    first = {r for r, _s in sample()}
+    rng = random.Random(EXTEND_SEED)
+    seen_text = {every[r] for r in every if r.split(":")[0] in ("tweeteval_sentiment_val",)}
+    polarity = {every[r] for r in every if r.startswith("dutch_polarity:")}
+    by_set = {}
+    for ref in every:
+        by_set.setdefault(ref.split(":")[0], []).append(ref)
+    ibm = rng.sample([r for r in by_set["ibm_dev"] if r not in first], 90)
+    unseen, texts_taken = [], set()
+    for kind in ("tweeteval_emotion_val", "tweeteval_irony_val"):
+        for ref in by_set[kind]:
+            text = every[ref]
+            if BRANDS.search(text) and text not in seen_text and text not in texts_taken:
+                unseen.append(ref)
+                texts_taken.add(text)
+    dutch = [r for r in by_set["dutch_emotion"] if every[r] not in polarity]
+    unseen += rng.sample(dutch, 20)
+    test = set(rng.sample(unseen, round(len(unseen) * 0.3)))
+    return [(r, "dev") for r in ibm] + [(r, "test" if r in test else "dev") for r in unseen]
+
+
 def load(split=None):
     """[(text, complaint, ref)] of the labelled set (one split or both)."""
     every = texts()
@@ -94,8 +140,9 @@ def load(split=None):
 def main():
     command = sys.argv[1] if len(sys.argv) > 1 else "sample"
     every = texts()
-    for number, (ref, split) in enumerate(sample()):
-        if command == "show":
+    drawn = extend() if command.startswith("extend") else sample()
+    for number, (ref, split) in enumerate(drawn):
+        if command.endswith("show"):
             print(f"{number}\t{ref}\t{split}\t{' '.join(every[ref].split())[:240]}")
         else:
             print(ref, split)

@@ -25,6 +25,8 @@ import json
 import math
 import random
 import zlib
+from collections import Counter
+from itertools import chain
 
 from . import classify as C
 
@@ -35,10 +37,10 @@ CLASSES = {
 }
 LANGS = ("nl", "en", "de", "fr", "und")
 #: logit given to the shipped decision: the prior the corrections adjust
-PRIOR = 2.0
+PRIOR = 1.5
 #: fitting: epochs of SGD, learning rate, and how often a hashed feature must
 #: occur in the corrections to get a weight (keeps the file small)
-EPOCHS = 12
+EPOCHS = 30
 RATE = 0.5
 MIN_COUNT = 3
 #: L2 strength over all the corrections (a Gaussian prior on the weights, so
@@ -48,10 +50,34 @@ MIN_COUNT = 3
 #: shipped scores), which shift every post: a skewed handful of corrections
 #: (agents correct mostly towards complaint) must not tip unrelated posts.
 L2 = 0.5
-DENSE_L2 = 5.0
+DENSE_L2 = 0.3
+#: ... plus DENSE_FEW / (number of corrections): with a dozen corrections the
+#: dense features stay held (about 5, as before), with hundreds they follow
+#: the corrections (a company's own complaint threshold)
+DENSE_FEW = 60.0
 #: memory: a post at least this similar to a corrected one takes its labels
 NEAR_DUPLICATE = 0.8
+#: class balance of the fit: each correction weighs (n / (K x n_gold)) **
+#: BALANCE, so 0 is plain and 1 fully balanced (agents correct mostly
+#: towards complaint; the rarer corrections must still count)
+BALANCE = 0.0
+#: learning rate of the hashed words and n-grams, times RATE
+SPARSE_GAIN = 1.0
 VERSION = 1
+#: the settings fit() uses unless told otherwise (bench/adapt.py --tune
+#: chooses them by cross-validation inside the complaint set's dev split)
+SETTINGS = {
+    "prior": PRIOR,
+    "epochs": EPOCHS,
+    "rate": RATE,
+    "l2": L2,
+    "dense_l2": DENSE_L2,
+    "dense_few": DENSE_FEW,
+    "min_count": MIN_COUNT,
+    "near": NEAR_DUPLICATE,
+    "balance": BALANCE,
+    "sparse_gain": SPARSE_GAIN,
+}
 
 
 class CorrectionError(ValueError):
@@ -82,7 +108,23 @@ def _logit(p):
     return math.log(p / (1 - p))
 
 
-def vectors(result, feats, probs, reading):
+def _count(length):
+    if length <= 2:
+        return 1
+    return 1 + sum(max(length + 2 - n + 1, 0) for n in C.CHAR_NGRAMS)
+
+
+#: feature_count by the length of the (bare) word
+_COUNTS = [_count(n) for n in range(64)]
+
+
+def feature_count(word):
+    """len(classify.word_features(word)), without hashing anything."""
+    length = len(word) - 1 if word[:1] == "-" and len(word) > 1 else len(word)
+    return _COUNTS[length] if length < 64 else _count(length)
+
+
+def vectors(result, feats, probs, reading, fields=("sentiment", "intent")):
     """{field: reading} for ``post`` as the shipped classifier saw it
     (``result``, ``feats``, ``probs`` and the intent layer's ``reading``
     from classify.classify). A reading
@@ -90,18 +132,26 @@ def vectors(result, feats, probs, reading):
     n-grams (see classify.word_features), each weighing ``scale``, which
     makes the sparse part about unit length; see expand()."""
     base, words = feats
-    shared = {k: v for k, v in base.items() if not k.startswith("h:")}
-    pairs = {k: v for k, v in base.items() if k.startswith("h:")}
-    total = sum(v * v for v in pairs.values()) + sum(len(C.word_features(w)) for w in words)
+    shared, pairs, total = {}, [], 0.0
+    for k, v in base.items():
+        if k[:2] == "h:":
+            pairs.append((k, v))
+            total += v * v
+        else:
+            shared[k] = v
+    total += sum(map(feature_count, words))
     scale = 1 / math.sqrt(total) if total else 1.0
-    shared.update((k, v * scale) for k, v in pairs.items())
+    for k, v in pairs:
+        shared[k] = v * scale
     shared["bias"] = 1.0
     lang = result["lang"]
     shared[f"lang:{lang}"] = 1.0
-    sentiment = dict(shared)
+    sentiment = shared
     for name, value in (probs or {}).items():
         sentiment[f"p:{name}"] = value
-    intent = dict(sentiment)
+    if "intent" not in fields:
+        return {"sentiment": (sentiment, words, scale)}
+    intent = dict(sentiment) if "sentiment" in fields else sentiment
     intent[f"label:{result['sentiment']}"] = 1.0
     if reading is not None:
         rule, request, complaint = reading
@@ -129,7 +179,7 @@ def shingles(words):
     return {zlib.crc32(g.encode()) & 0xFFFFFF for g in grams}
 
 
-def _observe(text):
+def observe(text):
     """(words, shipped result, vectors): the one reading of a post."""
     probe = _Probe()
     result = C.classify(text, adaptation=probe)
@@ -153,12 +203,15 @@ class _Probe:
 class Adaptation:
     """A company's adaptation; apply it with classify(text, adaptation=...)."""
 
-    def __init__(self, layers=None, memory=None, counts=None):
+    def __init__(self, layers=None, memory=None, counts=None, prior=PRIOR, near=NEAR_DUPLICATE):
         #: field -> {"classes", "weights": {name: [w per class]}}
         self.layers = layers or {}
         #: [{"h": [hashes], "lang"?, "sentiment"?, "intent"?}]
         self.memory = memory or []
         self.counts = counts or {}
+        #: the shipped decision's logit, and the memory's similarity threshold
+        self.prior = prior
+        self.near = near
         self._index = None
         #: field -> {word: what it adds to each logit}
         self._words = {}
@@ -167,7 +220,8 @@ class Adaptation:
     def to_dict(self):
         return {
             "version": VERSION,
-            "prior": PRIOR,
+            "prior": self.prior,
+            "near": self.near,
             "counts": self.counts,
             "layers": self.layers,
             "memory": self.memory,
@@ -180,7 +234,13 @@ class Adaptation:
     def from_dict(cls, data):
         if not data or data.get("version") != VERSION:
             return cls()
-        return cls(data.get("layers"), data.get("memory"), data.get("counts"))
+        return cls(
+            data.get("layers"),
+            data.get("memory"),
+            data.get("counts"),
+            data.get("prior", PRIOR),
+            data.get("near", NEAR_DUPLICATE),
+        )
 
     @classmethod
     def from_json(cls, text):
@@ -201,12 +261,12 @@ class Adaptation:
         mine = shingles(words)
         if not mine:
             return None
-        shared = {}
-        for h in mine:
-            for number in self._index.get(h, ()):
-                shared[number] = shared.get(number, 0) + 1
-        best, best_score = None, NEAR_DUPLICATE
-        for number, common in sorted(shared.items()):
+        get = self._index.get
+        shared = Counter(chain.from_iterable(get(h, ()) for h in mine))
+        best, best_score = None, self.near
+        # Jaccard <= common / len(mine): most candidates cannot reach it
+        need = self.near * len(mine)
+        for number, common in sorted(i for i in shared.items() if i[1] >= need):
             other = len(self.memory[number]["h"])
             score = common / (len(mine) + other - common)
             if score >= best_score:
@@ -218,10 +278,10 @@ class Adaptation:
         classify.classify when given ``adaptation=``)."""
         result = dict(result)
         if self.layers:
-            seen = vectors(result, feats, probs, reading)
+            seen = vectors(result, feats, probs, reading, tuple(self.layers))
             for field, layer in self.layers.items():
                 cache = self._words.setdefault(field, {})
-                result[field] = decide(layer, seen[field], result[field], cache)
+                result[field] = decide(layer, seen[field], result[field], cache, self.prior)
         near = self._near(feats[1])
         if near:
             for field in FIELDS:
@@ -230,55 +290,77 @@ class Adaptation:
         return result
 
 
-def scores(layer, reading, shipped, cache=None):
+def scores(layer, reading, shipped, cache=None, prior=PRIOR):
     """Logits of ``layer`` over a reading (see vectors()) with the shipped
     decision as prior. ``cache`` keeps what each word adds (per layer)."""
     classes = layer["classes"]
     size = len(classes)
-    logits = [PRIOR if c == shipped else 0.0 for c in classes]
+    logits = [prior if c == shipped else 0.0 for c in classes]
     get = layer["weights"].get
     dense, words, scale = reading
-    for name, value in dense.items():
-        row = get(name)
-        if row:
-            for k in range(size):
-                logits[k] += row[k] * value
+    if size == 4:  # unrolled: intent, the layer every correction trains
+        a, b, c, d = logits
+        for name, value in dense.items():
+            row = get(name)
+            if row:
+                a += row[0] * value
+                b += row[1] * value
+                c += row[2] * value
+                d += row[3] * value
+        logits = [a, b, c, d]
+    else:
+        for name, value in dense.items():
+            row = get(name)
+            if row:
+                for k in range(size):
+                    logits[k] += row[k] * value
     cache = {} if cache is None else cache
+    rows = []
     for word in words:
-        row = cache.get(word)
-        if row is None:
+        row = cache.get(word, False)
+        if row is False:
             row = [0.0] * size
             for name in C.word_features(word):
                 weights = get(name)
                 if weights:
                     for k in range(size):
                         row[k] += weights[k]
+            if not any(row):
+                row = None  # most words: no weight, nothing to add
             if len(cache) >= C.WORD_CACHE:
                 cache.clear()
             cache[word] = row
-        for k in range(size):
-            logits[k] += row[k] * scale
+        if row is not None:
+            rows.append(row)
+    # what the words add, summed per class (then scaled once)
+    for k, total in enumerate(map(sum, zip(*rows, strict=False))):
+        logits[k] += total * scale
     return logits
 
 
-def decide(layer, reading, shipped, cache=None):
-    logits = scores(layer, reading, shipped, cache)
+def decide(layer, reading, shipped, cache=None, prior=PRIOR):
+    logits = scores(layer, reading, shipped, cache, prior)
     return layer["classes"][max(range(len(logits)), key=lambda k: (logits[k], -k))]
 
 
 # --------------------------------------------------------------------------
 # Fitting
 # --------------------------------------------------------------------------
-def fit(corrections, epochs=EPOCHS, rate=RATE, l2=L2, seed=16):
+def fit(corrections, seed=16, **settings):
     """The adaptation fitted on ``corrections`` (dicts, see check()); bad
-    ones raise CorrectionError. Deterministic for the same corrections."""
+    ones raise CorrectionError. Deterministic for the same corrections.
+    ``settings`` override SETTINGS (for bench/adapt.py --tune)."""
+    unknown = set(settings) - set(SETTINGS)
+    if unknown:
+        raise TypeError(f"unknown settings: {sorted(unknown)}")
+    settings = {**SETTINGS, **settings}
     rows = {f: [] for f in CLASSES}
     memory, counts = [], {f: 0 for f in FIELDS}
     for number, correction in enumerate(corrections, 1):
         problem = check(correction)
         if problem:
             raise CorrectionError(f"correction {number}: {problem}")
-        words, result, seen = _observe(correction["text"])
+        words, result, seen = observe(correction["text"])
         entry = {"h": sorted(shingles(words))}
         for field in FIELDS:
             value = correction.get(field)
@@ -292,12 +374,15 @@ def fit(corrections, epochs=EPOCHS, rate=RATE, l2=L2, seed=16):
     layers = {}
     for field, data in rows.items():
         if data:
-            layers[field] = _fit_layer(CLASSES[field], data, epochs, rate, l2, seed)
-    return Adaptation(layers, memory, counts)
+            layers[field] = _fit_layer(CLASSES[field], data, settings, seed)
+    return Adaptation(layers, memory, counts, settings["prior"], settings["near"])
 
 
-def _fit_layer(classes, data, epochs, rate, l2, seed):
-    """SGD on the softmax loss of PRIOR x one-hot(shipped) + W.x, L2 on W."""
+def _fit_layer(classes, data, settings, seed):
+    """SGD on the (class-weighted) softmax loss of prior x one-hot(shipped)
+    + W.x, L2 on W."""
+    epochs, rate, l2 = settings["epochs"], settings["rate"], settings["l2"]
+    prior, min_count = settings["prior"], settings["min_count"]
     frequency = {}
     for vector, _shipped, _gold in data:
         for name in vector:
@@ -307,15 +392,21 @@ def _fit_layer(classes, data, epochs, rate, l2, seed):
     for vector, shipped, gold in data:
         sparse = []
         for name, value in vector.items():
-            if value and (frequency[name] >= MIN_COUNT or not name.startswith("h:")):
+            if value and (frequency[name] >= min_count or not name.startswith("h:")):
                 sparse.append((index.setdefault(name, len(index)), value))
         examples.append(
             (sparse, classes.index(shipped) if shipped in classes else -1, classes.index(gold))
         )
     size = len(classes)
     weights = [[0.0] * size for _ in index]
-    dense_l2 = l2 * DENSE_L2 / L2
+    dense_l2 = settings["dense_l2"] + settings["dense_few"] / len(examples)
+    golds = {}
+    for _sparse, _shipped, gold in examples:
+        golds[gold] = golds.get(gold, 0) + 1
+    weigh = {g: (len(examples) / (len(golds) * n)) ** settings["balance"] for g, n in golds.items()}
     decay = [(l2 if name.startswith("h:") else dense_l2) / len(examples) for name in index]
+    gain = settings["sparse_gain"]
+    speed = [gain if name.startswith("h:") else 1.0 for name in index]
     order = list(range(len(examples)))
     rng = random.Random(seed)
     for epoch in range(epochs):
@@ -323,7 +414,7 @@ def _fit_layer(classes, data, epochs, rate, l2, seed):
         step = rate / (1 + epoch)
         for i in order:
             sparse, shipped, gold = examples[i]
-            logits = [PRIOR if k == shipped else 0.0 for k in range(size)]
+            logits = [prior if k == shipped else 0.0 for k in range(size)]
             for j, value in sparse:
                 row = weights[j]
                 for k in range(size):
@@ -331,11 +422,11 @@ def _fit_layer(classes, data, epochs, rate, l2, seed):
             top = max(logits)
             exps = [math.exp(v - top) for v in logits]
             total = sum(exps)
-            grads = [e / total - (k == gold) for k, e in enumerate(exps)]
+            grads = [weigh[gold] * (e / total - (k == gold)) for k, e in enumerate(exps)]
             for j, value in sparse:
                 row = weights[j]
                 for k in range(size):
-                    row[k] -= step * (grads[k] * value + decay[j] * row[k])
+                    row[k] -= step * speed[j] * (grads[k] * value + decay[j] * row[k])
     names = sorted(index, key=index.get)
     table = {}
     for name, row in zip(names, weights, strict=True):

@@ -52,9 +52,10 @@ class InstagramPublishMixin:
     def check_publish(self, text, images=()):
         """As every platform (a photo, JPEG, 8 MB, one), and each image at a
         public https address Instagram can fetch."""
-        super().check_publish(text, images)
+        res = super().check_publish(text, images)
         for image in images or ():
             check_public_url(image.url, image.name)
+        return res
 
     def publish(self, text, idempotency_key=None, images=()):
         """A photo post: a container, then ``media_publish``. Instagram

@@ -98,6 +98,6 @@ class SocialCrmConversation(models.Model):
         state, sentence = self._private_reply_state()
         if state in ("passed", "used"):
             raise UserError(
-                "%s\n%s" % (sentence, self.env._("Nothing was sent; your draft is kept."))
+                "\n".join([sentence, self.env._("Nothing was sent; your draft is kept.")])
             )
         return super().action_continue_in_private()

@@ -43,7 +43,7 @@ class DiscussChannel(models.Model):
 
     def _to_store(self, store):
         """The social thread's header shows the conversation's sparkline."""
-        super()._to_store(store)
+        res = super()._to_store(store)
         for channel in self.filtered(lambda c: c.channel_type == "social_crm"):
             conversation = channel.sudo().social_crm_conversation_id
             if not conversation:
@@ -57,3 +57,4 @@ class DiscussChannel(models.Model):
                     }
                 },
             )
+        return res

@@ -95,7 +95,7 @@ class SocialCrmConversation(models.Model):
 
     @api.model
     def _log_posts(self, posts, agent):
-        super()._log_posts(posts, agent)
+        res = super()._log_posts(posts, agent)
         # their new message opens the window again: the open threads say so live
         for conversation in posts.conversation_id.filtered(
             lambda c: applies(c.platform, c.conversation_key)
@@ -105,6 +105,7 @@ class SocialCrmConversation(models.Model):
                 channel._bus_send_store(
                     channel, {"social_crm_reply_window": conversation._reply_window_store()}
                 )
+        return res
 
     def _send_reply_text(self, text, images=None):
         """Refuse a private reply (words or images) outside Meta's window
@@ -114,10 +115,11 @@ class SocialCrmConversation(models.Model):
         window = self._reply_window()
         if window is not None and not window.open and (text or images):
             raise UserError(
-                "%s\n%s"
-                % (
-                    self._reply_window_sentence(window),
-                    self.env._("Nothing was sent; your draft is kept."),
+                "\n".join(
+                    [
+                        self._reply_window_sentence(window),
+                        self.env._("Nothing was sent; your draft is kept."),
+                    ]
                 )
             )
         return super()._send_reply_text(text, images=images)
@@ -127,7 +129,7 @@ class DiscussChannel(models.Model):
     _inherit = "discuss.channel"
 
     def _to_store(self, store):
-        super()._to_store(store)
+        res = super()._to_store(store)
         for channel in self.filtered(lambda c: c.channel_type == "social_crm"):
             conversation = channel.sudo().social_crm_conversation_id
             store.add(
@@ -138,3 +140,4 @@ class DiscussChannel(models.Model):
                     else False
                 },
             )
+        return res

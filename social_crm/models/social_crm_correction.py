@@ -150,7 +150,7 @@ class SocialCrmAdaptation(models.Model):
         changed since their last fit, one company per batch."""
         Correction = self.env["social_crm.correction"].sudo()
         pending = []
-        for company in self.env["res.company"].sudo().search([]):
+        for company in self.env["res.company"].sudo().search([]):  # pylint: disable=no-search-all
             store = self.sudo().search([("company_id", "=", company.id)], limit=1)
             domain = [("company_id", "=", company.id)]
             if store.fitted_at:

@@ -106,7 +106,7 @@ class DiscussChannel(models.Model):
     def _to_store(self, store):
         """The social thread also shows the conversation's intent and
         sentiment, with a dropdown to correct them."""
-        super()._to_store(store)
+        res = super()._to_store(store)
         for channel in self.filtered(lambda c: c.channel_type == "social_crm"):
             conversation = channel.sudo().social_crm_conversation_id
             store.add(
@@ -119,6 +119,7 @@ class DiscussChannel(models.Model):
                     }
                 },
             )
+        return res
 
 
 class SocialCrmIdentity(models.Model):

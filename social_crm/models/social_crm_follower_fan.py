@@ -130,7 +130,7 @@ class SocialCrmFollowerFan(models.Model):
         drop-out period; follower-list rows are never in it."""
         now = now or fields.Datetime.now()
         parts = []
-        for company in self.env["res.company"].sudo().search([]):
+        for company in self.env["res.company"].sudo().search([]):  # pylint: disable=no-search-all
             cutoff = fans.drop_out_before(now, company.social_crm_fan_months)
             if cutoff:
                 parts.append(

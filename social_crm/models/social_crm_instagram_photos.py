@@ -225,15 +225,16 @@ class SocialCrmContentInstagram(models.Model):
 
     @api.depends("identity_id.handle", "campaign_id.hashtag")
     def _compute_display_title(self):
-        super()._compute_display_title()
+        res = super()._compute_display_title()
         for entry in self.filtered(lambda e: not e.identity_id):
             entry.display_title = self.env._(
                 "#%s (no author available)", entry.campaign_id.hashtag or ""
             )
+        return res
 
     @api.model
     def _on_new_posts(self, messages):
-        super()._on_new_posts(messages)
+        res = super()._on_new_posts(messages)
         authorless = messages.filtered(
             lambda m: (
                 m.direction == "in"
@@ -244,6 +245,7 @@ class SocialCrmContentInstagram(models.Model):
         )
         if authorless:
             self._collect(authorless)
+        return res
 
     @api.model
     def _collect(self, messages):
@@ -326,7 +328,7 @@ class SocialCrmContentCampaignInstagram(models.Model):
     def _sync_streams(self):
         """On Instagram accounts: a stream of the photos that tag the account,
         and, when asked, one of the hashtag search."""
-        super()._sync_streams()
+        res = super()._sync_streams()
         Stream = self.env["social_crm.stream"].sudo().with_context(active_test=False)
         for campaign in self:
             accounts = campaign._listening_accounts().filtered(lambda a: a.platform == "instagram")
@@ -355,6 +357,7 @@ class SocialCrmContentCampaignInstagram(models.Model):
                         )
                     keep |= stream
             (streams - keep).active = False
+        return res
 
 
 class SocialCrmIdentityInstagram(models.Model):

@@ -38,7 +38,7 @@ class SocialCrmPostLine(models.Model):
     platform = fields.Selection(related="account_id.platform")
     text = fields.Text(compute="_compute_text", store=True, readonly=False)
     customized = fields.Boolean(readonly=True, help="The text was adapted for this account.")
-    length = fields.Integer(compute="_compute_length")
+    length = fields.Integer(compute="_compute_length")  # pylint: disable=attribute-deprecated
     max_length = fields.Integer("Limit", compute="_compute_length")
     length_rule = fields.Char(compute="_compute_length")
     problem = fields.Char(compute="_compute_length")

@@ -548,13 +548,27 @@ class BlueskyConnector(JsonHttpConnector):
         parent_ref = {"uri": parent["uri"], "cid": parent["cid"]}
         root = ((parent.get("record") or {}).get("reply") or {}).get("root") or parent_ref
         root_ref = {"uri": root["uri"], "cid": root["cid"]}
+        return self._create_post(
+            text,
+            images,
+            idempotency_key,
+            "thing_reply",
+            reply={"root": root_ref, "parent": parent_ref},
+        )
+
+    def _create_post(self, text, images, idempotency_key, thing, reply=None):
+        """``com.atproto.repo.createRecord`` of an ``app.bsky.feed.post`` of
+        our account (a reply when ``reply`` holds its root and parent), with
+        link facets and ``images`` embedded; with an ``idempotency_key`` the
+        record key is fixed (:func:`record_key`). The stored post, as a Post."""
         now = utcnow()
         record = {
             "$type": "app.bsky.feed.post",
             "text": text,
             "createdAt": now.isoformat(timespec="milliseconds") + "Z",
-            "reply": {"root": root_ref, "parent": parent_ref},
         }
+        if reply:
+            record["reply"] = reply
         facets = _link_facets(text)
         if facets:
             record["facets"] = facets
@@ -564,9 +578,7 @@ class BlueskyConnector(JsonHttpConnector):
             create["rkey"] = record_key(idempotency_key)
         body = self._xrpc("POST", "com.atproto.repo.createRecord", json=create)
         if not body.get("uri"):
-            raise MalformedResponse(
-                Message("accepted_no_id", place="Bluesky", what=Message("thing_reply"))
-            )
+            raise MalformedResponse(Message("accepted_no_id", place="Bluesky", what=Message(thing)))
         author = self._profile({"did": self.auth["did"], "handle": self.auth.get("handle")})
         return Post(
             external_id=body["uri"],
@@ -574,8 +586,8 @@ class BlueskyConnector(JsonHttpConnector):
             posted_at=now,
             url=f"{author.profile_url}/post/{_rkey(body['uri'])}",
             author=author,
-            conversation_key=root_ref["uri"],
-            parent_external_id=parent_ref["uri"],
+            conversation_key=reply["root"]["uri"] if reply else "",
+            parent_external_id=reply["parent"]["uri"] if reply else "",
             media_urls=_media_urls(None, record.get("embed"), self.auth["did"]),
         )
 
@@ -588,33 +600,7 @@ class BlueskyConnector(JsonHttpConnector):
         self.check_publish(text, images)
         if self.auth is None:
             self._login()
-        now = utcnow()
-        record = {
-            "$type": "app.bsky.feed.post",
-            "text": text,
-            "createdAt": now.isoformat(timespec="milliseconds") + "Z",
-        }
-        facets = _link_facets(text)
-        if facets:
-            record["facets"] = facets
-        self._embed_images(record, images)
-        create = {"repo": self.auth["did"], "collection": "app.bsky.feed.post", "record": record}
-        if idempotency_key:
-            create["rkey"] = record_key(idempotency_key)
-        body = self._xrpc("POST", "com.atproto.repo.createRecord", json=create)
-        if not body.get("uri"):
-            raise MalformedResponse(
-                Message("accepted_no_id", place="Bluesky", what=Message("thing_published"))
-            )
-        author = self._profile({"did": self.auth["did"], "handle": self.auth.get("handle")})
-        return Post(
-            external_id=body["uri"],
-            text=text,
-            posted_at=now,
-            url=f"{author.profile_url}/post/{_rkey(body['uri'])}",
-            author=author,
-            media_urls=_media_urls(None, record.get("embed"), self.auth["did"]),
-        )
+        return self._create_post(text, images, idempotency_key, "thing_published")
 
     def find_sent(self, idempotency_key, in_reply_to):
         """Our post under the record key of ``idempotency_key``, or None

@@ -1,7 +1,7 @@
 /** @odoo-module **/
-import {useEffect, useState} from "@odoo/owl";
 import {ReplyField} from "../triage/reply_field.esm";
 import {registry} from "@web/core/registry";
+import {useTypedText} from "./typed_text.esm";
 import {textField} from "@web/views/fields/text/text_field";
 import {textLength} from "./length.esm";
 
@@ -14,27 +14,11 @@ export class CountedReplyField extends ReplyField {
 
     setup() {
         super.setup();
-        this.typed = useState({text: "", over: null});
-        useEffect(
-            (el) => {
-                if (!el) {
-                    return;
-                }
-                const onInput = () => {
-                    this.typed.over = this.props.record.data[this.props.name] || "";
-                    this.typed.text = el.value;
-                };
-                el.addEventListener("input", onInput);
-                return () => el.removeEventListener("input", onInput);
-            },
-            () => [this.textareaRef.el]
-        );
+        this.typedText = useTypedText(this);
     }
 
     get shownText() {
-        const value = this.props.record.data[this.props.name] || "";
-        // what is typed, until the record's value changes (saved, or a template picked)
-        return this.typed.over === value ? this.typed.text : value;
+        return this.typedText();
     }
 
     get maxLength() {

@@ -1,7 +1,7 @@
 /** @odoo-module **/
 import {TextField, textField} from "@web/views/fields/text/text_field";
-import {useEffect, useState} from "@odoo/owl";
 import {registry} from "@web/core/registry";
+import {useTypedText} from "../chatter/typed_text.esm";
 import {textLength} from "../chatter/length.esm";
 
 /**
@@ -14,26 +14,11 @@ export class PostCountedField extends TextField {
 
     setup() {
         super.setup();
-        this.typed = useState({text: null, over: null});
-        useEffect(
-            (el) => {
-                if (!el) {
-                    return;
-                }
-                const onInput = () => {
-                    this.typed.over = this.props.record.data[this.props.name] || "";
-                    this.typed.text = el.value;
-                };
-                el.addEventListener("input", onInput);
-                return () => el.removeEventListener("input", onInput);
-            },
-            () => [this.textareaRef.el]
-        );
+        this.typedText = useTypedText(this);
     }
 
     get shownText() {
-        const value = this.props.record.data[this.props.name] || "";
-        return this.typed.text !== null && this.typed.over === value ? this.typed.text : value;
+        return this.typedText();
     }
 
     get maxLength() {

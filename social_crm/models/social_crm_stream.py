@@ -171,15 +171,23 @@ class SocialCrmStream(models.Model):
         self.ensure_one()
         now = fields.Datetime.now()
         words, detail = self.account_id._error_words(error)
-        sentence = words_text(self.env, words)
         _logger.info("social_crm: stream %s: %s", self.id, detail)
         if isinstance(error, CursorExpired) and self.cursor and error.cursor != self.cursor:
             self.write(
                 {"cursor": error.cursor or False, "last_error_words": words, "next_sync_at": now}
             )
             self.sudo().last_error_detail = detail
-            self.account_id.sudo().message_post(
-                body=self.env._("Stream %(stream)s: %(what)s", stream=self.name, what=sentence)
+            # a note stays as written: write it in the company's language
+            # (the cron runs in English), not in whoever's language ran it
+            account = self.account_id.sudo().with_context(
+                lang=self.account_id.company_id.partner_id.lang or self.env.lang
+            )
+            account.message_post(
+                body=account.env._(
+                    "Stream %(stream)s: %(what)s",
+                    stream=self.name,
+                    what=words_text(account.env, words),
+                )
             )
             self._trigger_sync(at=now)
             return

@@ -20,7 +20,8 @@ from odoo.tests import new_test_user, tagged
 from odoo.tools.translate import code_translations
 
 from ..connectors import Post, Profile
-from ..connectors.messages import CATALOGUE
+from ..connectors.base import CursorExpired
+from ..connectors.messages import CATALOGUE, Message
 from ..connectors.testing import local_recording
 from .common import SocialCrmCommon
 
@@ -92,6 +93,18 @@ class TestErrorWordsInReadersLanguage(SocialCrmCommon):
         self.assertEqual(words["key"], "server_error")
         self.assertEqual(words["params"], {"place": "X", "status": 503})
         self.assertEqual(self.account.error_words["key"], "server_error")
+
+    def test_a_cron_note_about_an_expired_cursor_is_in_the_company_language(self):
+        """The note on the account's chatter stays as written: it is written
+        in the company's language (Dutch here), not in the cron's English."""
+        self.account.company_id.partner_id.lang = "nl_NL"
+        self.stream.cursor = "old-cursor"
+        error = CursorExpired(Message("server_error", place="X", status=503), cursor="")
+        with dutch_terms():
+            self.stream.with_context(lang="en_US")._record_failure(error)
+        note = self.account.message_ids[:1]
+        self.assertIn("X had een serverfout (503)", str(note.body))
+        self.assertNotIn("server error", str(note.body))
 
     def test_nested_words_are_translated_too(self):
         """A 403 of Mastodon: our sentence, the status and the platform's

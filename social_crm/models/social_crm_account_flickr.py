@@ -104,17 +104,7 @@ class SocialCrmAccount(models.Model):
         found = Pending.sudo().search([("state_hash", "=", _hash(state))], limit=1)
         if not state or found.platform != "flickr":
             return super()._oauth_callback(state, code, error=error, sid=sid)
-        pending = Pending._claim(state, sid)
-        account = pending.account_id.with_env(self.env)  # as the user, not sudo
-        account.check_access("write")
-        pending.used = True
-        if error or not code:
-            pending.unlink()
-            raise OAuthRefused(
-                self.env._(
-                    "The connection was cancelled on the platform's page. Nothing was saved."
-                )
-            )
+        pending, account = self._oauth_claim(state, code, error, sid)
         sudo = account.sudo()
         try:
             token = flickr_api.oauth_access_token(

@@ -181,9 +181,10 @@ class SocialCrmAccount(models.Model):
     # The callback
     # ------------------------------------------------------------------
     @api.model
-    def _oauth_callback(self, state, code, error="", sid=""):
-        """Finish the authorization of ``state``; returns the account and,
-        for Meta, the page-picking wizard (or None)."""
+    def _oauth_claim(self, state, code, error, sid):
+        """``(pending, account)`` of ``state``, claimed once for this
+        session by a user who may write the account; a cancelled
+        authorization (``error`` or no ``code``) is refused and forgotten."""
         pending = self.env["social_crm.oauth.pending"]._claim(state, sid)
         account = pending.account_id.with_env(self.env)  # as the user, not sudo
         account.check_access("write")
@@ -195,6 +196,13 @@ class SocialCrmAccount(models.Model):
                     "The connection was cancelled on the platform's page. Nothing was saved."
                 )
             )
+        return pending, account
+
+    @api.model
+    def _oauth_callback(self, state, code, error="", sid=""):
+        """Finish the authorization of ``state``; returns the account and,
+        for Meta, the page-picking wizard (or None)."""
+        pending, account = self._oauth_claim(state, code, error, sid)
         session = account._connector_session()
         try:
             if pending.platform == "x":

@@ -535,20 +535,7 @@ class XConnector(Connector):
             person = str(in_reply_to)[len(DM_PREFIX) :]
             return self.send_private(text, Profile(user_id=person), images=images)
         check_images(self.platform, images)
-        body = self._create_tweet(text, images, in_reply_to_tweet_id=in_reply_to)
-        data = body.get("data") or {}
-        if not data.get("id"):
-            raise MalformedResponse(
-                Message("accepted_no_id", place="X", what=Message("thing_reply"))
-            )
-        tweet_id = str(data["id"])
-        return Post(
-            external_id=tweet_id,
-            text=data.get("text", text),
-            posted_at=utcnow(),
-            url=f"{WEB}/i/web/status/{tweet_id}",
-            parent_external_id=str(in_reply_to or ""),
-        )
+        return self._post_tweet(text, images, "thing_reply", in_reply_to_tweet_id=in_reply_to)
 
     def _create_tweet(self, text, images, **fields):
         """``POST /2/tweets`` as the account (user context), with ``images``
@@ -621,18 +608,25 @@ class XConnector(Connector):
         ``idempotency_key`` is not sent; after a lost answer
         :meth:`find_published` reads our recent posts back."""
         self.check_publish(text, images)
-        body = self._create_tweet(text, images)
+        return self._post_tweet(text, images, "thing_published")
+
+    def _post_tweet(self, text, images, thing, in_reply_to_tweet_id=None):
+        """``POST /2/tweets`` (a reply when ``in_reply_to_tweet_id``), the
+        stored post as a Post; an answer without an id is malformed."""
+        reply = (
+            {} if in_reply_to_tweet_id is None else {"in_reply_to_tweet_id": in_reply_to_tweet_id}
+        )
+        body = self._create_tweet(text, images, **reply)
         data = body.get("data") or {}
         if not data.get("id"):
-            raise MalformedResponse(
-                Message("accepted_no_id", place="X", what=Message("thing_published"))
-            )
+            raise MalformedResponse(Message("accepted_no_id", place="X", what=Message(thing)))
         tweet_id = str(data["id"])
         return Post(
             external_id=tweet_id,
             text=data.get("text", text),
             posted_at=utcnow(),
             url=f"{WEB}/i/web/status/{tweet_id}",
+            parent_external_id=str(in_reply_to_tweet_id or ""),
         )
 
     def find_published(self, idempotency_key, text, since=None):

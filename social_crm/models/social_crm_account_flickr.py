@@ -19,7 +19,7 @@ from odoo.exceptions import UserError
 from ..connectors import ConnectorError, oauth
 from ..connectors import flickr as flickr_api
 from ._helpers import error_text
-from ._oauth import OAuthRefused, _hash, _session_id
+from ._oauth import _hash, _session_id
 
 _logger = logging.getLogger(__name__)
 
@@ -116,13 +116,7 @@ class SocialCrmAccount(models.Model):
                 code,
             )
         except ConnectorError as exc:
-            pending.unlink()
-            _logger.info("social_crm: connecting account %s: %s", account.id, exc.detail or exc)
-            raise OAuthRefused(
-                self.env._(
-                    "The platform did not accept the connection: %s", error_text(self.env, exc)
-                )
-            ) from None
+            self._oauth_exchange_refused(pending, account, exc)
         pending.unlink()
         account._oauth_store(
             {"flickr_oauth_token": token.token, "flickr_oauth_token_secret": token.secret}

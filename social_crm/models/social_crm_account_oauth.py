@@ -199,6 +199,18 @@ class SocialCrmAccount(models.Model):
         return pending, account
 
     @api.model
+    def _oauth_exchange_refused(self, pending, account, error):
+        """The platform refused the code or token exchange: forget the
+        authorization, log the platform's words, tell the user in ours."""
+        pending.unlink()
+        _logger.info("social_crm: connecting account %s: %s", account.id, error.detail or error)
+        raise OAuthRefused(
+            self.env._(
+                "The platform did not accept the connection: %s", error_text(self.env, error)
+            )
+        ) from None
+
+    @api.model
     def _oauth_callback(self, state, code, error="", sid=""):
         """Finish the authorization of ``state``; returns the account and,
         for Meta, the page-picking wizard (or None)."""
@@ -246,13 +258,7 @@ class SocialCrmAccount(models.Model):
                 wizard = self.env["social_crm.oauth.page.wizard"]._for_pending(pending)
                 return account, wizard
         except ConnectorError as exc:
-            pending.unlink()
-            _logger.info("social_crm: connecting account %s: %s", account.id, exc.detail or exc)
-            raise OAuthRefused(
-                self.env._(
-                    "The platform did not accept the connection: %s", error_text(self.env, exc)
-                )
-            ) from None
+            self._oauth_exchange_refused(pending, account, exc)
         pending.unlink()
         account._oauth_verify()
         return account, None

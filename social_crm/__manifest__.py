@@ -61,6 +61,7 @@
         "security/social_crm_post_security.xml",
         "views/social_crm_post_views.xml",
         "views/social_crm_post_images_views.xml",
+        "security/social_crm_ingest_security.xml",
     ],
     "demo": ["demo/social_crm_demo.xml"],
     "assets": {

@@ -136,6 +136,11 @@ class SocialCrmAlert(models.Model):
         )
 
     @api.model
+    def _ingest_hook_alerts(self, messages, batch):
+        """Ingestion hook (social_crm_ingest.py): influencer complaints."""
+        self._check_influencers(messages)
+
+    @api.model
     def _check_influencers(self, messages):
         """A complaint (or negative post) from an author above the company's
         follower threshold raises an alert, once per post."""

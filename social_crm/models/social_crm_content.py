@@ -164,6 +164,11 @@ class SocialCrmContent(models.Model):
     # Ingestion (called for every batch of new posts)
     # ------------------------------------------------------------------
     @api.model
+    def _ingest_hook_content(self, messages, batch):
+        """Ingestion hook (social_crm_ingest.py): photo campaigns and rights."""
+        self._on_new_posts(messages)
+
+    @api.model
     def _on_new_posts(self, messages):
         """Rights answers first (an answer is rarely an entry), then entries."""
         incoming = messages.filtered(lambda m: m.direction == "in" and m.author_identity_id)

@@ -13,6 +13,7 @@ from ..connectors.base import DM_PREFIX
 from ..connectors.media import images_key
 from ..connectors.platforms import PLATFORMS, platform_label
 from ._helpers import INTENTS, SENTIMENTS, company_link, count_by, flow, in_flow
+from .social_crm_ingest import batch_write
 
 _logger = logging.getLogger(__name__)
 
@@ -365,23 +366,6 @@ class SocialCrmConversation(models.Model):
         text = " ".join((text or "").split())
         return (text if len(text) <= 60 else text[:59] + "…") or "…"
 
-    def _on_new_messages(self, messages, agent):
-        """Update the workflow and log new posts in the chatter."""
-        by_conversation = {}
-        for message in messages:
-            by_conversation.setdefault(message.conversation_id, []).append(message)
-        self._log_posts(messages.sorted(lambda m: (m.posted_at, m.id)), agent)
-        for conversation, posts in by_conversation.items():
-            posts = self.env["social_crm.message"].union(*posts)
-            conversation.write(conversation._workflow_values(posts))
-            known = posts.filtered(lambda m: m.direction == "in" and m.partner_id)
-            if known:
-                conversation._notify_customer_post(known.sorted("posted_at")[-1])
-        conversations = self.browse([c.id for c in by_conversation])
-        conversations._triage_refresh()
-        conversations._auto_assign()
-        self.env["social_crm.alert"]._check_influencers(messages)
-
     def _workflow_values(self, posts):
         """State, times, intent and sentiment after new ``posts``."""
         self.ensure_one()
@@ -446,6 +430,7 @@ class SocialCrmConversation(models.Model):
         policies = self.env["social_crm.sla.policy"].sudo()._for_conversations(self)
         values = self._customer_values()
         memo = {}  # the calendars' work intervals, read once for the whole batch
+        updates = {}
         for conversation in self:
             policy = policies.get(conversation.id, self.env["social_crm.sla.policy"])
             vals = conversation._sla_values(policy, now, memo)
@@ -473,7 +458,14 @@ class SocialCrmConversation(models.Model):
                 != (value or False)
             }
             if changed:
-                conversation.write(changed)
+                updates[conversation.id] = changed
+        if self.env.su:
+            # the pipeline's own refresh: one batched write (none of these is tracked)
+            batch_write(self, updates)
+            self.browse(list(updates))._inbox_changed()
+        else:
+            for conversation in self.browse(list(updates)):
+                conversation.write(updates[conversation.id])
 
     def _customer_values(self):
         """Confirmed sales per commercial partner, when sales is installed.
@@ -970,7 +962,13 @@ class SocialCrmConversation(models.Model):
         post.author = post.author or self.account_id._own_profile()
         post.parent_external_id = target.external_id
         post.conversation_key = self.conversation_key
-        ours = self.env["social_crm.message"]._ingest(self.account_id, [post], direction="out")
+        # our own post takes the short way: no classification, no incoming hooks
+        ours = (
+            self.env["social_crm.ingest"]
+            .with_company(self.company_id)
+            ._store_our_posts(self.account_id, [post], agent=self.env.user)
+            .with_env(self.env)
+        )
         if not self.user_id:
             self.user_id = self.env.user
         return ours

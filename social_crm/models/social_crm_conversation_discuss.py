@@ -167,13 +167,6 @@ class SocialCrmConversation(models.Model):
             for member in members:
                 member._bus_send("discuss.channel/unpin", {"id": channel.id})
 
-    def _on_new_messages(self, messages, agent):
-        with collect_fresh_channels(self.env) as fresh:
-            result = super()._on_new_messages(messages, agent)
-        # after assignment: the assignee, or the team's agents, join at once
-        fresh["channels"].social_crm_conversation_id._social_crm_sync_members()
-        return result
-
     def write(self, vals):
         result = super().write(vals)
         if "user_id" in vals:

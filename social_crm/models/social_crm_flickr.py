@@ -119,22 +119,26 @@ class SocialCrmMessage(models.Model):
     )
 
     @api.model
-    def _ingest(self, account, posts, stream=None, direction="in"):
-        messages = super()._ingest(account, posts, stream=stream, direction=direction)
-        # once, in the account company's own call (``_ingest`` switches to it)
-        if account.platform == "flickr" and messages and self.env.company == account.company_id:
-            self._flickr_after_ingest(account, posts, messages)
-        return messages
+    def _ingest_extra_values(self, post):
+        """Keep each photo's licence on its post."""
+        vals = super()._ingest_extra_values(post)
+        if isinstance(post, FlickrPost) and post.licence_id:
+            vals["licence_code"] = post.licence_id
+        return vals
 
     @api.model
-    def _flickr_after_ingest(self, account, posts, messages):
-        """Keep each photo's licence on its post, decide the new entries by
-        licence, and complete their owners' profiles."""
-        photos = {p.external_id: p for p in posts if isinstance(p, FlickrPost)}
-        for message in messages.sudo():
-            photo = photos.get(message.external_id)
-            if photo and photo.licence_id and message.licence_code != photo.licence_id:
-                message.licence_code = photo.licence_id
+    def _ingest_hook_flickr(self, messages, batch):
+        """Ingestion hook: decide the new entries by licence, and complete
+        their owners' profiles (a retry, without the photos, does the latter)."""
+        messages = messages.filtered(lambda m: m.platform == "flickr")
+        if messages:
+            photos = {k: p for k, p in batch.posts.items() if isinstance(p, FlickrPost)}
+            self._flickr_after_ingest(batch.account, photos, messages)
+
+    @api.model
+    def _flickr_after_ingest(self, account, photos, messages):
+        """Decide the new entries by licence (``photos``: external id ->
+        FlickrPost), and complete their owners' profiles."""
         entries = (
             self.env["social_crm.content"]
             .sudo()

@@ -134,15 +134,10 @@ class SocialCrmMessageInstagram(models.Model):
         return posts
 
     @api.model
-    def _ingest(self, account, posts, stream=None, direction="in"):
-        """A caption @mention arrives by webhook as ids only: look the media
-        up (caption, photo, author), so it can enter a photo campaign."""
-        if account.platform == "instagram" and direction == "in" and not stream:
-            posts = self._ig_look_up_mentions(account, posts)
-        return super()._ingest(account, posts, stream=stream, direction=direction)
-
-    @api.model
     def _ig_look_up_mentions(self, account, posts):
+        """A caption @mention arrives by webhook as ids only: look the media
+        up (caption, photo, author), so it can enter a photo campaign (the
+        pipeline's "normalise" step, for Instagram posts not from a stream)."""
         bare = [
             p
             for p in posts

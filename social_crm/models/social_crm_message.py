@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .. import classify, triage
+from .. import classify
 from ..connectors.platforms import PLATFORMS
 from ._helpers import INTENTS, SENTIMENTS, company_link
 
@@ -101,18 +101,41 @@ class SocialCrmMessage(models.Model):
                 }
             )
 
-    def _advance_funnel(self, by_external):
+    # ------------------------------------------------------------------
+    # Ingestion hooks (see social_crm_ingest.py for the order and contract)
+    # ------------------------------------------------------------------
+    @api.model
+    def _ingest_extra_values(self, post):
+        """Extra field values of the row stored for connector ``post``."""
+        return {}
+
+    @api.model
+    def _ingest_hook_funnel(self, messages, batch):
         """We replied to them, or they replied to one of our posts: engaged."""
-        for message in self:
+        for message in messages:
             if message.direction == "out":
                 started_by = message.conversation_id.identity_id
                 started_by._funnel_advance("engaged", "reply_sent", message=message)
                 continue
-            parent = by_external.get(message.parent_external_id)
+            parent = message.parent_id
             if parent and parent.direction == "out" and message.author_identity_id:
                 message.author_identity_id._funnel_advance(
                     "engaged", "reply_received", message=message
                 )
+
+    @api.model
+    def _ingest_hook_matching(self, messages, batch):
+        """A post by an unmatched author may carry a suggestion's code, or
+        evidence (a DM with a customer number): check codes, match again."""
+        unknown = messages.filtered(
+            lambda m: m.direction == "in" and m.author_identity_id and not m.partner_id
+        )
+        for message in unknown:
+            message.author_identity_id.suggestion_ids._check_codes(message)
+        rematch = unknown.author_identity_id.filtered(lambda i: not i.partner_id)
+        if rematch:
+            rematch.match_state = "pending"
+            rematch._trigger_matching()
 
     @api.depends("text")
     def _compute_summary(self):
@@ -121,17 +144,15 @@ class SocialCrmMessage(models.Model):
             message.summary = text if len(text) <= 80 else text[:79] + "…"
 
     # ------------------------------------------------------------------
-    # Ingestion: the one path for demo, cron, webhooks and our own replies
+    # Ingestion: the one entry for demo, cron, webhooks and our own posts
     # ------------------------------------------------------------------
     @api.model
     def _ingest(self, account, posts, stream=None, direction="in"):
-        """Store connector posts, idempotently.
-
-        Posts already stored for the account's company are skipped, so the
-        same page ingested twice yields the same records. Authors become
-        identities, posts join their conversation (by their parent when we
-        know it, else by the platform's conversation key), and every new post
-        is logged in its conversation's chatter as escaped plain text.
+        """Store connector posts, idempotently: the pipeline in
+        ``social_crm_ingest.py`` (incoming), or the short way of our own
+        posts (``direction="out"``). Posts already stored for the account's
+        company are skipped, so the same page ingested twice yields the same
+        records.
 
         :return: the newly created messages
         """
@@ -142,110 +163,9 @@ class SocialCrmMessage(models.Model):
                 ._ingest(account, posts, stream=stream, direction=direction)
                 .with_env(self.env)
             )
-        agent = self.env.user
-        Message = self.sudo()
-        company = account.company_id
-        batch = {}
-        for post in posts:
-            batch.setdefault(post.external_id, post)
-        known = set(
-            Message.search(
-                [
-                    ("platform", "=", account.platform),
-                    ("company_id", "=", company.id),
-                    ("external_id", "in", list(batch)),
-                ]
-            ).mapped("external_id")
-        )
-        new = sorted(
-            (p for p in batch.values() if p.external_id not in known),
-            key=lambda p: (p.posted_at is None, p.posted_at or 0, p.external_id),
-        )
-        if not new:
-            return self.browse()
-        identities = (
-            self.env["social_crm.identity"]
-            .sudo()
-            ._upsert_profiles(account.platform, [p.author for p in new])
-        )
-        parent_ids = {p.parent_external_id for p in new if p.parent_external_id}
-        by_external = (
-            {
-                m.external_id: m
-                for m in Message.search(
-                    [
-                        ("platform", "=", account.platform),
-                        ("company_id", "=", company.id),
-                        ("external_id", "in", list(parent_ids)),
-                    ]
-                )
-            }
-            if parent_ids
-            else {}
-        )
-        conversations = (
-            self.env["social_crm.conversation"].sudo()._for_posts(account, new, by_external)
-        )
-        now = fields.Datetime.now()
-        vals_list = []
-        # the company's agents' corrections adjust the shipped classifier
-        adaptation = self.env["social_crm.adaptation"]._for_company(company)
-        for post in new:
-            identity = identities.get(post.author.user_id) if post.author else None
-            found = (
-                classify.classify(post.text or "", adaptation=adaptation)
-                if direction == "in"
-                else {}
-            )
-            detected = found.get("lang")
-            vals_list.append(
-                {
-                    "conversation_id": conversations[post.external_id].id,
-                    "account_id": account.id,
-                    "stream_id": stream.id if stream else False,
-                    "platform": account.platform,
-                    "external_id": post.external_id,
-                    "parent_external_id": post.parent_external_id or False,
-                    "author_identity_id": identity.id if identity else False,
-                    "text": post.text,
-                    "url": post.url or False,
-                    "media_urls": "\n".join(post.media_urls) or False,
-                    "posted_at": post.posted_at or now,
-                    "received_at": now,
-                    "direction": direction,
-                    "lang": (detected if detected and detected != "und" else post.lang) or False,
-                    "sentiment": found.get("sentiment", False),
-                    "sentiment_score": found.get("scores", {}).get("compound", 0.0),
-                    "intent": found.get("intent", False),
-                    "priority_score": triage.priority_score(
-                        found.get("intent"),
-                        found.get("sentiment"),
-                        identity.followers_count if identity else 0,
-                        identity.verified if identity else False,
-                        bool(identity and identity.partner_id),
-                    )[0]
-                    if direction == "in"
-                    else 0.0,
-                    "user_id": agent.id if direction == "out" else False,
-                }
-            )
-        messages = Message.create(vals_list)
-        by_external.update({m.external_id: m for m in messages})
-        for message in messages.filtered("parent_external_id"):
-            parent = by_external.get(message.parent_external_id)
-            if parent:
-                message.parent_id = parent
-        messages._advance_funnel(by_external)
-        unknown = messages.filtered(
-            lambda m: m.direction == "in" and m.author_identity_id and not m.partner_id
-        )
-        for message in unknown:
-            message.author_identity_id.suggestion_ids._check_codes(message)
-        # new posts may carry evidence (a DM with a customer number): match again
-        rematch = unknown.author_identity_id.filtered(lambda i: not i.partner_id)
-        if rematch:
-            rematch.match_state = "pending"
-            rematch._trigger_matching()
-        self.env["social_crm.content"].sudo()._on_new_posts(messages)
-        messages.conversation_id._on_new_messages(messages, agent)
+        Ingest = self.env["social_crm.ingest"]
+        if direction == "out":
+            messages = Ingest._store_our_posts(account, posts)
+        else:
+            messages = Ingest._ingest_posts(account, posts, stream=stream)
         return messages.with_env(self.env)

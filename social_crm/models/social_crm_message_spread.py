@@ -149,11 +149,9 @@ class SocialCrmMessage(models.Model):
     # Which posts are watched
     # ------------------------------------------------------------------
     @api.model
-    def _ingest(self, account, posts, stream=None, direction="in"):
-        messages = super()._ingest(account, posts, stream=stream, direction=direction)
-        if direction == "in" and messages:
-            messages._spread_start()
-        return messages
+    def _ingest_hook_spread(self, messages, batch):
+        """Ingestion hook: new incoming posts worth watching are watched."""
+        messages.filtered(lambda m: m.direction == "in")._spread_start()
 
     def _spread_start(self, now=None):
         """Watch the posts worth watching, from their next scheduled reading."""

@@ -1,0 +1,113 @@
+"""Ingestion hooks that failed, to run again (the hook contract in
+social_crm_ingest.py): one row per failed hook and page."""
+
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+from .social_crm_ingest import Batch
+
+MAX_ATTEMPTS = 5
+FIRST_DELAY_MINUTES = 2  # then 4, 8, 16 ... minutes
+
+
+class SocialCrmIngestRetry(models.Model):
+    _name = "social_crm.ingest.retry"
+    _description = "Ingestion hook to retry"
+    _order = "next_at, id"
+
+    hook = fields.Char(required=True, readonly=True)
+    message_ids = fields.Many2many(
+        "social_crm.message",
+        "social_crm_ingest_retry_message_rel",
+        "retry_id",
+        "message_id",
+        "Posts",
+        readonly=True,
+    )
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    attempts = fields.Integer(
+        readonly=True, default=1, help="Runs so far, the failed first one included."
+    )
+    last_error = fields.Char(readonly=True)
+    next_at = fields.Datetime("Next try", readonly=True, index=True)
+    state = fields.Selection(
+        [("pending", "To retry"), ("failed", "Gave up")],
+        default="pending",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+
+    @staticmethod
+    def _delay(attempts):
+        return timedelta(minutes=FIRST_DELAY_MINUTES * 2 ** (attempts - 1))
+
+    @staticmethod
+    def _error_text(error):
+        # the exception's class and first line only: no traceback, kept short
+        first = (str(error) or "").strip().splitlines()[:1]
+        return f"{type(error).__name__}: {first[0] if first else ''}"[:300]
+
+    @api.model
+    def _schedule(self, hook, messages, error):
+        """Store a retry of ``hook`` for ``messages`` (one row per company)
+        and wake the retry cron when it is due."""
+        now = fields.Datetime.now()
+        rows = self.sudo().create(
+            [
+                {
+                    "hook": hook,
+                    "message_ids": [fields.Command.set(mine.ids)],
+                    "company_id": company.id,
+                    "next_at": now + self._delay(1),
+                    "last_error": self._error_text(error),
+                }
+                for company in messages.company_id
+                for mine in [messages.filtered(lambda m, c=company: m.company_id == c)]
+            ]
+        )
+        cron = self.env.ref("social_crm.ir_cron_social_crm_ingest_retry", raise_if_not_found=False)
+        if cron and rows:
+            cron.sudo()._trigger(at=min(rows.mapped("next_at")))
+        return rows
+
+    @api.model
+    def _cron_retry(self, limit=20):
+        """Scheduled action: run due hooks again, rows claimed with FOR
+        UPDATE SKIP LOCKED (two workers never run the same row). A success
+        removes the row; a failure waits twice as long, up to MAX_ATTEMPTS."""
+        self.env.cr.execute(
+            "SELECT id FROM social_crm_ingest_retry WHERE state = 'pending' "
+            "AND next_at <= (now() at time zone 'UTC') ORDER BY next_at, id LIMIT %s "
+            "FOR UPDATE SKIP LOCKED",
+            [limit],
+        )
+        rows = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+        Ingest = self.env["social_crm.ingest"]
+        now = fields.Datetime.now()
+        for row in rows:
+            messages = row.message_ids.exists()
+            if not messages:
+                row.unlink()
+                continue
+            name, model, method = Ingest._hook(row.hook)
+            mine = Ingest.with_company(row.company_id)
+            batch = Batch(messages.account_id[:1], self.env.user, {}, retry=True)
+            error = mine._run_hook(name, model, method, messages.with_env(mine.env).sudo(), batch)
+            if error is None:
+                row.unlink()
+                continue
+            attempts = row.attempts + 1
+            row.write(
+                {
+                    "attempts": attempts,
+                    "last_error": self._error_text(error),
+                    "state": "pending" if attempts < MAX_ATTEMPTS else "failed",
+                    "next_at": now + self._delay(attempts),
+                }
+            )
+        remaining = self.sudo().search_count([("state", "=", "pending"), ("next_at", "<=", now)])
+        if remaining:
+            self.env.ref("social_crm.ir_cron_social_crm_ingest_retry").sudo()._trigger()
+        self.env["ir.cron"]._notify_progress(done=len(rows), remaining=remaining)

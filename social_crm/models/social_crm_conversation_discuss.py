@@ -18,6 +18,7 @@ from odoo.addons.mail.tools.discuss import Store
 
 from ._helpers import ERASED, forget_record_names
 from .discuss_channel import CHANNEL_TYPE
+from .social_crm_ingest import batch_write
 
 FRESH = "social_crm_fresh_channels"
 
@@ -201,8 +202,8 @@ class SocialCrmConversation(models.Model):
         values = self._social_crm_message_values(posts, agent, channels)
         Channel = self.env["discuss.channel"].sudo()
         logged = Channel._message_create(values)
-        for post, message in zip(posts, logged, strict=True):
-            post.chatter_message_id = message
+        pairs = zip(posts, logged, strict=True)
+        batch_write(posts, {post.id: {"chatter_message_id": msg.id} for post, msg in pairs})
         # new threads get their members (and tell them) once the batch is
         # assigned; the threads that were there are pinned again, live
         touched = Channel.browse({message.res_id for message in logged}) - fresh
@@ -240,6 +241,8 @@ class SocialCrmConversation(models.Model):
                     **author,
                     "model": "discuss.channel",
                     "res_id": channels[post.conversation_id.id].id,
+                    # given, so mail does not read each thread's name again
+                    "record_name": channels[post.conversation_id.id].name,
                     "body": plaintext2html(post.text or ""),
                     "message_type": "comment",
                     "subtype_id": subtype,

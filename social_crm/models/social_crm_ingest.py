@@ -69,6 +69,13 @@ HOOKS = [
     ("spread", "social_crm.message", "_ingest_hook_spread"),
 ]
 
+# With the system parameter ``social_crm.ingest_deferred`` set, these hooks do
+# not run in the page's transaction: the page stores and shows its posts
+# (rows, Discuss threads, priority, SLA, assignment, pop-ups, alerts) and
+# leaves one row per hook in ``social_crm.ingest.retry`` for the cron, which
+# is triggered at once and claims rows with FOR UPDATE SKIP LOCKED.
+DEFERRABLE = frozenset({"funnel", "matching", "content", "spread"})
+
 # our own posts: stored, then only these
 OUTGOING_HOOKS = [
     ("funnel", "social_crm.message", "_ingest_hook_funnel"),
@@ -269,10 +276,21 @@ class SocialCrmIngest(models.AbstractModel):
     def _run_hooks(self, hooks, messages, batch):
         """Run ``hooks`` for ``messages``, each under a savepoint: a failing
         hook is logged and left to the retry cron; the others still run."""
+        Later = self.env["social_crm.ingest.retry"]
+        defer = hooks is HOOKS and self._deferred()
         for name, model, method in hooks:
+            if defer and name in DEFERRABLE:
+                Later._schedule(name, messages)
+                continue
             error = self._run_hook(name, model, method, messages, batch)
             if error is not None:
-                self.env["social_crm.ingest.retry"]._schedule(name, messages, error)
+                Later._schedule(name, messages, error)
+
+    @api.model
+    def _deferred(self):
+        """Whether the enrichment hooks (DEFERRABLE) run in a follow-up job."""
+        param = self.env["ir.config_parameter"].sudo().get_param("social_crm.ingest_deferred")
+        return (param or "").strip().lower() in ("1", "true", "yes")
 
     @api.model
     def _run_hook(self, name, model, method, messages, batch):

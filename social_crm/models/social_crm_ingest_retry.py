@@ -13,7 +13,7 @@ FIRST_DELAY_MINUTES = 2  # then 4, 8, 16 ... minutes
 
 class SocialCrmIngestRetry(models.Model):
     _name = "social_crm.ingest.retry"
-    _description = "Ingestion hook to retry"
+    _description = "Ingestion hook to run later (deferred, or retried after a failure)"
     _order = "next_at, id"
 
     hook = fields.Char(required=True, readonly=True)
@@ -26,9 +26,7 @@ class SocialCrmIngestRetry(models.Model):
         readonly=True,
     )
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
-    attempts = fields.Integer(
-        readonly=True, default=1, help="Runs so far, the failed first one included."
-    )
+    attempts = fields.Integer(readonly=True, help="Failed runs so far (0: deferred, not run yet).")
     last_error = fields.Char(readonly=True)
     next_at = fields.Datetime("Next try", readonly=True, index=True)
     state = fields.Selection(
@@ -41,6 +39,7 @@ class SocialCrmIngestRetry(models.Model):
 
     @staticmethod
     def _delay(attempts):
+        attempts = max(attempts, 1)
         return timedelta(minutes=FIRST_DELAY_MINUTES * 2 ** (attempts - 1))
 
     @staticmethod
@@ -50,9 +49,10 @@ class SocialCrmIngestRetry(models.Model):
         return f"{type(error).__name__}: {first[0] if first else ''}"[:300]
 
     @api.model
-    def _schedule(self, hook, messages, error):
-        """Store a retry of ``hook`` for ``messages`` (one row per company)
-        and wake the retry cron when it is due."""
+    def _schedule(self, hook, messages, error=None):
+        """Store a run of ``hook`` for ``messages`` to do later (one row per
+        company): a retry after ``error``, else a deferred run due now. The
+        cron is woken for when it is due."""
         now = fields.Datetime.now()
         rows = self.sudo().create(
             [
@@ -60,8 +60,9 @@ class SocialCrmIngestRetry(models.Model):
                     "hook": hook,
                     "message_ids": [fields.Command.set(mine.ids)],
                     "company_id": company.id,
-                    "next_at": now + self._delay(1),
-                    "last_error": self._error_text(error),
+                    "attempts": 1 if error is not None else 0,
+                    "next_at": now + self._delay(1) if error is not None else now,
+                    "last_error": self._error_text(error) if error is not None else False,
                 }
                 for company in messages.company_id
                 for mine in [messages.filtered(lambda m, c=company: m.company_id == c)]
@@ -74,16 +75,18 @@ class SocialCrmIngestRetry(models.Model):
 
     @api.model
     def _cron_retry(self, limit=20):
-        """Scheduled action: run due hooks again, rows claimed with FOR
-        UPDATE SKIP LOCKED (two workers never run the same row). A success
-        removes the row; a failure waits twice as long, up to MAX_ATTEMPTS."""
+        """Scheduled action: run the due hooks (deferred ones, and failed
+        ones again). Rows are claimed with FOR UPDATE SKIP LOCKED, so two
+        workers never run the same row. A success removes the row; a
+        failure waits twice as long as the last time, up to MAX_ATTEMPTS."""
+        self.env["social_crm.ingest.retry"].flush_model()
         self.env.cr.execute(
             "SELECT id FROM social_crm_ingest_retry WHERE state = 'pending' "
-            "AND next_at <= (now() at time zone 'UTC') ORDER BY next_at, id LIMIT %s "
-            "FOR UPDATE SKIP LOCKED",
-            [limit],
+            "AND next_at <= %s ORDER BY next_at, id LIMIT %s FOR UPDATE SKIP LOCKED",
+            [fields.Datetime.now(), limit],
         )
         rows = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+        rows.fetch(["hook", "company_id", "attempts"])
         Ingest = self.env["social_crm.ingest"]
         now = fields.Datetime.now()
         for row in rows:
@@ -93,7 +96,7 @@ class SocialCrmIngestRetry(models.Model):
                 continue
             name, model, method = Ingest._hook(row.hook)
             mine = Ingest.with_company(row.company_id)
-            batch = Batch(messages.account_id[:1], self.env.user, {}, retry=True)
+            batch = Batch(messages.account_id[:1], self.env.user, {}, retry=row.attempts > 0)
             error = mine._run_hook(name, model, method, messages.with_env(mine.env).sudo(), batch)
             if error is None:
                 row.unlink()

@@ -15,10 +15,18 @@ Measured in the same run, on the same machine:
   way a stream page arrives: identities upserted, conversations found or
   started, every post classified and prioritised, logged in the chatter,
   photo-campaign entries collected, rights answers checked;
-- ``_ingest()`` of the same pages again (nothing new: the idempotent path).
+- ``_ingest()`` of the same pages again (nothing new: the idempotent path);
+- with ``social_crm.ingest_deferred`` (when the code has it): the page's
+  store-and-show part, then the follow-up job's enrichment (funnel,
+  matching, photo campaigns, spread), timed apart;
+- the queries of one page of 50, 100 and 200 new posts.
+
+Run another checkout's code against the same database (before/after in one
+sitting): ``SOCIAL_CRM_CODE=/tmp/main_checkout python bench/ingest.py``.
 
 Figures are posts per second and the ratio to the baseline; memory is the
-peak Python allocation (tracemalloc) during one batch.
+peak Python allocation (tracemalloc) during one batch, measured on five more
+batches after the timing (tracemalloc slows Python down several times).
 """
 
 import argparse
@@ -109,9 +117,10 @@ def main():
 
         # baseline: the same rows through bare create(), batch by batch
         [seed] = Message._ingest(account, posts(1, "seed"))
-        base_posts = posts(n, "base")
+        base_pages = {prefix: posts(n, prefix) for prefix in ("base", "base2")}
 
-        def bare():
+        def bare(prefix):
+            base_posts = base_pages[prefix]
             for start in range(0, n, size):
                 Message.create(
                     [
@@ -132,7 +141,7 @@ def main():
                 )
                 env.flush_all()
 
-        base_time, _ = timed(bare)
+        first_base, _ = timed(lambda: bare("base"))
 
         pages = posts(n, "ing")
 
@@ -145,6 +154,37 @@ def main():
 
         # timed without tracemalloc (it slows Python down several times)
         ingest_time, created = timed(ingest)
+        entries = env["social_crm.content"].search_count([("campaign_id", "=", campaign.id)])
+
+        # deferred enrichment (this branch): store and show first, then the job
+        deferred = None
+        if "social_crm.ingest.retry" in env:
+            env["ir.config_parameter"].set_param("social_crm.ingest_deferred", "1")
+            later = posts(n, "later")
+
+            def ingest_deferred():
+                for start in range(0, n, size):
+                    Message._ingest(account, later[start : start + size])
+                    env.flush_all()
+
+            def enrich():
+                Retry = env["social_crm.ingest.retry"]
+                while Retry.search_count([("state", "=", "pending")]):
+                    Retry._cron_retry(limit=20)
+                    env.flush_all()
+
+            deferred = (timed(ingest_deferred)[0], timed(enrich)[0])
+            env["ir.config_parameter"].set_param("social_crm.ingest_deferred", "")
+
+        # queries of one page of new posts, as the page grows
+        queries = {}
+        for count in (50, 100, 200):
+            page = posts(count, f"q{count}")
+            env.flush_all()
+            before = cr.sql_log_count
+            Message._ingest(account, page)
+            env.flush_all()
+            queries[count] = cr.sql_log_count - before
         peaks = []
         more = posts(min(n, 5 * size), "mem")
         for start in range(0, len(more), size):
@@ -156,7 +196,9 @@ def main():
         again_time, _ = timed(
             lambda: [Message._ingest(account, pages[s : s + size]) for s in range(0, n, size)]
         )
-        entries = env["social_crm.content"].search_count([("campaign_id", "=", campaign.id)])
+        # the baseline again at the end: the mean of both evens out a load
+        # that changed during the run (other processes on the machine)
+        base_time = (first_base + timed(lambda: bare("base2"))[0]) / 2
         cr.rollback()
 
     base_rate = n / base_time
@@ -166,6 +208,18 @@ def main():
         f"  _ingest(), new:       {created / ingest_time:8,.0f} posts/s "
         f"({ingest_time / base_time:.1f}x the baseline's time; {created} stored, "
         f"{entries} photo entries)"
+    )
+    if deferred:
+        hot, job = deferred
+        print(
+            f"  _ingest(), deferred:  {n / hot:8,.0f} posts/s "
+            f"({hot / base_time:.1f}x the baseline's time; stored and shown), "
+            f"then the enrichment job {n / job:,.0f} posts/s "
+            f"(together {(hot + job) / base_time:.1f}x)"
+        )
+    print(
+        "  queries per page of new posts: "
+        + ", ".join(f"{count} posts: {q}" for count, q in queries.items())
     )
     print(
         f"  _ingest(), again:     {n / again_time:8,.0f} posts/s "

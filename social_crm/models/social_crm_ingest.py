@@ -27,15 +27,21 @@ The hook contract
 -----------------
 - A hook is called once per page (with the page's new posts, never one by
   one), in the fixed order of ``HOOKS``, inside the page's transaction.
-- A hook is isolated: it runs under a savepoint. When it raises, its own
-  writes are undone, the error is logged, and a retry row
+- A hook is isolated: the hooks run under one savepoint; when one raises,
+  that savepoint is rolled back and the hooks run again one by one, each
+  under its own savepoint. The failing hook's own writes are undone, the
+  error is logged, and a retry row
   (``social_crm.ingest.retry``: hook, posts, attempts, last error, company)
   is stored; the next hooks still run and the page's posts stay stored. The
   cron "Social CRM: retry ingestion hooks" runs the hook again later for the
   same posts (backoff, at most ``MAX_ATTEMPTS`` tries).
 - So a hook must be idempotent for a set of posts (a retry may meet posts
-  whose work was partly done) and may not rely on ``batch.posts`` (the
-  connector objects), which a retry does not have.
+  whose work was partly done; after a failure in the page, the hooks before
+  it run a second time, their first run undone), and must work without
+  ``batch.posts``, the connector objects, which a retry does not have (the
+  Flickr hook then only completes the owners' profiles).
+- Bus notifications sent by a hook whose savepoint is rolled back are not
+  taken back: a hook that notifies does so last, after its writes.
 """
 
 import logging
@@ -274,14 +280,24 @@ class SocialCrmIngest(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _run_hooks(self, hooks, messages, batch):
-        """Run ``hooks`` for ``messages``, each under a savepoint: a failing
-        hook is logged and left to the retry cron; the others still run."""
+        """Run ``hooks`` for ``messages``. Optimistically all under one
+        savepoint; when one raises, that savepoint is rolled back and the
+        hooks run again one by one, each under its own savepoint: the failing
+        one is logged and left to the retry cron, the others still run."""
         Later = self.env["social_crm.ingest.retry"]
         defer = hooks is HOOKS and self._deferred()
-        for name, model, method in hooks:
+        now = [hook for hook in hooks if not (defer and hook[0] in DEFERRABLE)]
+        for name, _model, _method in hooks:
             if defer and name in DEFERRABLE:
                 Later._schedule(name, messages)
-                continue
+        try:
+            with self.env.cr.savepoint():
+                for _name, model, method in now:
+                    getattr(self.env[model].sudo(), method)(messages, batch)
+            return
+        except Exception:  # noqa: BLE001 - isolated below, hook by hook
+            _logger.info("social_crm: an ingestion hook failed: running them one by one")
+        for name, model, method in now:
             error = self._run_hook(name, model, method, messages, batch)
             if error is not None:
                 Later._schedule(name, messages, error)

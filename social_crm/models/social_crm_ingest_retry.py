@@ -9,6 +9,7 @@ from .social_crm_ingest import Batch
 
 MAX_ATTEMPTS = 5
 FIRST_DELAY_MINUTES = 2  # then 4, 8, 16 ... minutes
+KEEP_FAILED_DAYS = 30
 
 
 class SocialCrmIngestRetry(models.Model):
@@ -110,6 +111,10 @@ class SocialCrmIngestRetry(models.Model):
                     "next_at": now + self._delay(attempts),
                 }
             )
+        # rows given up on stay a month for the administrator, then go
+        self.sudo().search(
+            [("state", "=", "failed"), ("write_date", "<", now - timedelta(days=KEEP_FAILED_DAYS))]
+        ).unlink()
         remaining = self.sudo().search_count([("state", "=", "pending"), ("next_at", "<=", now)])
         if remaining:
             self.env.ref("social_crm.ir_cron_social_crm_ingest_retry").sudo()._trigger()

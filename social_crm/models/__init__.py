@@ -7,6 +7,12 @@ from . import social_crm_identity
 from . import social_crm_code_guess
 from . import social_crm_suggestion
 from . import social_crm_conversation
+from . import social_crm_conversation_sla
+from . import social_crm_conversation_assign
+from . import social_crm_conversation_reply
+from . import social_crm_conversation_popup
+from . import social_crm_conversation_customer
+from . import social_crm_conversation_consent
 from . import social_crm_conversation_inbox
 from . import social_crm_message
 from . import social_crm_reply_template

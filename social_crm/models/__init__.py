@@ -38,6 +38,9 @@ from . import social_crm_content
 from . import social_crm_review
 from . import social_crm_erased_user
 from . import social_crm_privacy
+from . import social_crm_privacy_export
+from . import social_crm_privacy_erasure
+from . import social_crm_privacy_retention
 from . import social_crm_outbound
 from . import social_crm_guard_fields
 from . import res_users

@@ -103,3 +103,28 @@ class TestModels15Split(TriageCommon):
         signature = inspect.signature(self.Conversation._sla_values)
         self.assertEqual(list(signature.parameters), ["policy", "now", "memo"])
         self.assertIsNone(signature.parameters["memo"].default)
+
+    def test_privacy_split_keeps_the_overrides_on_top(self):
+        """Export, erasure and retention moved into their own files stay the
+        base definitions: the Discuss, image and planned-post privacy files
+        still extend them (each definer calls super() down to the base)."""
+        identity_mro = type(self.env["social_crm.identity"]).__mro__
+        message_mro = type(self.Message).__mro__
+
+        def definers(mro, name):
+            return [cls.__module__.rsplit(".", 1)[-1] for cls in mro if name in vars(cls)]
+
+        for mro, name, base, overrides in [
+            (identity_mro, "_personal_data", "social_crm_privacy_export", ["_privacy_discuss"]),
+            (identity_mro, "_erase_one", "social_crm_privacy_erasure", ["_post_privacy"]),
+            (identity_mro, "_retention_sweep", "social_crm_privacy_retention", ["_privacy_images"]),
+            (message_mro, "_anonymize", "social_crm_privacy_erasure", ["_privacy_discuss"]),
+            (message_mro, "_cron_retention", "social_crm_privacy_retention", []),
+        ]:
+            found = definers(mro, name)
+            self.assertEqual(found[-1], base, (name, found))
+            for suffix in overrides:
+                self.assertIn(f"social_crm{suffix}", found[:-1], (name, found))
+        self.assertEqual(
+            definers(identity_mro, "_held_elsewhere"), ["social_crm_privacy"], "scope stays shared"
+        )

@@ -4,6 +4,7 @@ from . import social_crm_sales_panel_mixin
 from . import social_crm_account
 from . import social_crm_stream
 from . import social_crm_identity
+from . import social_crm_identity_matching
 from . import social_crm_code_guess
 from . import social_crm_suggestion
 from . import social_crm_conversation

@@ -1,15 +1,12 @@
 """Assignment: unassigned open conversations go round-robin to the team's
 agents who are online and have room (the pick: :func:`..triage.assign`)."""
 
-import logging
-
 import psycopg2
 
 from odoo import fields, models
 
 from .. import triage
-
-_logger = logging.getLogger(__name__)
+from .social_crm_conversation import _logger  # the log keeps its source
 
 
 class SocialCrmConversationAssign(models.Model):

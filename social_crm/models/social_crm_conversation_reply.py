@@ -1,7 +1,6 @@
 """Replying: the reply box, the collision guard (who is writing a reply,
 until when) and sending a reply through the platform, once."""
 
-import logging
 from datetime import timedelta
 
 import psycopg2
@@ -13,8 +12,7 @@ from odoo.exceptions import UserError
 from ..connectors import ConnectorError
 from ..connectors.media import images_key
 from ._helpers import flow, in_flow
-
-_logger = logging.getLogger(__name__)
+from .social_crm_conversation import _logger  # the log keeps its source
 
 REPLY_LOCK_MINUTES = 5
 

@@ -353,3 +353,35 @@ def plan_assignment(pending, agents):
     ordered = sorted(pending, key=lambda item: (-(item[1] or 0.0), item[2]))
     picks = assign(agents, len(ordered))
     return [(item[0], user_id) for item, user_id in zip(ordered, picks, strict=True)]
+
+
+# --------------------------------------------------------------------------
+# Priority of a conversation (once per conversation, as of ``now``)
+# --------------------------------------------------------------------------
+def waiting_minutes(facts, now):
+    """Minutes the conversation has waited for us; 0 when answered or closed."""
+    if not facts.awaiting_since or facts.state == "closed":
+        return 0
+    return (now - facts.awaiting_since).total_seconds() / 60
+
+
+def reasons_text(parts):
+    """The parts of a score that count, as the inbox shows them:
+    ``"intent 35, sentiment 10, waiting 5"``."""
+    return ", ".join(f"{key} {value:g}" for key, value in parts.items() if value)
+
+
+def conversation_priority(facts, now, followers=0, verified=False, linked=False, value=0.0):
+    """``(priority_score, priority_reasons)`` of a conversation: its intent
+    and sentiment (``facts``), its author's reach, the customer's value and
+    how long it has waited as of ``now``."""
+    score, parts = priority_score(
+        facts.intent,
+        facts.sentiment,
+        followers,
+        verified,
+        linked,
+        value,
+        waiting_minutes(facts, now),
+    )
+    return score, reasons_text(parts)

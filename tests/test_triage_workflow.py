@@ -2,7 +2,15 @@
 
 from datetime import datetime, timedelta
 
-from social_crm.triage import Agent, Facts, PostFacts, plan_assignment, workflow_values
+from social_crm.triage import (
+    Agent,
+    Facts,
+    PostFacts,
+    conversation_priority,
+    plan_assignment,
+    waiting_minutes,
+    workflow_values,
+)
 
 T0 = datetime(2026, 11, 16, 9, 0)
 
@@ -89,3 +97,19 @@ def test_assignment_round_robin_order_and_full_capacity():
     # equal load: who waited longest (agent 2) first; then nobody has room
     assert plan_assignment(pending, agents) == [("w", 2), ("x", 1), ("y", None), ("z", None)]
     assert plan_assignment([], agents) == []
+
+
+def test_conversation_priority_waits_only_while_unanswered():
+    facts = Facts(state="open", intent="complaint", sentiment="negative", awaiting_since=T0)
+    hour = T0 + timedelta(hours=1)
+    assert waiting_minutes(facts, hour) == 60
+    score, reasons = conversation_priority(facts, hour, followers=999)
+    assert reasons == "intent 35, sentiment 10, reach 10, waiting 10"
+    assert score == 65
+    # answered (no wait) or closed: no waiting points
+    closed = Facts(**{**facts.__dict__, "state": "closed"})
+    for answered in (Facts(state="replied", intent="complaint"), closed):
+        assert waiting_minutes(answered, hour) == 0
+        assert "waiting" not in conversation_priority(answered, hour)[1]
+    # a linked customer with sales outranks the same post from a stranger
+    assert conversation_priority(facts, hour, linked=True, value=50_000)[0] > score

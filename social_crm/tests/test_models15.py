@@ -69,6 +69,29 @@ class TestModels15Triage(TriageCommon):
         none = conversation._sla_values(self.env["social_crm.sla.policy"], later, {})
         self.assertEqual(none, {"sla_policy_id": False, "sla_state": "none", "sla_deadline": False})
 
+    def test_pure_conversation_priority_equals_the_refresh(self):
+        """``triage.conversation_priority`` (for pipe15's ``_triage_refresh``)
+        gives the score and reasons the refresh stores, waiting included."""
+        conversation = self._conversation_with_history()
+        with freeze_time(MONDAY_10AM):
+            [other] = self.ingest(post("m15-p", COMPLAINT, "1504", followers=40_000))
+        for later in (timedelta(0), timedelta(minutes=45), timedelta(hours=3)):
+            now = MONDAY_10AM + later
+            for each in conversation | other.conversation_id:
+                each._triage_refresh(now=now)
+                identity = each.identity_id
+                values = each._customer_values()
+                expected = triage.conversation_priority(
+                    each._triage_facts(),
+                    now,
+                    identity.followers_count,
+                    identity.verified,
+                    bool(each.partner_id),
+                    values.get(each.partner_id.commercial_partner_id.id, 0.0),
+                )
+                self.assertEqual(expected, (each.priority_score, each.priority_reasons or ""))
+        self.assertIn("waiting", other.conversation_id.priority_reasons)
+
 
 class TestModels15Split(TriageCommon):
     def test_overrides_keep_their_order_after_the_split(self):

@@ -26,6 +26,13 @@ class SocialCrmConversation(models.Model):
 
     Posts (``social_crm.message``) are its log lines; it carries the
     workflow: state, assignee, priority and first response time.
+
+    Features live in ``_inherit`` files named for them:
+    ``social_crm_conversation_sla`` (service level, triage cron),
+    ``_assign`` (round robin), ``_reply`` (reply box, collision guard,
+    sending), ``_popup``, ``_customer`` (customer card), ``_consent``
+    (consent request, lead). The decisions are plain Python in
+    :mod:`..triage`.
     """
 
     _name = "social_crm.conversation"

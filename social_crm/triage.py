@@ -169,3 +169,219 @@ def business_hours_between(intervals, start, end):
         if overlap > 0:
             total += overlap
     return total / 3600
+
+
+# --------------------------------------------------------------------------
+# A conversation's facts, as the models read them (naive UTC datetimes;
+# False or None where Odoo has no value)
+# --------------------------------------------------------------------------
+# the strongest intent of a conversation's posts is the conversation's
+INTENT_RANK = {"complaint": 3, "question": 2, "praise": 1, "other": 0}
+
+
+@dataclass
+class Facts:
+    """What the workflow, SLA and notification rules need of a conversation."""
+
+    state: str = "new"
+    intent: str = False
+    sentiment: str = False
+    identity_id: int = False
+    last_message_at: object = False
+    first_inbound_at: object = False
+    first_response_at: object = False
+    awaiting_since: object = False
+    sla_state: str = "none"
+    sla_first_deadline: object = False
+    sla_deadline: object = False
+    sla_resolution_deadline: object = False
+    sla_warned_for: object = False
+    sla_breach_notified_for: object = False
+
+
+@dataclass
+class PostFacts:
+    """One stored post of a conversation."""
+
+    id: int
+    direction: str  # "in" or "out"
+    posted_at: object
+    received_at: object = False
+    intent: str = False
+    sentiment: str = False
+    author_identity_id: int = False
+
+
+# --------------------------------------------------------------------------
+# Workflow: state, times, intent and sentiment after new posts
+# --------------------------------------------------------------------------
+def workflow_values(facts, posts):
+    """Field values after new ``posts`` (PostFacts, in the order the batch
+    holds them, at least one) arrive in the conversation of ``facts``.
+
+    An incoming post reopens an answered or closed conversation and starts
+    the wait (from the oldest unanswered post); our reply marks it replied,
+    sets the first response once and ends the wait when it answers every
+    incoming post of the batch; the strongest intent wins, the latest
+    incoming post gives the sentiment.
+    """
+    incoming = [p for p in posts if p.direction == "in"]
+    outgoing = [p for p in posts if p.direction != "in"]
+    vals = {
+        "last_message_at": max(
+            [facts.last_message_at or posts[0].posted_at] + [p.posted_at for p in posts]
+        )
+    }
+    if incoming:
+        latest = max(incoming, key=lambda p: (p.posted_at, p.id))
+        intents = [facts.intent or "other"] + [p.intent or "other" for p in incoming]
+        vals.update(
+            intent=max(intents, key=INTENT_RANK.get),
+            sentiment=latest.sentiment or facts.sentiment,
+        )
+        if not facts.identity_id:
+            vals["identity_id"] = incoming[0].author_identity_id
+        if not facts.first_inbound_at:
+            vals["first_inbound_at"] = min(p.posted_at for p in incoming)
+        if facts.state in ("replied", "closed"):
+            vals["state"] = "open"
+        if not facts.awaiting_since or outgoing:
+            vals["awaiting_since"] = min(p.posted_at for p in incoming)
+    if outgoing:
+        answered = max(p.received_at for p in outgoing)
+        vals["state"] = "replied"
+        if not facts.first_response_at:
+            vals["first_response_at"] = min(p.received_at for p in outgoing)
+        if not incoming or max(p.posted_at for p in incoming) <= answered:
+            vals["awaiting_since"] = False
+        vals["reply_lock_user_id"] = vals["reply_lock_until"] = False
+    return vals
+
+
+# --------------------------------------------------------------------------
+# Service level: deadlines, state, and who hears about it
+# --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SlaTargets:
+    """A policy's targets, in business hours."""
+
+    first_response_hours: float
+    next_response_hours: float
+    resolution_hours: float
+    warning_percent: float = 80
+
+
+def sla_values(facts, targets, now, deadline, business_hours, policy_changed=False):
+    """SLA deadlines and state of a conversation as of ``now``.
+
+    ``targets`` is None when no policy applies. ``deadline(start, hours)``
+    gives the moment ``hours`` business hours after ``start``;
+    ``business_hours(start, end)`` the business hours between them
+    (negative when ``end`` is earlier). ``policy_changed``: the deadlines
+    are set anew from the first post. Returns the field values to write.
+
+    - waiting for our first answer: due at the first-response deadline;
+      after an answer a new post is due ``next_response_hours`` later;
+    - "warning" once ``warning_percent`` of that time is used, "breached"
+      when it is past;
+    - answered or closed: the cycle that ended is "met" or "breached", once;
+    - past the resolution deadline and not closed: "breached", answered or not.
+    """
+    if not targets or not facts.first_inbound_at:
+        return {"sla_state": "none", "sla_deadline": False}
+    vals = {}
+    if policy_changed or not facts.sla_first_deadline:
+        vals["sla_first_deadline"] = deadline(facts.first_inbound_at, targets.first_response_hours)
+        vals["sla_resolution_deadline"] = deadline(facts.first_inbound_at, targets.resolution_hours)
+    first_due = vals.get("sla_first_deadline", facts.sla_first_deadline)
+    if facts.state == "closed" or not facts.awaiting_since:
+        # answered (or closed): judge the cycle that just ended, once
+        due = False
+        if facts.sla_deadline:
+            state = "met" if now <= facts.sla_deadline else "breached"
+        else:
+            state = facts.sla_state if facts.sla_state in ("met", "breached") else "met"
+    else:
+        if facts.first_response_at:
+            hours = targets.next_response_hours
+            due = facts.sla_deadline or deadline(facts.awaiting_since, hours)
+        else:
+            due, hours = first_due, targets.first_response_hours
+        left = business_hours(now, due)
+        if left < 0:
+            state = "breached"
+        elif left <= hours * (100 - targets.warning_percent) / 100:
+            state = "warning"
+        else:
+            state = "running"
+    resolution_due = vals.get("sla_resolution_deadline", facts.sla_resolution_deadline)
+    if facts.state != "closed" and resolution_due and now > resolution_due:
+        state = "breached"  # not resolved in time, answered or not
+    vals.update(sla_deadline=due, sla_state=state)
+    return vals
+
+
+def sla_notice(facts, now):
+    """Which SLA message a conversation's people get now, once per deadline:
+    ``("breached", due)`` for the assignee and the team lead, ``("warning",
+    due)`` for the assignee, or None. An answered but unresolved
+    conversation past its resolution deadline counts against that deadline.
+    """
+    due = facts.sla_deadline
+    resolution_due = facts.sla_resolution_deadline
+    if not due and facts.state != "closed" and resolution_due and now > resolution_due:
+        due = resolution_due
+    if not due:
+        return None
+    if facts.sla_state == "breached" and facts.sla_breach_notified_for != due:
+        return "breached", due
+    if facts.sla_state == "warning" and facts.sla_warned_for != due:
+        return "warning", due
+    return None
+
+
+# --------------------------------------------------------------------------
+# Assignment: which agent takes which waiting conversation
+# --------------------------------------------------------------------------
+def plan_assignment(pending, agents):
+    """Pairs ``(key, user_id or None)``: the highest priority first (older
+    first among equals), each going to the agent :func:`assign` picks.
+
+    ``pending``: ``(key, priority_score, since)`` per conversation, ``since``
+    a datetime (its first post, else its creation).
+    """
+    ordered = sorted(pending, key=lambda item: (-(item[1] or 0.0), item[2]))
+    picks = assign(agents, len(ordered))
+    return [(item[0], user_id) for item, user_id in zip(ordered, picks, strict=True)]
+
+
+# --------------------------------------------------------------------------
+# Priority of a conversation (once per conversation, as of ``now``)
+# --------------------------------------------------------------------------
+def waiting_minutes(facts, now):
+    """Minutes the conversation has waited for us; 0 when answered or closed."""
+    if not facts.awaiting_since or facts.state == "closed":
+        return 0
+    return (now - facts.awaiting_since).total_seconds() / 60
+
+
+def reasons_text(parts):
+    """The parts of a score that count, as the inbox shows them:
+    ``"intent 35, sentiment 10, waiting 5"``."""
+    return ", ".join(f"{key} {value:g}" for key, value in parts.items() if value)
+
+
+def conversation_priority(facts, now, followers=0, verified=False, linked=False, value=0.0):
+    """``(priority_score, priority_reasons)`` of a conversation: its intent
+    and sentiment (``facts``), its author's reach, the customer's value and
+    how long it has waited as of ``now``."""
+    score, parts = priority_score(
+        facts.intent,
+        facts.sentiment,
+        followers,
+        verified,
+        linked,
+        value,
+        waiting_minutes(facts, now),
+    )
+    return score, reasons_text(parts)

@@ -4,9 +4,16 @@ from . import social_crm_sales_panel_mixin
 from . import social_crm_account
 from . import social_crm_stream
 from . import social_crm_identity
+from . import social_crm_identity_matching
 from . import social_crm_code_guess
 from . import social_crm_suggestion
 from . import social_crm_conversation
+from . import social_crm_conversation_sla
+from . import social_crm_conversation_assign
+from . import social_crm_conversation_reply
+from . import social_crm_conversation_popup
+from . import social_crm_conversation_customer
+from . import social_crm_conversation_consent
 from . import social_crm_conversation_inbox
 from . import social_crm_message
 from . import social_crm_reply_template
@@ -32,6 +39,9 @@ from . import social_crm_content
 from . import social_crm_review
 from . import social_crm_erased_user
 from . import social_crm_privacy
+from . import social_crm_privacy_export
+from . import social_crm_privacy_erasure
+from . import social_crm_privacy_retention
 from . import social_crm_outbound
 from . import social_crm_guard_fields
 from . import res_users

@@ -50,4 +50,5 @@ from . import test_publish17
 from . import test_gap13
 from . import test_refactor15
 from . import test_pubimg17
+from . import test_models15
 from . import test_pipe15

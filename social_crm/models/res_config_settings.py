@@ -62,3 +62,10 @@ class ResConfigSettings(models.TransientModel):
         for settings in self:
             settings.social_crm_oauth_redirect_uri = account._oauth_redirect_uri()
             settings.social_crm_base_url_frozen = account._oauth_base_url_frozen()
+
+    # ingestion (issue 15): enrichment hooks in a follow-up job
+    social_crm_ingest_deferred = fields.Boolean(
+        "Enrich new posts in the background",
+        config_parameter="social_crm.ingest_deferred",
+        groups="base.group_system",
+    )

@@ -151,6 +151,14 @@ class TestPipelineHooks(PipelineCommon):
         self.assertFalse(self.Retry.search([]))
         self.assertEqual(len(self.entries(messages)), 5)
 
+    def test_the_setting_turns_deferred_enrichment_on_and_off(self):
+        Ingest = self.env["social_crm.ingest"]
+        self.assertFalse(Ingest._deferred())
+        self.env["res.config.settings"].create({"social_crm_ingest_deferred": True}).execute()
+        self.assertTrue(Ingest._deferred())
+        self.env["res.config.settings"].create({"social_crm_ingest_deferred": False}).execute()
+        self.assertFalse(Ingest._deferred())
+
     def test_priority_is_computed_once_per_conversation(self):
         with patch.object(triage, "priority_score", wraps=triage.priority_score) as score:
             messages = self.Message._ingest(self.demo, page("once", 10))

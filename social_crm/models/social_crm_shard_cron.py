@@ -48,7 +48,7 @@ WEBHOOK_SHARDS = (
     "social_crm.ir_cron_social_crm_webhooks",
     "social_crm.ir_cron_social_crm_webhooks_shard_2",
 )
-#: streams looked at per claim (the first free one is taken)
+#: accounts looked at per claim (the most overdue stream of each; the first free one is taken)
 CLAIM_CANDIDATES = 20
 #: a row another transaction holds is passed over (its lock, or a newer version)
 _BUSY = (LockNotAvailable, SerializationFailure)
@@ -85,7 +85,8 @@ def try_lock(cr, table, row_id, where=None):
                     SQL.identifier(table),
                     row_id,
                     where or SQL("TRUE"),
-                )
+                ),
+                log_exceptions=False,
             )
             return bool(cr.fetchone())
     except _BUSY:
@@ -113,29 +114,31 @@ class SocialCrmStream(models.Model):
         now = fields.Datetime.now()
         cr.execute(
             SQL(
-                """SELECT social_crm_stream.id, social_crm_stream.account_id
-                     FROM social_crm_stream
-                     JOIN social_crm_account account ON account.id = social_crm_stream.account_id
-                    WHERE account.active AND %s
-                 ORDER BY social_crm_stream.next_sync_at ASC NULLS FIRST, social_crm_stream.id
-                    LIMIT %s""",
+                """SELECT id, account_id FROM (
+                       SELECT DISTINCT ON (social_crm_stream.account_id)
+                              social_crm_stream.id, social_crm_stream.account_id,
+                              social_crm_stream.next_sync_at
+                         FROM social_crm_stream
+                         JOIN social_crm_account account
+                           ON account.id = social_crm_stream.account_id
+                        WHERE account.active AND %s
+                     ORDER BY social_crm_stream.account_id,
+                              social_crm_stream.next_sync_at ASC NULLS FIRST, social_crm_stream.id
+                   ) firsts
+                   ORDER BY next_sync_at ASC NULLS FIRST, id
+                   LIMIT %s""",
                 self._due_sql(now),
                 CLAIM_CANDIDATES,
             )
         )
-        busy_accounts = set()
         for stream_id, account_id in cr.fetchall():
-            if account_id in busy_accounts:
-                continue
-            # the account first: its streams are pulled one at a time
-            if not try_lock(cr, "social_crm_account", account_id):
-                busy_accounts.add(account_id)
-                continue
-            if try_lock(cr, "social_crm_stream", stream_id, self._due_sql(now)):
+            # the account first: its streams are pulled one at a time. When
+            # its stream is held alone (an action "Pull now"), the account's
+            # lock stays until this short call ends: harmless.
+            if try_lock(cr, "social_crm_account", account_id) and try_lock(
+                cr, "social_crm_stream", stream_id, self._due_sql(now)
+            ):
                 return self.browse(stream_id)
-            # the account's lock stays until the end of this (short) call:
-            # no other shard pulls that account meanwhile, which is harmless
-            busy_accounts.add(account_id)
         return self.browse()
 
     @api.model
@@ -185,7 +188,8 @@ class SocialCrmWebhookEvent(models.Model):
                         MAX_ATTEMPTS,
                         fields.Datetime.now(),
                         limit,
-                    )
+                    ),
+                    log_exceptions=False,
                 )
                 return self.browse([row[0] for row in self.env.cr.fetchall()])
         except _BUSY:

@@ -55,10 +55,10 @@ _BUSY = (LockNotAvailable, SerializationFailure)
 
 
 def shard_crons(env, xmlids):
-    crons = env["ir.cron"]
-    for xmlid in xmlids:
-        crons |= env.ref(xmlid, raise_if_not_found=False) or crons
-    return crons.sudo()
+    """The shards, in order (cached ids: no query per webhook delivery)."""
+    data = env["ir.model.data"]
+    ids = [data._xmlid_to_res_id(xmlid, raise_if_not_found=False) for xmlid in xmlids]
+    return env["ir.cron"].sudo().browse([i for i in ids if i])
 
 
 def trigger_shards(env, xmlids, at=None, first_only=False, skip_running=True):

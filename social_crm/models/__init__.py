@@ -83,3 +83,4 @@ from . import social_crm_post_images
 from . import social_crm_ingest
 from . import social_crm_ingest_retry
 from . import social_crm_conversation_ingest
+from . import social_crm_shard_cron

@@ -115,7 +115,8 @@ class SocialCrmStream(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         streams = super().create(vals_list)
-        self._trigger_sync()
+        if streams:
+            self._trigger_sync()
         return streams
 
     # ------------------------------------------------------------------
@@ -201,6 +202,7 @@ class SocialCrmStream(models.Model):
             self.account_id._record_error(error)
         self._trigger_sync(at=retry_at)
 
+    # the scheduled action (_cron_sync) and its shards: social_crm_shard_cron.py
     def _due_domain(self):
         now = fields.Datetime.now()
         return [
@@ -210,28 +212,6 @@ class SocialCrmStream(models.Model):
             ("next_sync_at", "=", False),
             ("next_sync_at", "<=", now),
         ]
-
-    @api.model
-    def _cron_sync(self):
-        """Scheduled action: pull one batch of the most overdue stream.
-
-        The cron framework commits after each call and calls again at once
-        while ``_notify_progress`` reports remaining work, so every batch is
-        its own transaction. Errors are recorded on the stream and account
-        and never raised: the cron must not be deactivated by a platform's
-        trouble.
-        """
-        stream = self.search(self._due_domain(), order="next_sync_at asc nulls first, id", limit=1)
-        if stream:
-            stream._sync_guarded()
-        remaining = self.search_count(self._due_domain())
-        # a stream whose error was recorded counts as handled too
-        self.env["ir.cron"]._notify_progress(done=len(stream), remaining=remaining)
-
-    def _trigger_sync(self, at=None):
-        cron = self.env.ref("social_crm.ir_cron_social_crm_sync", raise_if_not_found=False)
-        if cron:
-            cron.sudo()._trigger(at=at)
 
     def _sync_guarded(self):
         """Pull one batch; record any failure on the stream (and, for platform

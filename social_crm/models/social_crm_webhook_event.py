@@ -8,7 +8,7 @@ import psycopg2
 from odoo import api, fields, models
 
 from ..connectors import meta
-from ._helpers import ERASED, run_guarded
+from ._helpers import ERASED
 
 _logger = logging.getLogger(__name__)
 
@@ -123,14 +123,13 @@ class SocialCrmWebhookEvent(models.Model):
         except psycopg2.errors.UniqueViolation:
             # the same delivery arrived twice at once: the other copy is kept
             return Event.search(known, limit=1)
-        cron = self.env.ref("social_crm.ir_cron_social_crm_webhooks", raise_if_not_found=False)
-        if cron:
-            cron.sudo()._trigger()
+        event._trigger_processing()  # social_crm_shard_cron.py
         return event
 
     # ------------------------------------------------------------------
     # Processing (scheduled action)
     # ------------------------------------------------------------------
+    # the scheduled action (_cron_process) and its shards: social_crm_shard_cron.py
     def _due_domain(self):
         now = fields.Datetime.now()
         return [
@@ -140,24 +139,6 @@ class SocialCrmWebhookEvent(models.Model):
             ("next_attempt_at", "=", False),
             ("next_attempt_at", "<=", now),
         ]
-
-    @api.model
-    def _cron_process(self, batch_size=20):
-        """Scheduled action: process a batch of deliveries, each under its own
-        savepoint, so one bad delivery does not hold back the others."""
-        # deliveries left failed by an older version: drop them now
-        self.search(
-            [("state", "=", "failed"), ("attempts", ">=", MAX_ATTEMPTS)], limit=batch_size
-        )._drop()
-        self.env["social_crm.webhook.key"]._purge(batch_size * 50)
-        events = self.search(self._due_domain(), order="id", limit=batch_size)
-        for event in events:
-            run_guarded(
-                self.env, f"webhook delivery {event.id}", event._process, event._failed, _logger
-            )
-        self.env["ir.cron"]._notify_progress(
-            done=len(events), remaining=self.search_count(self._due_domain())
-        )
 
     def _failed(self, error):
         attempts = self.attempts + 1

@@ -111,6 +111,33 @@ def link_index_statement():
     )
 
 
+def handle_index_statement():
+    """The candidate query's identity part: ``platform = .. AND lower(handle) = ..``."""
+    return (
+        "CREATE INDEX IF NOT EXISTS social_crm_identity_platform_handle "
+        "ON social_crm_identity (platform, lower(handle))"
+    )
+
+
+def handle_trigram_index_statement():
+    """The ORM's handle lookups (``('handle', '=ilike', h)``, several OR-ed, on
+    every new author and every imported contact list) compile to ``handle
+    ILIKE ..``, which no btree serves: a trigram index does (needs pg_trgm)."""
+    return (
+        "CREATE INDEX IF NOT EXISTS social_crm_identity_handle_trgm "
+        "ON social_crm_identity USING gin (handle gin_trgm_ops)"
+    )
+
+
+#: every index this module's queries rely on, beyond those Odoo makes from
+#: ``index=`` on fields: (table, index name), created by the models' ``init()``
+INDEX_NAMES = [
+    *(("res_partner", f"res_partner_social_crm_{name}") for name, _expr in EXPRESSION_INDEXES),
+    ("social_crm_identity", "social_crm_identity_partner_links"),
+    ("social_crm_identity", "social_crm_identity_platform_handle"),
+]
+
+
 def fetch_candidates(cr, evidence, profile, company_ids, limit=CANDIDATE_LIMIT):
     """Run the candidate query on any DB-API cursor; return :class:`matching.Partner` s
     with their stored social entries (as linked by ``company_ids``)."""

@@ -50,3 +50,4 @@ from . import test_publish17
 from . import test_gap13
 from . import test_refactor15
 from . import test_pubimg17
+from . import test_bench15

@@ -70,4 +70,3 @@ from . import social_crm_conversation_private_reply
 from . import social_crm_privacy_images
 from . import social_crm_identity_advocacy
 from . import social_crm_post_images
-from . import social_crm_conversation_indexes

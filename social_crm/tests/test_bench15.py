@@ -4,7 +4,6 @@ queries rely on is made by the addon itself (the benches add none)."""
 from odoo.tests import TransactionCase, tagged
 
 from .. import matching_sql
-from ..models.social_crm_conversation_indexes import INBOX_INDEXES
 
 
 @tagged("post_install", "-at_install")
@@ -36,15 +35,17 @@ class TestBench15Indexes(TransactionCase):
         self.assertIn("gin (handle gin_trgm_ops)", definition)
 
     def test_inbox_order_index(self):
-        """The inbox's default order, in the index's column order."""
-        conversation = self._indexes("social_crm_conversation")
-        for name, _columns in INBOX_INDEXES:
-            self.assertIn(name, conversation)
-        self.assertIn(
-            "(priority_score DESC, last_message_at DESC, id DESC)",
-            conversation["social_crm_conversation_inbox_order"],
-        )
+        """The inbox opens on the model's order, ``priority_score desc,
+        last_message_at desc, id desc``: PostgreSQL walks the priority_score
+        index (``index=True``) backwards and sorts each tie group, stopping at
+        the 80th row (bench/inbox_list.py: about 1.5 ms among 200,000
+        conversations, no order index on top of it needed)."""
         self.assertEqual(
             self.env["social_crm.conversation"]._order,
             "priority_score desc, last_message_at desc, id desc",
+        )
+        conversation = self._indexes("social_crm_conversation")
+        self.assertIn(
+            "btree (priority_score)",
+            conversation["social_crm_conversation__priority_score_index"],
         )

@@ -26,21 +26,31 @@ def admin_connection():
     return connection
 
 
+def admin_execute(*statements):
+    admin = admin_connection()
+    try:
+        with admin.cursor() as cr:
+            for statement, params in statements:
+                cr.execute(statement, params)
+    finally:
+        admin.close()
+
+
 def drop(name):
-    with admin_connection() as admin, admin.cursor() as cr:
-        cr.execute(
+    admin_execute(
+        (
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = %s AND pid <> pg_backend_pid()",
             (name,),
-        )
-        cr.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        ),
+        (f'DROP DATABASE IF EXISTS "{name}"', None),
+    )
 
 
 @contextlib.contextmanager
 def scratch_db(template, name):
     drop(name)
-    with admin_connection() as admin, admin.cursor() as cr:
-        cr.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    admin_execute((f'CREATE DATABASE "{name}" TEMPLATE "{template}"', None))
     try:
         yield name
     finally:

@@ -129,6 +129,15 @@ def handle_trigram_index_statement():
     )
 
 
+def website_trigram_index_statement():
+    """The candidate query's ``website ILIKE ANY('%domain%', ..)`` (a domain in a
+    bio or a company e-mail): a trigram index serves it (needs pg_trgm)."""
+    return (
+        "CREATE INDEX IF NOT EXISTS res_partner_social_crm_website_trgm "
+        "ON res_partner USING gin (website gin_trgm_ops)"
+    )
+
+
 #: every index this module's queries rely on, beyond those Odoo makes from
 #: ``index=`` on fields: (table, index name), created by the models' ``init()``
 INDEX_NAMES = [

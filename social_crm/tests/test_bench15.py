@@ -26,13 +26,17 @@ class TestBench15Indexes(TransactionCase):
         for column in matching_sql.KEY_COLUMNS:  # index=True on the fields
             self.assertIn(f"res_partner__{column}_index", partner)
 
-    def test_handle_trigram_index(self):
+    def test_trigram_indexes(self):
         """The ORM's ``('handle', '=ilike', ..)`` lookups (new authors, contact
-        imports) compile to ILIKE, served by a trigram index where pg_trgm is."""
+        imports) and the candidate query's website part are ILIKE, served by
+        trigram indexes where pg_trgm is."""
         if not self.registry.has_trigram:
             self.skipTest("pg_trgm is not installed in this database")
         definition = self._indexes("social_crm_identity")["social_crm_identity_handle_trgm"]
         self.assertIn("gin (handle gin_trgm_ops)", definition)
+        # the candidate query's website part: ILIKE ANY('%domain%', ..)
+        definition = self._indexes("res_partner")["res_partner_social_crm_website_trgm"]
+        self.assertIn("gin (website gin_trgm_ops)", definition)
 
     def test_inbox_order_index(self):
         """The inbox opens on the model's order, ``priority_score desc,

@@ -82,15 +82,17 @@ def assert_no_new_index(before, after):
 def odoo_registry(database, *options):
     """Load Odoo (``$ODOO_PATH``) with this repository as addons path; return
     the registry of ``database``."""
-    sys.path.insert(0, str(ODOO_PATH))
+    sys.path[:0] = [str(ODOO_PATH), str(ROOT)]
     import odoo  # noqa: PLC0415
 
     addons = [str(ODOO_PATH / "odoo" / "addons"), str(ROOT)]
     if (ODOO_PATH / "addons").is_dir():
         addons.insert(1, str(ODOO_PATH / "addons"))
-    odoo.tools.config.parse_config(
-        ["-d", database, "--addons-path", ",".join(addons), "--log-level", "warn", *options]
-    )
+    if not getattr(odoo_registry, "configured", False):  # Odoo parses its options once
+        odoo.tools.config.parse_config(
+            ["-d", database, "--addons-path", ",".join(addons), "--log-level", "warn", *options]
+        )
+        odoo_registry.configured = True
     return odoo.modules.registry.Registry(database)
 
 

@@ -53,3 +53,40 @@ class TestBench15Indexes(TransactionCase):
             "btree (priority_score)",
             conversation["social_crm_conversation__priority_score_index"],
         )
+
+
+@tagged("post_install", "-at_install")
+class TestBench15SocialQuery(TransactionCase):
+    """``matching_sql.social_query`` (one bitmap scan of the link index, no
+    JIT-costed join since issue 15) returns each company's own links only."""
+
+    def test_links_per_company(self):
+        one = self.env.company
+        two = self.env["res.company"].create({"name": "Bench15 other"})
+        alice, bob, carol = self.env["res.partner"].create(
+            [{"name": "Alice B15"}, {"name": "Bob B15"}, {"name": "Carol B15"}]
+        )
+        shared, only_two = self.env["social_crm.identity"].create(
+            [
+                {"platform": "demo", "user_id": "b15-1", "handle": "b15_one"},
+                {"platform": "demo", "user_id": "b15-2", "handle": "b15_two"},
+            ]
+        )
+        shared.with_company(one).partner_id = alice
+        shared.with_company(two).partner_id = bob
+        only_two.with_company(two).partner_id = carol
+        self.env.flush_all()
+
+        def rows(partners, companies):
+            self.env.cr.execute(*matching_sql.social_query(partners.ids, companies.ids))
+            return sorted(self.env.cr.fetchall())
+
+        self.assertEqual(rows(alice | bob | carol, one), [(alice.id, "demo", "b15_one", "b15-1")])
+        self.assertEqual(
+            rows(alice | bob | carol, two),
+            [(bob.id, "demo", "b15_one", "b15-1"), (carol.id, "demo", "b15_two", "b15-2")],
+        )
+        # Alice is linked in company one only: asked for company two, nothing
+        self.assertEqual(rows(alice, two), [])
+        self.assertEqual(len(rows(alice | bob, one | two)), 2)
+        self.assertEqual(rows(carol.browse(), one | two), [])

@@ -23,6 +23,10 @@ Timed, each next to a baseline measured in the same run on the same tables
   ORM itself;
 - the candidate query's website part (``website ILIKE ANY``), for domains
   of the 5 % of partners given a website and for absent ones;
+- the candidate query's social part (the identities linked to the
+  candidates), today's form beside the form before issue 15, on the same
+  candidates, with how often PostgreSQL JIT-compiled each (``--before``
+  lookups);
 - all again without the three indexes issue 15 added (what a real install
   had before), to show what they are for.
 
@@ -220,6 +224,43 @@ def handle_lookup_sql(env):
     return code, params.index("HANDLE")
 
 
+def old_social_query(partner_ids, company_ids):
+    """The social part as it was before issue 15 (one GIN probe per pair, in a
+    join PostgreSQL costs above its JIT threshold on large tables)."""
+    sql = (
+        "SELECT (i.partner_id->>c.id::text)::int, i.platform, i.handle, i.user_id "
+        "FROM unnest(%(partners)s::int[]) AS p(id) "
+        "CROSS JOIN unnest(%(companies)s::int[]) AS c(id) "
+        "JOIN social_crm_identity i ON i.partner_id @> jsonb_build_object(c.id::text, p.id)"
+    )
+    return sql, {"partners": list(partner_ids), "companies": list(company_ids)}
+
+
+def social_timings(cr, profiles, company):
+    """The candidate query's social part, today's form and the old one, on
+    the same candidates; and whether PostgreSQL JIT-compiled each."""
+    now, before, jit = [], [], {"now": 0, "before": 0}
+    for row in profiles:
+        profile = matching.Profile.from_dict(row)
+        evidence = matching.extract(profile)
+        cr.execute(*matching_sql.candidate_query(evidence, profile, [company]))
+        ids = [r[0] for r in cr.fetchall()]
+        if not ids:
+            continue
+        for label, make_query, samples in (
+            ("now", matching_sql.social_query, now),
+            ("before", old_social_query, before),
+        ):
+            sql, params = make_query(ids, [company])
+            start = time.perf_counter()
+            cr.execute(sql, params)
+            cr.fetchall()
+            samples.append(time.perf_counter() - start)
+            cr.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+            jit[label] += "JIT" in cr.fetchone()[0][0]
+    return now, before, jit
+
+
 def timings(cr, profiles, company, handle_sql):
     lookups, totals, handles, found = [], [], [], 0
     code, platform_at, handle_at, params = handle_sql
@@ -282,6 +323,13 @@ def run(cr, size, profiles, first, company, handle_sql, partners, before_queries
         f"customers in top 3: {found} | "
         f"ORM handle lookup p95 {p95(handles) * 1e3:6.2f} ms ({p95(handles) / base:5.1f}x) | "
         f"website lookup p95 {p95(sites) * 1e3:6.2f} ms ({p95(sites) / base:5.1f}x)"
+    )
+    now, before, jit = social_timings(cr, profiles[:before_queries], company)
+    print(
+        f"{'':>9}   social part of the candidate query ({len(now)} lookups): today p95 "
+        f"{p95(now) * 1e3:6.2f} ms ({p95(now) / base:5.1f}x), JIT-compiled {jit['now']} times | "
+        f"old form p95 {p95(before) * 1e3:6.2f} ms ({p95(before) / base:5.1f}x), "
+        f"JIT-compiled {jit['before']} times"
     )
     saved = {}
     for name in NEW_INDEXES:

@@ -6,6 +6,8 @@ identity, every part of it an index lookup (exact name keys stored on the
 partner, normalised e-mail, phone and customer number), never a scan.
 """
 
+import json
+
 from . import matching
 
 #: candidate rows fetched per identity at the most
@@ -92,16 +94,22 @@ def candidate_query(evidence, profile, company_ids, limit=CANDIDATE_LIMIT):
 
 
 def social_query(partner_ids, company_ids):
-    """``(sql, params)``: the identities ``company_ids`` linked to ``partner_ids``,
-    one containment lookup per (partner, company) pair (the jsonb link column
-    has a GIN index, see ``link_index_statement``)."""
+    """``(sql, params)``: the identities ``company_ids`` linked to ``partner_ids``.
+
+    One containment lookup per (company, partner) link in a single bitmap
+    scan of the jsonb link column's GIN index (``link_index_statement``),
+    then each row's link read back. A join of one probe per pair instead is
+    costed as hundreds of probes of hundreds of rows each: above PostgreSQL's
+    ``jit_above_cost`` on a large table, so every lookup paid a JIT
+    compilation (bench/match_lookup.py)."""
     sql = (
         "SELECT (i.partner_id->>c.id::text)::int, i.platform, i.handle, i.user_id "
-        "FROM unnest(%(partners)s::int[]) AS p(id) "
-        "CROSS JOIN unnest(%(companies)s::int[]) AS c(id) "
-        "JOIN social_crm_identity i ON i.partner_id @> jsonb_build_object(c.id::text, p.id)"
+        "FROM social_crm_identity i CROSS JOIN unnest(%(companies)s::int[]) AS c(id) "
+        "WHERE i.partner_id @> ANY(%(links)s::jsonb[]) "
+        "AND (i.partner_id->>c.id::text)::int = ANY(%(partners)s::int[])"
     )
-    return sql, {"partners": list(partner_ids), "companies": list(company_ids)}
+    links = [json.dumps({str(c): p}) for c in company_ids for p in partner_ids]
+    return sql, {"partners": list(partner_ids), "companies": list(company_ids), "links": links}
 
 
 def link_index_statement():
@@ -109,6 +117,42 @@ def link_index_statement():
         "CREATE INDEX IF NOT EXISTS social_crm_identity_partner_links "
         "ON social_crm_identity USING gin (partner_id jsonb_path_ops)"
     )
+
+
+def handle_index_statement():
+    """The candidate query's identity part: ``platform = .. AND lower(handle) = ..``."""
+    return (
+        "CREATE INDEX IF NOT EXISTS social_crm_identity_platform_handle "
+        "ON social_crm_identity (platform, lower(handle))"
+    )
+
+
+def handle_trigram_index_statement():
+    """The ORM's handle lookups (``('handle', '=ilike', h)``, several OR-ed, on
+    every new author and every imported contact list) compile to ``handle
+    ILIKE ..``, which no btree serves: a trigram index does (needs pg_trgm)."""
+    return (
+        "CREATE INDEX IF NOT EXISTS social_crm_identity_handle_trgm "
+        "ON social_crm_identity USING gin (handle gin_trgm_ops)"
+    )
+
+
+def website_trigram_index_statement():
+    """The candidate query's ``website ILIKE ANY('%domain%', ..)`` (a domain in a
+    bio or a company e-mail): a trigram index serves it (needs pg_trgm)."""
+    return (
+        "CREATE INDEX IF NOT EXISTS res_partner_social_crm_website_trgm "
+        "ON res_partner USING gin (website gin_trgm_ops)"
+    )
+
+
+#: every index this module's queries rely on, beyond those Odoo makes from
+#: ``index=`` on fields: (table, index name), created by the models' ``init()``
+INDEX_NAMES = [
+    *(("res_partner", f"res_partner_social_crm_{name}") for name, _expr in EXPRESSION_INDEXES),
+    ("social_crm_identity", "social_crm_identity_partner_links"),
+    ("social_crm_identity", "social_crm_identity_platform_handle"),
+]
 
 
 def fetch_candidates(cr, evidence, profile, company_ids, limit=CANDIDATE_LIMIT):

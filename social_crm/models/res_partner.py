@@ -235,6 +235,8 @@ class ResPartner(models.Model):
         res = super().init()
         for statement in matching_sql.index_statements():
             self.env.cr.execute(statement)
+        if self.pool.has_trigram:  # the candidate query's website lookup
+            self.env.cr.execute(matching_sql.website_trigram_index_statement())
         return res
 
     @api.model

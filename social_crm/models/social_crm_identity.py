@@ -131,6 +131,10 @@ class SocialCrmIdentity(models.Model):
     def init(self):
         # looks up the identities a company linked to given contacts (jsonb)
         self.env.cr.execute(matching_sql.link_index_statement())
+        # the candidate query looks identities up by (platform, lower(handle))
+        self.env.cr.execute(matching_sql.handle_index_statement())
+        if self.pool.has_trigram:  # handle "=ilike" lookups of the ORM (see matching_sql)
+            self.env.cr.execute(matching_sql.handle_trigram_index_statement())
 
     def _consent_key(self):
         return "identities"

@@ -53,3 +53,4 @@ from . import test_pubimg17
 from . import test_models15
 from . import test_pipe15
 from . import test_shard15
+from . import test_bench15

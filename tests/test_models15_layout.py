@@ -5,20 +5,11 @@ Odoo so pytest covers its decisions."""
 import ast
 from pathlib import Path
 
+from _source import class_methods
+
 ADDON = Path(__file__).resolve().parent.parent / "social_crm"
 MODELS = ADDON / "models"
 MAX_LINES = 500
-
-
-def _methods(path):
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    return {
-        node.name
-        for cls in tree.body
-        if isinstance(cls, ast.ClassDef)
-        for node in cls.body
-        if isinstance(node, ast.FunctionDef)
-    }
 
 
 def test_every_model_file_is_under_500_lines():
@@ -40,10 +31,10 @@ def test_privacy_lives_outside_the_identity_model():
         "_retention_sweep",
         "_retention_forget_leads",
     }
-    assert not privacy & _methods(MODELS / "social_crm_identity.py")
-    assert "_personal_data" in _methods(MODELS / "social_crm_privacy_export.py")
-    assert "_erase_one" in _methods(MODELS / "social_crm_privacy_erasure.py")
-    assert "_retention_sweep" in _methods(MODELS / "social_crm_privacy_retention.py")
+    assert not privacy & class_methods(MODELS / "social_crm_identity.py")
+    assert "_personal_data" in class_methods(MODELS / "social_crm_privacy_export.py")
+    assert "_erase_one" in class_methods(MODELS / "social_crm_privacy_erasure.py")
+    assert "_retention_sweep" in class_methods(MODELS / "social_crm_privacy_retention.py")
 
 
 def test_triage_engine_imports_no_odoo():

@@ -4,6 +4,8 @@ connectors, one ``Profile`` type, one token guard."""
 import ast
 from pathlib import Path
 
+from _source import class_methods
+
 from social_crm import matching, profile
 from social_crm.connectors import CONNECTORS, Profile, base
 from social_crm.connectors.platforms import PLATFORMS, WEBHOOK_PLATFORMS, platform_label
@@ -90,15 +92,6 @@ def test_the_matchers_json_input_keeps_its_url_key():
 # ---------------------------------------------------------------------------
 # Smaller identity model: advocacy in its own file
 # ---------------------------------------------------------------------------
-def _methods(path):
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    return {
-        node.name
-        for cls in tree.body
-        if isinstance(cls, ast.ClassDef)
-        for node in cls.body
-        if isinstance(node, ast.FunctionDef)
-    }
 
 
 def test_advocacy_methods_live_beside_the_identity_model_not_in_it():
@@ -110,5 +103,5 @@ def test_advocacy_methods_live_beside_the_identity_model_not_in_it():
         "action_refresh_advocacy",
     }
     models_dir = ADDON / "models"
-    assert not advocacy_methods & _methods(models_dir / "social_crm_identity.py")
-    assert advocacy_methods <= _methods(models_dir / "social_crm_identity_advocacy.py")
+    assert not advocacy_methods & class_methods(models_dir / "social_crm_identity.py")
+    assert advocacy_methods <= class_methods(models_dir / "social_crm_identity_advocacy.py")

@@ -24,6 +24,18 @@ from ..models.social_crm_shard_cron import SYNC_SHARDS, WEBHOOK_SHARDS, shard_cr
 LOCK_WAIT = "3s"
 
 
+@contextmanager
+def another_worker(registry):
+    """Another worker's transaction (a real second connection), rolled back."""
+    cr = registry.cursor()
+    try:
+        cr.execute(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'")
+        yield api.Environment(cr, SUPERUSER_ID, {})
+    finally:
+        cr.rollback()
+        cr.close()
+
+
 @tagged("post_install", "-at_install")
 class TestShardCronClaims(TransactionCase):
     @classmethod
@@ -58,24 +70,13 @@ class TestShardCronClaims(TransactionCase):
         # ours is due after the demo streams, so the claim looks at them first
         self.other_stream.next_sync_at = max(committed_due, datetime.now()) + timedelta(minutes=1)
 
-    @contextmanager
-    def other_shard(self):
-        """Another worker's transaction (a real second connection)."""
-        cr = self.registry.cursor()
-        try:
-            cr.execute(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'")
-            yield api.Environment(cr, SUPERUSER_ID, {})
-        finally:
-            cr.rollback()
-            cr.close()
-
     def posts(self, stream):
         return self.env["social_crm.message"].search_count([("stream_id", "=", stream.id)])
 
     def test_a_stream_another_shard_pulls_is_passed_over(self):
         demo_streams = self.demo_account.stream_ids
         before = {s: (self.posts(s), s.cursor, s.last_sync_at) for s in demo_streams}
-        with freeze_time(self.later), self.other_shard() as env2:
+        with freeze_time(self.later), another_worker(self.registry) as env2:
             held = env2["social_crm.stream"]._claim_due_stream()
             # the other shard holds the most overdue stream (and its account)
             self.assertIn(held.id, demo_streams.ids)
@@ -105,7 +106,7 @@ class TestShardCronClaims(TransactionCase):
     def test_a_stream_held_alone_is_passed_over_with_its_account(self):
         """A stream row held without its account (an action "Pull now", a
         person editing it): its account's other streams wait too."""
-        with freeze_time(self.later), self.other_shard() as env2:
+        with freeze_time(self.later), another_worker(self.registry) as env2:
             first = self.Stream.search(
                 self.Stream._due_domain(), order="next_sync_at asc nulls first, id", limit=1
             )
@@ -116,7 +117,7 @@ class TestShardCronClaims(TransactionCase):
 
     def test_nothing_free_means_nothing_done(self):
         self.other_stream.active = False
-        with freeze_time(self.later), self.other_shard() as env2:
+        with freeze_time(self.later), another_worker(self.registry) as env2:
             env2["social_crm.stream"]._claim_due_stream()
             self.assertFalse(self.Stream._claim_due_stream())
 
@@ -191,18 +192,8 @@ class TestShardWebhookClaims(TransactionCase):
         with self.registry.cursor() as cr:
             cr.execute("DELETE FROM social_crm_webhook_event WHERE id = ANY(%s)", [self.ids])
 
-    @contextmanager
-    def shard(self):
-        cr = self.registry.cursor()
-        try:
-            cr.execute(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'")
-            yield api.Environment(cr, SUPERUSER_ID, {})
-        finally:
-            cr.rollback()
-            cr.close()
-
     def test_two_shards_take_different_batches(self):
-        with self.shard() as env1, self.shard() as env2:
+        with another_worker(self.registry) as env1, another_worker(self.registry) as env2:
             first = env1["social_crm.webhook.event"]._claim_due(3)
             ours = set(self.ids)
             self.assertEqual(set(first.ids) & ours, set(self.ids[:3]), (first.ids, self.ids))
@@ -213,7 +204,7 @@ class TestShardWebhookClaims(TransactionCase):
             self.assertEqual(done.ids, self.ids[3:])
             self.assertEqual(set(events.mapped("state")), {"done", "pending"})
             # and a third claim finds nothing of ours left to take
-            with self.shard() as env3:
+            with another_worker(self.registry) as env3:
                 self.assertFalse(
                     set(env3["social_crm.webhook.event"]._claim_due(10).ids) & set(self.ids[:3])
                 )

@@ -75,6 +75,14 @@ class SocialCrmIngestRetry(models.Model):
         return rows
 
     @api.model
+    def _forget_messages(self, messages):
+        """Erasure: these posts leave the rows waiting for them; a row left
+        without posts goes."""
+        rows = self.sudo().search([("message_ids", "in", messages.ids)])
+        rows.write({"message_ids": [fields.Command.unlink(m.id) for m in messages]})
+        rows.filtered(lambda r: not r.message_ids).unlink()
+
+    @api.model
     def _cron_retry(self, limit=20):
         """Scheduled action: run the due hooks (deferred ones, and failed
         ones again). Rows are claimed with FOR UPDATE SKIP LOCKED, so two
@@ -91,7 +99,8 @@ class SocialCrmIngestRetry(models.Model):
         Ingest = self.env["social_crm.ingest"]
         now = fields.Datetime.now()
         for row in rows:
-            messages = row.message_ids.exists()
+            # an erased (anonymised) post is never enriched again
+            messages = row.message_ids.exists().filtered(lambda m: not m.erased)
             if not messages:
                 row.unlink()
                 continue

@@ -144,6 +144,7 @@ class SocialCrmIdentityPrivacyErasure(models.Model):
             )._blank_mentions(handle)
         posts._anonymize()
         replies._anonymize()
+        self.env["social_crm.ingest.retry"]._forget_messages(posts | replies)
         conversations.write({"name": ERASED, "identity_id": False, "reply_draft": False})
         forget_record_names(conversations)
         leads = scope(self.lead_ids, companies)

@@ -151,6 +151,25 @@ class TestPipelineHooks(PipelineCommon):
         self.assertFalse(self.Retry.search([]))
         self.assertEqual(len(self.entries(messages)), 5)
 
+    def test_erasure_takes_the_posts_out_of_waiting_hooks(self):
+        """A poster erased before the follow-up job ran: no photo entry is
+        made from the anonymised posts, and no row keeps pointing at them."""
+        self.env["ir.config_parameter"].sudo().set_param("social_crm.ingest_deferred", "1")
+        messages = self.Message._ingest(self.demo, page("gone", 3, authors=1))
+        self.assertEqual(len(self.Retry.search([("message_ids", "in", messages.ids)])), 4)
+        messages.author_identity_id.with_user(self.manager)._erase_personal_data()
+        self.assertFalse(self.Retry.search([("message_ids", "in", messages.ids)]))
+        self.Retry._cron_retry(limit=100)
+        self.assertFalse(self.entries(messages))
+
+    def test_an_erased_post_is_not_enriched_by_a_waiting_row(self):
+        self.env["ir.config_parameter"].sudo().set_param("social_crm.ingest_deferred", "1")
+        messages = self.Message._ingest(self.demo, page("anon", 2))
+        messages._anonymize()
+        self.Retry._cron_retry(limit=100)
+        self.assertFalse(self.entries(messages))
+        self.assertFalse(self.Retry.search([("message_ids", "in", messages.ids)]))
+
     def test_the_setting_turns_deferred_enrichment_on_and_off(self):
         Ingest = self.env["social_crm.ingest"]
         self.assertFalse(Ingest._deferred())

@@ -9,6 +9,7 @@ expects. The helpers read Link headers and turn post HTML into plain text.
 """
 
 import re
+from contextlib import contextmanager
 from datetime import timedelta
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
@@ -36,6 +37,21 @@ from .messages import Message
 DEFAULT_RETRY = timedelta(minutes=5)
 #: rate-limit reset headers: ISO 8601 on Mastodon, epoch seconds on Bluesky
 RESET_HEADERS = ("x-ratelimit-reset", "ratelimit-reset")
+
+
+@contextmanager
+def network_errors(place):
+    """Network trouble on a call to ``place`` (no answer in time, no
+    connection) becomes :class:`PlatformUnavailable`, in our words."""
+    try:
+        yield
+    except requests.Timeout as exc:
+        raise PlatformUnavailable(Message("timeout", place=place)) from exc
+    except requests.RequestException as exc:
+        raise PlatformUnavailable(
+            Message("unreachable", place=place, why=type(exc).__name__),
+            detail=str(exc),
+        ) from exc
 
 
 def reset_time(value):
@@ -140,15 +156,8 @@ class JsonHttpConnector(Connector):
     def _send(self, method, url, **kwargs):
         """Send one request, always with a timeout; network trouble becomes
         :class:`PlatformUnavailable`."""
-        try:
+        with network_errors(self.label):
             return self.session.request(method, url, timeout=self.timeout, **kwargs)
-        except requests.Timeout as exc:
-            raise PlatformUnavailable(Message("timeout", place=self.label)) from exc
-        except requests.RequestException as exc:
-            raise PlatformUnavailable(
-                Message("unreachable", place=self.label, why=type(exc).__name__),
-                detail=str(exc),
-            ) from exc
 
     def _read(self, response, expect=dict):
         """The JSON body (of type ``expect``) of a successful answer; a

@@ -42,6 +42,7 @@ from datetime import timedelta
 import requests
 import tweepy
 
+from ._http import network_errors
 from .base import (
     DEFAULT_TIMEOUT,
     DM_PREFIX,
@@ -180,7 +181,8 @@ class XConnector(Connector):
         if not user_auth and not self.credentials.get("bearer_token"):
             raise AuthenticationError(Message("x_no_bearer"))
         try:
-            response = method(*args, user_auth=user_auth, **kwargs)
+            with network_errors("X"):
+                response = method(*args, user_auth=user_auth, **kwargs)
         except tweepy.TooManyRequests as exc:
             raise self._rate_limit_error(exc.response) from exc
         except tweepy.Unauthorized as exc:
@@ -197,13 +199,6 @@ class XConnector(Connector):
             ) from exc
         except tweepy.HTTPException as exc:
             raise self._refusal(exc.response, "; ".join(exc.api_messages)) from exc
-        except requests.Timeout as exc:
-            raise PlatformUnavailable(Message("timeout", place="X")) from exc
-        except requests.RequestException as exc:
-            raise PlatformUnavailable(
-                Message("unreachable", place="X", why=type(exc).__name__),
-                detail=str(exc),
-            ) from exc
         body = json_object(response)
         if body is None:
             raise MalformedResponse(
@@ -561,7 +556,7 @@ class XConnector(Connector):
                 creds["access_token_secret"],
             ).apply_auth()
             headers = {}
-        try:
+        with network_errors("X"):
             response = self.session.request(
                 "POST",
                 MEDIA_UPLOAD_URL,
@@ -571,13 +566,6 @@ class XConnector(Connector):
                 auth=auth,
                 timeout=getattr(self.session, "default_timeout", None) or DEFAULT_TIMEOUT,
             )
-        except requests.Timeout as exc:
-            raise PlatformUnavailable(Message("timeout", place="X")) from exc
-        except requests.RequestException as exc:
-            raise PlatformUnavailable(
-                Message("unreachable", place="X", why=type(exc).__name__),
-                detail=str(exc),
-            ) from exc
         status = response.status_code
         if status == 401:
             raise AuthenticationError(Message("x_unauthorized"), status=401)

@@ -165,16 +165,24 @@ class SocialCrmAlert(models.Model):
                         followers=identity.followers_count,
                         platform=platform_label(message.platform),
                     ),
-                    "kind": "influencer",
-                    "key": key,
-                    "stream_id": message.stream_id.id,
-                    "account_id": message.account_id.id,
-                    "message_id": message.id,
-                    "conversation_id": message.conversation_id.id,
-                    "followers": identity.followers_count,
-                    "count": 1,
+                    **self._post_values(message, "influencer", key),
                 }
             )
+
+    @api.model
+    def _post_values(self, message, kind, key):
+        """What an alert about one post records: its kind and key (once per
+        post), where the post came from, and its author's reach."""
+        return {
+            "kind": kind,
+            "key": key,
+            "stream_id": message.stream_id.id,
+            "account_id": message.account_id.id,
+            "message_id": message.id,
+            "conversation_id": message.conversation_id.id,
+            "followers": message.author_identity_id.followers_count,
+            "count": 1,
+        }
 
     @api.model
     def _crown_advocates(self, now):

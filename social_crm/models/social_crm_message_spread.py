@@ -371,14 +371,7 @@ class SocialCrmAlert(models.Model):
                     velocity=round(message.spread_velocity, 1),
                     who=identity.name or self.env._("unknown author"),
                 ),
-                "kind": "spreading",
-                "key": key,
-                "stream_id": message.stream_id.id,
-                "account_id": message.account_id.id,
-                "message_id": message.id,
-                "conversation_id": message.conversation_id.id,
-                "followers": identity.followers_count,
+                **self._post_values(message, "spreading", key),
                 "velocity": message.spread_velocity,
-                "count": 1,
             }
         )

@@ -1,6 +1,6 @@
 """Two Odoo processes on one database share a burst: no duplicates, no lost cursor.
 
-    .venv/bin/python bench/two_workers.py [--template sc_shard15] [--posts 20000]
+    .venv/bin/python bench/two_workers.py [--template social_crm_test] [--posts 20000]
         [--streams 8] [--accounts 4] [--page 100] [--processes 1,2]
 
 Needs a database with social_crm installed (``--template``; it is copied,
@@ -46,7 +46,7 @@ from _procs import (
     wake_crons,
 )  # noqa: E402
 
-DB = "sc_shard15_bench"
+DB = "social_crm_bench_workers"
 
 
 def run(args, processes, logdir):
@@ -123,7 +123,7 @@ def run(args, processes, logdir):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--template", default="sc_shard15")
+    parser.add_argument("--template", default="social_crm_test")
     parser.add_argument("--posts", type=int, default=20000)
     parser.add_argument("--streams", type=int, default=8)
     parser.add_argument("--accounts", type=int, default=4)
@@ -134,7 +134,7 @@ def main():
     args = parser.parse_args()
     results = []
     for processes in [int(p) for p in args.processes.split(",")]:
-        logdir = tempfile.mkdtemp(prefix=f"sc_shard15_bench_logs_{processes}_")
+        logdir = tempfile.mkdtemp(prefix=f"social_crm_bench_workers_logs_{processes}_")
         result = run(args, processes, logdir)
         results.append(result)
         print(json.dumps(result), flush=True)

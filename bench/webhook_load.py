@@ -1,6 +1,6 @@
 """Meta's webhook under load: 10,000 signed deliveries while a backlog drains.
 
-    .venv/bin/python bench/webhook_load.py [--template sc_shard15] [--deliveries 10000]
+    .venv/bin/python bench/webhook_load.py [--template social_crm_test] [--deliveries 10000]
         [--backlog 20000] [--clients 4] [--workers 2] [--cron-threads 1] [--repeats 500]
 
 Needs a database with social_crm installed (``--template``, copied with
@@ -58,7 +58,7 @@ from _procs import (  # noqa: E402
     wake_crons,
 )
 
-DB = "sc_shard15_bench_wh"
+DB = "social_crm_bench_webhook"
 SECRET = "bench-app-secret"
 PAGE_ID = 12345654332
 RECORDED = ROOT / "social_crm/tests/fixtures/recorded/meta/webhooks/messaging-message-basic.json"
@@ -132,7 +132,7 @@ def send_all(server, numbers, clients):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--template", default="sc_shard15")
+    parser.add_argument("--template", default="social_crm_test")
     parser.add_argument("--deliveries", type=int, default=10000)
     parser.add_argument("--repeats", type=int, default=500)
     parser.add_argument("--backlog", type=int, default=20000)
@@ -158,7 +158,7 @@ env["social_crm.account"].create({{
         )
         conn = connect(DB)
         only_crons(conn, SYNC_SHARDS + WEBHOOK_SHARDS)
-        logdir = tempfile.mkdtemp(prefix="sc_shard15_bench_wh_logs_")
+        logdir = tempfile.mkdtemp(prefix="social_crm_bench_webhook_logs_")
         server = Server(
             DB,
             args.port,

@@ -21,7 +21,11 @@ the post: ``intent`` complaint for a complaint; for the rest the shipped
 intent when it is not complaint, else question for a customer-care post
 (IBM openers, customer-support tweets) and other for the rest.
 
-Two figures per N, both on held-out posts only:
+Each N is fitted twice on the same corrections: **old fit** (the strong
+prior always: ``adapt.fit(..., choose=False)``) and **new fit** (the trust in
+the corrections chosen by cross-validation over the corrections themselves,
+``adapt.choose``, what the addon and the CLI do now); the new fit's choice
+per fold is printed. Two figures per N, both on held-out posts only:
 
 - **all held-out**: every post of the held-out folds (the shipped complaint
   layer was trained on the set's dev split, so the shipped figure on these
@@ -54,9 +58,6 @@ from social_crm import classify as C
 
 NS = (100, 250, 500)
 SEED = 16
-#: the settings before --tune (main until 2026-12), printed next to the
-#: chosen ones for comparison
-PREVIOUS = {"prior": 2.0, "epochs": 12, "dense_l2": 5.0, "dense_few": 0.0}
 #: the candidates --tune tries: one setting at a time, in this order, each
 #: from the best so far (coordinate search); a change must gain 0.002
 GRID = {
@@ -167,7 +168,8 @@ def tune(k):
         print(f"{label:40}" + "".join(f"{got[n]:>9.3f}" for n in columns) + f"{mean:>9.3f}")
         return mean
 
-    base = dict(adapt.SETTINGS)
+    # the strong prior's settings, without the choice by cross-validation
+    base = {**adapt.SETTINGS, "choose": False}
     print("current:", json.dumps({k: base[k] for k in GRID}))
     best_mean = run(base, "current")
     for name, values in GRID.items():
@@ -196,27 +198,31 @@ def main():
         f"{args.folds}-fold CV, corrections drawn from the training folds (seed {SEED})"
     )
     parts = folds(rows, args.folds, SEED)
-    held = {n: [None] * len(rows) for n in (*NS, "previous")}
+    methods = {"old": {"choose": False}, "new": {}}
+    held = {(m, n): [None] * len(rows) for m in methods for n in NS}
     drawn = {n: [] for n in NS}
-    fit_seconds = {n: [] for n in NS}
+    fit_seconds = {(m, n): [] for m in methods for n in NS}
+    chosen = {n: [] for n in NS}
     last_full = None
     for number, test in enumerate(parts):
         train = [i for p, part in enumerate(parts) if p != number for i in part]
         rng = random.Random(SEED + number)
         order = rng.sample(train, len(train))
         for n in NS:
-            chosen = order[:n]
-            drawn[n].append(len(chosen))
-            started = time.perf_counter()
-            adaptation = adapt.fit([correction(*rows[i], shipped[i]) for i in chosen])
-            fit_seconds[n].append(time.perf_counter() - started)
-            for i in test:
-                held[n][i] = C.classify(rows[i][0], adaptation=adaptation)["intent"]
-            if n == NS[-1]:
-                last_full = adaptation
-                previous = adapt.fit([correction(*rows[i], shipped[i]) for i in chosen], **PREVIOUS)
+            chosen_rows = order[:n]
+            drawn[n].append(len(chosen_rows))
+            fixes = [correction(*rows[i], shipped[i]) for i in chosen_rows]
+            for method, settings in methods.items():
+                started = time.perf_counter()
+                adaptation = adapt.fit(fixes, **settings)
+                fit_seconds[method, n].append(time.perf_counter() - started)
                 for i in test:
-                    held["previous"][i] = C.classify(rows[i][0], adaptation=previous)["intent"]
+                    held[method, n][i] = C.classify(rows[i][0], adaptation=adaptation)["intent"]
+                if method == "new":
+                    report = adaptation.chosen.get("intent", {})
+                    chosen[n].append(f"{report.get('setting')} {report.get('shift', 0):+g}")
+                    if n == NS[-1]:
+                        last_full = adaptation
     gold = [r[1] for r in rows]
     unseen = [i for i, r in enumerate(rows) if split[r[2]] == "test"]
 
@@ -224,28 +230,32 @@ def main():
         return f1([gold[i] for i in idx], [pred[i] == "complaint" for i in idx])
 
     every = range(len(rows))
-    print(f"{'':34}{'all held-out':>14}{'unseen test split':>19}")
-    print(f"{'posts':34}{len(rows):>14}{len(unseen):>19}")
-    print(f"{'shipped model':34}{score(shipped, every):>14.3f}{score(shipped, unseen):>19.3f}")
+    print(f"{'':40}{'all held-out':>14}{'unseen test split':>19}")
+    print(f"{'posts':40}{len(rows):>14}{len(unseen):>19}")
+    print(f"{'shipped model':40}{score(shipped, every):>14.3f}{score(shipped, unseen):>19.3f}")
     for n in NS:
         mean = sum(drawn[n]) / len(drawn[n])
-        label = f"after N={n} (drawn {mean:.0f}/fold)"
-        print(
-            f"{label:34}{score(held[n], every):>14.3f}{score(held[n], unseen):>19.3f}"
-            f"   fit {sum(fit_seconds[n]) / len(fit_seconds[n]):.1f}s"
-        )
-    label = f"N={NS[-1]}, previous settings"
-    before = held["previous"]
-    print(f"{label:34}{score(before, every):>14.3f}{score(before, unseen):>19.3f}")
+        for method in methods:
+            label = f"N={n} (drawn {mean:.0f}/fold), {method} fit"
+            pred = held[method, n]
+            seconds = fit_seconds[method, n]
+            print(
+                f"{label:40}{score(pred, every):>14.3f}{score(pred, unseen):>19.3f}"
+                f"   fit {sum(seconds) / len(seconds):.1f}s (max {max(seconds):.1f}s)"
+            )
+        print(f"{'':40}new fit chose per fold: {', '.join(chosen[n])}")
     dev = [i for i, r in enumerate(rows) if split[r[2]] == "dev"]
     order = random.Random(SEED).sample(dev, len(dev))
     for n in (*NS[:-1], len(dev)):
-        adaptation = adapt.fit([correction(*rows[i], shipped[i]) for i in order[:n]])
-        pred = [None] * len(rows)
-        for i in unseen:
-            pred[i] = C.classify(rows[i][0], adaptation=adaptation)["intent"]
-        label = f"dev-split corrections N={n}"
-        print(f"{label:34}{'':>14}{score(pred, unseen):>19.3f}   (no CV: whole test split)")
+        for method, settings in methods.items():
+            adaptation = adapt.fit(
+                [correction(*rows[i], shipped[i]) for i in order[:n]], **settings
+            )
+            pred = [None] * len(rows)
+            for i in unseen:
+                pred[i] = C.classify(rows[i][0], adaptation=adaptation)["intent"]
+            label = f"dev-split corrections N={n}, {method}"
+            print(f"{label:40}{'':>14}{score(pred, unseen):>19.3f}   (no CV: whole test split)")
     care = openers({r[2] for r in rows})
     before = sum(C.classify(t)["intent"] in ("complaint", "question") for t in care) / len(care)
     after = sum(

@@ -11,6 +11,10 @@ The shipped model stays the prior. A company's adaptation holds:
   scores themselves (sentiment probabilities, request and complaint
   logits). Without corrections every weight is zero and the shipped
   decision stands; L2 keeps a few corrections from overturning it wholesale.
+  How far the layer may move (the prior logit, L2, the complaint
+  threshold, or no layer at all) is chosen from the corrections themselves
+  by cross-validation when there are enough of them (choose(), CV_MIN);
+  the choice is kept in the JSON (``chosen``).
 - **a memory of corrected posts**: near-duplicates (Jaccard of hashed word
   pairs) of a corrected post get its corrected labels, language included.
 
@@ -64,6 +68,36 @@ BALANCE = 0.0
 #: learning rate of the hashed words and n-grams, times RATE
 SPARSE_GAIN = 1.0
 VERSION = 1
+#: trust in the corrections, chosen FROM the corrections (see choose()): with
+#: at least CV_MIN corrections of a field that look like a sample of the
+#: company's posts (the shipped model agrees with at least CV_AGREE of them:
+#: corrections that only record the model's mistakes cannot tell how often
+#: it is right), CV_FOLDS-fold cross-validation over the corrections scores
+#: each candidate below (complaint F1 for intent, macro-F1 for sentiment),
+#: fitted with CV_EPOCHS epochs; a candidate other than the first must beat
+#: it out of fold by CV_MARGIN. Otherwise the strong prior (SETTINGS) stays.
+CV_MIN = 50
+CV_AGREE = 0.25
+CV_FOLDS = 3
+CV_EPOCHS = 10
+CV_MARGIN = 0.02
+#: the candidates, from most to least trust in the shipped model; each
+#: overrides SETTINGS. "corrections": no prior logit and light L2, so the
+#: layer is a logistic regression on the corrections that still reads the
+#: shipped scores (s:complaint, s:request, p:*) as features and weighs them
+#: as the corrections say
+CANDIDATES = (
+    ("shipped", {}),
+    ("halfway", {"prior": 0.75, "l2": 0.15, "dense_l2": 0.1, "dense_few": 10.0}),
+    ("corrections", {"prior": 0.0, "l2": 0.03, "dense_l2": 0.02, "dense_few": 0.0}),
+)
+#: also tried: no layer at all for the field (the shipped decisions stand,
+#: the memory still applies): when the corrections make things worse
+NO_LAYER = "none"
+#: intent only: each candidate is also tried with these added to its
+#: complaint logit (the company's own complaint threshold), kept in the
+#: layer as a weight on "bias"
+SHIFTS = (-2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0)
 #: the settings fit() uses unless told otherwise (bench/adapt.py --tune
 #: chooses them by cross-validation inside the complaint set's dev split)
 SETTINGS = {
@@ -77,6 +111,9 @@ SETTINGS = {
     "near": NEAR_DUPLICATE,
     "balance": BALANCE,
     "sparse_gain": SPARSE_GAIN,
+    #: choose the trust in the corrections by cross-validation (CANDIDATES);
+    #: False: always SETTINGS (the fit before issue 16's second round)
+    "choose": True,
 }
 
 
@@ -203,9 +240,14 @@ class _Probe:
 class Adaptation:
     """A company's adaptation; apply it with classify(text, adaptation=...)."""
 
-    def __init__(self, layers=None, memory=None, counts=None, prior=PRIOR, near=NEAR_DUPLICATE):
-        #: field -> {"classes", "weights": {name: [w per class]}}
+    def __init__(
+        self, layers=None, memory=None, counts=None, prior=PRIOR, near=NEAR_DUPLICATE, chosen=None
+    ):
+        #: field -> {"classes", "weights": {name: [w per class]}, "prior"?}
+        #: (a layer's own prior logit when the fit chose one, see choose())
         self.layers = layers or {}
+        #: field -> how the trust in the corrections was chosen (see choose())
+        self.chosen = chosen or {}
         #: [{"h": [hashes], "lang"?, "sentiment"?, "intent"?}]
         self.memory = memory or []
         self.counts = counts or {}
@@ -225,6 +267,7 @@ class Adaptation:
             "counts": self.counts,
             "layers": self.layers,
             "memory": self.memory,
+            "chosen": self.chosen,
         }
 
     def to_json(self):
@@ -240,6 +283,7 @@ class Adaptation:
             data.get("counts"),
             data.get("prior", PRIOR),
             data.get("near", NEAR_DUPLICATE),
+            data.get("chosen"),
         )
 
     @classmethod
@@ -281,7 +325,8 @@ class Adaptation:
             seen = vectors(result, feats, probs, reading, tuple(self.layers))
             for field, layer in self.layers.items():
                 cache = self._words.setdefault(field, {})
-                result[field] = decide(layer, seen[field], result[field], cache, self.prior)
+                prior = layer.get("prior", self.prior)
+                result[field] = decide(layer, seen[field], result[field], cache, prior)
         near = self._near(feats[1])
         if near:
             for field in FIELDS:
@@ -371,11 +416,107 @@ def fit(corrections, seed=16, **settings):
                     rows[field].append((expand(seen[field]), result[field], value))
         if entry["h"]:
             memory.append(entry)
-    layers = {}
+    layers, chosen = {}, {}
     for field, data in rows.items():
-        if data:
-            layers[field] = _fit_layer(CLASSES[field], data, settings, seed)
-    return Adaptation(layers, memory, counts, settings["prior"], settings["near"])
+        if not data:
+            continue
+        name, mine, shift = None, settings, 0.0
+        if settings["choose"]:
+            name, mine, shift, chosen[field] = choose(field, data, settings, seed)
+        if name == NO_LAYER:
+            continue  # the shipped decisions stand (and the memory)
+        layer = _fit_layer(CLASSES[field], data, mine, seed)
+        if mine["prior"] != settings["prior"]:
+            layer["prior"] = mine["prior"]
+        if shift:
+            bias = layer["weights"].setdefault("bias", [0.0] * len(CLASSES[field]))
+            bias[CLASSES[field].index("complaint")] = round(
+                bias[CLASSES[field].index("complaint")] + shift, 3
+            )
+        layers[field] = layer
+    return Adaptation(layers, memory, counts, settings["prior"], settings["near"], chosen)
+
+
+def quality(field, gold, pred):
+    """What the choice maximises: complaint F1 for intent, macro-F1 over
+    the classes for sentiment (plain Python, class indices)."""
+    classes = CLASSES[field]
+    targets = [classes.index("complaint")] if field == "intent" else range(len(classes))
+    found = []
+    for k in targets:
+        tp = sum(g == k and p == k for g, p in zip(gold, pred, strict=True))
+        fp = sum(g != k and p == k for g, p in zip(gold, pred, strict=True))
+        fn = sum(g == k and p != k for g, p in zip(gold, pred, strict=True))
+        found.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return sum(found) / len(found)
+
+
+def _folds(golds, k, seed):
+    """Stratified folds of example indices (deterministic)."""
+    rng = random.Random(seed)
+    out = [[] for _ in range(k)]
+    by_gold = {}
+    for i, gold in enumerate(golds):
+        by_gold.setdefault(gold, []).append(i)
+    n = 0
+    for gold in sorted(by_gold):
+        members = by_gold[gold]
+        rng.shuffle(members)
+        for i in members:
+            out[n % k].append(i)
+            n += 1
+    return out
+
+
+def choose(field, data, settings, seed):
+    """(name, settings, shift, report): how far ``field``'s layer may move
+    from the shipped model, chosen from the corrections ``data`` themselves
+    by CV_FOLDS-fold cross-validation over CANDIDATES (each with the
+    SHIFTS of the complaint logit), and NO_LAYER; see CV_MIN. ``name`` is
+    NO_LAYER when the field should keep the shipped decisions. The report
+    says what was chosen and why (kept in the adaptation JSON)."""
+    classes = CLASSES[field]
+    golds = [classes.index(gold) for _v, _s, gold in data]
+    shipped = [classes.index(s) if s in classes else -1 for _v, s, _g in data]
+    agree = sum(s == g for s, g in zip(shipped, golds, strict=True)) / len(data)
+    report = {"n": len(data), "agree": round(agree, 3), "setting": CANDIDATES[0][0], "shift": 0.0}
+    if len(data) < CV_MIN:
+        report["why"] = f"fewer than {CV_MIN} corrections"
+        return CANDIDATES[0][0], settings, 0.0, report
+    if agree < CV_AGREE:
+        report["why"] = "the corrections hold only the model's mistakes"
+        return CANDIDATES[0][0], settings, 0.0, report
+    parts = _folds(golds, CV_FOLDS, seed)
+    shifts = SHIFTS if field == "intent" else (0.0,)
+    target = classes.index("complaint") if field == "intent" else 0
+    scored = {(NO_LAYER, 0.0): quality(field, golds, shipped)}
+    for name, override in CANDIDATES:
+        trial = {**settings, **override, "epochs": min(CV_EPOCHS, settings["epochs"])}
+        logits = [None] * len(data)
+        for number, held in enumerate(parts):
+            train = [data[i] for p, part in enumerate(parts) if p != number for i in part]
+            layer = _fit_layer(classes, train, trial, seed)
+            for i in held:
+                logits[i] = scores(layer, (data[i][0], (), 1.0), data[i][1], None, trial["prior"])
+        for shift in shifts:
+            pred = []
+            for row in logits:
+                row = list(row)
+                row[target] += shift
+                pred.append(max(range(len(row)), key=lambda k, row=row: (row[k], -k)))
+            scored[(name, shift)] = quality(field, golds, pred)
+    reference = (CANDIDATES[0][0], 0.0)
+    order = [reference, *(key for key in scored if key != reference)]
+    best = max(order, key=lambda key: (scored[key], -order.index(key)))
+    report["cv"] = {f"{name} {shift:+g}": round(v, 4) for (name, shift), v in scored.items()}
+    report["folds"] = CV_FOLDS
+    if best == reference or scored[best] < scored[reference] + CV_MARGIN:
+        report["why"] = "cross-validation: nothing clearly better than the shipped prior"
+        return CANDIDATES[0][0], settings, 0.0, report
+    name, shift = best
+    report["setting"], report["shift"] = name, shift
+    report["why"] = "cross-validation on the corrections"
+    return name, {**settings, **dict(CANDIDATES).get(name, {})}, shift, report
 
 
 def _fit_layer(classes, data, settings, seed):
@@ -409,24 +550,50 @@ def _fit_layer(classes, data, settings, seed):
     speed = [gain if name.startswith("h:") else 1.0 for name in index]
     order = list(range(len(examples)))
     rng = random.Random(seed)
+    exp = math.exp
     for epoch in range(epochs):
         rng.shuffle(order)
         step = rate / (1 + epoch)
+        # per feature: what one step keeps of a weight (L2) and its rate
+        keep = [1 - step * s * d for s, d in zip(speed, decay, strict=True)]
+        pace = [step * s for s in speed]
         for i in order:
             sparse, shipped, gold = examples[i]
             logits = [prior if k == shipped else 0.0 for k in range(size)]
-            for j, value in sparse:
-                row = weights[j]
-                for k in range(size):
-                    logits[k] += row[k] * value
+            if size == 4:  # unrolled: intent, the layer every correction trains
+                a, b, c, d = logits
+                for j, value in sparse:
+                    row = weights[j]
+                    a += row[0] * value
+                    b += row[1] * value
+                    c += row[2] * value
+                    d += row[3] * value
+                logits = [a, b, c, d]
+            else:
+                for j, value in sparse:
+                    row = weights[j]
+                    for k in range(size):
+                        logits[k] += row[k] * value
             top = max(logits)
-            exps = [math.exp(v - top) for v in logits]
+            exps = [exp(v - top) for v in logits]
             total = sum(exps)
-            grads = [weigh[gold] * (e / total - (k == gold)) for k, e in enumerate(exps)]
-            for j, value in sparse:
-                row = weights[j]
-                for k in range(size):
-                    row[k] -= step * speed[j] * (grads[k] * value + decay[j] * row[k])
+            w = weigh[gold]
+            grads = [w * (e / total - (k == gold)) for k, e in enumerate(exps)]
+            if size == 4:
+                g0, g1, g2, g3 = grads
+                for j, value in sparse:
+                    row = weights[j]
+                    kept, move = keep[j], pace[j] * value
+                    row[0] = row[0] * kept - move * g0
+                    row[1] = row[1] * kept - move * g1
+                    row[2] = row[2] * kept - move * g2
+                    row[3] = row[3] * kept - move * g3
+            else:
+                for j, value in sparse:
+                    row = weights[j]
+                    kept, move = keep[j], pace[j] * value
+                    for k in range(size):
+                        row[k] = row[k] * kept - move * grads[k]
     names = sorted(index, key=index.get)
     table = {}
     for name, row in zip(names, weights, strict=True):

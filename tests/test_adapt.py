@@ -5,6 +5,7 @@ The posts are self-written for this test."""
 
 import io
 import json
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -140,3 +141,126 @@ def test_an_empty_adaptation_is_the_shipped_model():
 @pytest.mark.parametrize("bad", [{"intent": "complaint"}, {"text": "x"}, {"text": "x", "lang": 3}])
 def test_check(bad):
     assert adapt.check(bad)
+
+
+# --------------------------------------------------------------------------
+# Trust in the corrections, chosen from the corrections (issue 16, item 2,
+# second round). A self-written synthetic domain: an energy company whose
+# customers complain in polite questions ("Could you check my direct debit,
+# why it was charged twice?"). The shipped model reads most of them as
+# questions; the company's agents mark them complaint and confirm the real
+# questions ("..., when it will be sent?").
+# --------------------------------------------------------------------------
+OPENERS = [
+    "Could you check",
+    "Can someone look at",
+    "Would you mind checking",
+    "Can you tell me",
+    "Could somebody explain",
+    "May I ask",
+]
+THINGS = [
+    "my meter reading",
+    "the invoice for March",
+    "my monthly instalment",
+    "the solar feed-in credit",
+    "my contract renewal",
+    "the annual statement",
+    "my direct debit",
+    "the gas tariff on my bill",
+]
+PROBLEMS = [
+    "why it shows double the usual amount",
+    "why it was charged twice",
+    "why it is 300 euros higher than agreed",
+    "why it still lists my old address after three calls",
+    "why it was never applied",
+    "why it went up without notice",
+]
+#: the same kind of complaint in phrasings no correction uses
+NEW_PROBLEMS = [
+    "why it was billed three times",
+    "why it doubled since June",
+    "why nobody replied in four weeks",
+    "why the discount vanished",
+    "why the amount is wrong again",
+]
+QUESTIONS = [
+    "when it will be sent",
+    "how it is calculated",
+    "where I can find it online",
+    "which date it is due",
+    "how to download it",
+    "what it includes",
+]
+
+
+def energy_posts(tails, count, seed, exclude=()):
+    rng = random.Random(seed)
+    found = []
+    while len(found) < count:
+        text = f"{rng.choice(OPENERS)} {rng.choice(THINGS)}, {rng.choice(tails)}?"
+        if text not in found and text not in exclude:
+            found.append(text)
+    return found
+
+
+def energy_corrections():
+    complaints = energy_posts(PROBLEMS, 40, 1)
+    questions = energy_posts(QUESTIONS, 40, 2)
+    # agents mark the complaints; the questions they leave as the model read them
+    return [{"text": t, "intent": "complaint"} for t in complaints] + [
+        {"text": t, "intent": classify(t)["intent"]} for t in questions
+    ]
+
+
+def complaints(texts, adaptation=None):
+    return sum(classify(t, adaptation=adaptation)["intent"] == "complaint" for t in texts)
+
+
+def test_many_consistent_corrections_are_followed_on_new_phrasings():
+    corrections = energy_corrections()
+    unseen = energy_posts(NEW_PROBLEMS, 25, 3)
+    questions = energy_posts(QUESTIONS, 25, 4, {c["text"] for c in corrections})
+    assert complaints(unseen) <= 15  # the shipped model misses many of them
+    fitted = adapt.fit(corrections)
+    # the fit chose, from the corrections, to trust them more than the
+    # strong prior does: the new phrasings are complaints for this company ...
+    assert complaints(unseen, fitted) >= 20
+    # ... and its real questions stay questions
+    assert complaints(questions, fitted) == 0
+    chosen = json.loads(fitted.to_json())["chosen"]["intent"]
+    assert chosen["why"] == "cross-validation on the corrections"
+    assert chosen["n"] == 80 and chosen["cv"]
+    # the strong prior alone (the fit before) does not get there
+    strong = adapt.fit(corrections, choose=False)
+    assert complaints(unseen, strong) <= 15
+    assert not strong.chosen
+
+
+def test_the_choice_is_deterministic_and_survives_json():
+    corrections = energy_corrections()
+    first = adapt.fit(corrections).to_json()
+    assert adapt.fit(corrections).to_json() == first
+    again = adapt.Adaptation.from_json(first)
+    unseen = energy_posts(NEW_PROBLEMS, 25, 3)
+    assert complaints(unseen, again) == complaints(unseen, adapt.fit(corrections))
+
+
+def test_few_corrections_or_only_mistakes_keep_the_strong_prior():
+    # a dozen corrections: no cross-validation, exactly the fit before
+    few = adapt.fit(CORRECTIONS)
+    assert few.chosen["intent"]["why"].startswith("fewer than")
+    assert few.layers == adapt.fit(CORRECTIONS, choose=False).layers
+    # what the addon stores: only the labels agents changed. Out-of-fold the
+    # shipped model would always look wrong, so cross-validation cannot tell
+    mistakes = [
+        {"text": t, "intent": "complaint"}
+        for t in energy_posts(PROBLEMS + NEW_PROBLEMS, 150, 5)
+        if classify(t)["intent"] != "complaint"
+    ]
+    assert len(mistakes) >= adapt.CV_MIN
+    fitted = adapt.fit(mistakes)
+    assert fitted.chosen["intent"]["setting"] == "shipped"
+    assert fitted.chosen["intent"]["why"] == "the corrections hold only the model's mistakes"
+    assert fitted.layers == adapt.fit(mistakes, choose=False).layers

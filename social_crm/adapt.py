@@ -77,6 +77,10 @@ VERSION = 1
 #: fitted with CV_EPOCHS epochs; a candidate other than the first must beat
 #: it out of fold by CV_MARGIN. Otherwise the strong prior (SETTINGS) stays.
 CV_MIN = 50
+#: ... and at least this many of each class the score counts (complaint for
+#: intent, every class for sentiment): with a handful of complaints per
+#: fold, out-of-fold F1 is too noisy to choose by
+CV_MIN_CLASS = 20
 CV_AGREE = 0.25
 CV_FOLDS = 3
 CV_EPOCHS = 10
@@ -482,6 +486,10 @@ def choose(field, data, settings, seed):
     report = {"n": len(data), "agree": round(agree, 3), "setting": CANDIDATES[0][0], "shift": 0.0}
     if len(data) < CV_MIN:
         report["why"] = f"fewer than {CV_MIN} corrections"
+        return CANDIDATES[0][0], settings, 0.0, report
+    counted = [classes.index("complaint")] if field == "intent" else range(len(classes))
+    if min(golds.count(k) for k in counted) < CV_MIN_CLASS:
+        report["why"] = f"fewer than {CV_MIN_CLASS} corrections of a class the score counts"
         return CANDIDATES[0][0], settings, 0.0, report
     if agree < CV_AGREE:
         report["why"] = "the corrections hold only the model's mistakes"

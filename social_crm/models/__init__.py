@@ -60,6 +60,7 @@ from . import social_crm_email_reply
 from . import social_crm_conversation_backfill
 from . import social_crm_privacy_discuss
 from . import social_crm_correction
+from . import social_crm_adaptation
 from . import social_crm_correction_apply
 from . import social_crm_follower_fan
 from . import social_crm_conversation_media

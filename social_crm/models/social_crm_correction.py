@@ -1,14 +1,14 @@
 """Learning from the team: agents' corrections of a post's language,
 sentiment or intent, and each company's adaptation fitted on them
-(social_crm.adapt: the shipped classifier stays the prior)."""
+(social_crm.adapt: the shipped classifier stays the prior). The adaptation
+itself: social_crm_adaptation.py."""
 
 import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .. import adapt
-from ._helpers import INTENTS, SENTIMENTS, run_guarded
+from ._helpers import INTENTS, SENTIMENTS
 from .social_crm_guard import system
 
 _logger = logging.getLogger(__name__)
@@ -21,8 +21,6 @@ CHOICES = {
     "sentiment": [code for code, _label in SENTIMENTS],
     "intent": [code for code, _label in INTENTS],
 }
-#: parsed adaptations: {(db, company id, fitted at): adapt.Adaptation}
-_CACHE = {}
 
 
 class SocialCrmCorrection(models.Model):
@@ -74,106 +72,6 @@ class SocialCrmCorrection(models.Model):
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
-
-
-class SocialCrmAdaptation(models.Model):
-    """A company's adaptation of the classifier (admin and managers only)."""
-
-    _name = "social_crm.adaptation"
-    _description = "Classifier adaptation"
-    _rec_name = "company_id"
-
-    company_id = fields.Many2one("res.company", required=True, ondelete="cascade", index=True)
-    data = fields.Text("Fitted layer (JSON)", readonly=True, groups="base.group_system")
-    fitted_at = fields.Datetime(readonly=True)
-    correction_count = fields.Integer("Corrections", readonly=True)
-    size_kb = fields.Integer("Size (kB)", readonly=True)
-
-    _sql_constraints = [
-        ("company_unique", "UNIQUE(company_id)", "One adaptation per company."),
-    ]
-
-    @api.model
-    def _corrections_for(self, company):
-        """The company's corrections as adapt.fit reads them: one per post,
-        the latest value of each field."""
-        found = (
-            self.env["social_crm.correction"]
-            .sudo()
-            .search([("company_id", "=", company.id), ("text", "!=", False)], order="date, id")
-        )
-        by_post = {}
-        for correction in found:
-            key = correction.message_id.id or f"c{correction.id}"
-            entry = by_post.setdefault(key, {"text": correction.text})
-            entry[correction.field] = correction.new_value
-        return list(by_post.values())
-
-    @api.model
-    def _fit(self, company):
-        """Fit ``company``'s adaptation on its corrections and store it."""
-        corrections = self._corrections_for(company)
-        fitted = adapt.fit(corrections) if corrections else adapt.Adaptation()
-        data = fitted.to_json() if fitted else False
-        vals = {
-            "data": data,
-            "fitted_at": fields.Datetime.now(),
-            "correction_count": len(corrections),
-            "size_kb": len(data or "") // 1024,
-        }
-        store = self.sudo().search([("company_id", "=", company.id)], limit=1)
-        if store:
-            store.write(vals)
-        else:
-            store = self.sudo().create(dict(vals, company_id=company.id))
-        return store
-
-    @api.model
-    def _for_company(self, company):
-        """The adaptation classification uses for ``company`` (None when it
-        has none), parsed once per fit."""
-        store = self.sudo().search([("company_id", "=", company.id)], limit=1)
-        if not store or not store.data:
-            return None
-        key = (self.env.cr.dbname, company.id, store.fitted_at, store.id)
-        found = _CACHE.get(key)
-        if found is None:
-            found = adapt.Adaptation.from_json(store.data)
-            for old in [k for k in _CACHE if k[:2] == key[:2]]:
-                del _CACHE[old]
-            _CACHE[key] = found
-        return found
-
-    @api.model
-    def _cron_fit(self):
-        """Scheduled action (daily): refit the companies whose corrections
-        changed since their last fit, one company per batch."""
-        Correction = self.env["social_crm.correction"].sudo()
-        pending = []
-        for company in self.env["res.company"].sudo().search([]):  # pylint: disable=no-search-all
-            store = self.sudo().search([("company_id", "=", company.id)], limit=1)
-            domain = [("company_id", "=", company.id)]
-            if store.fitted_at:
-                domain.append(("write_date", ">", store.fitted_at))
-            if Correction.search_count(domain, limit=1) or (
-                store.data and not Correction.search_count([("company_id", "=", company.id)])
-            ):
-                pending.append(company)
-        for done, company in enumerate(pending, 1):
-            run_guarded(
-                self.env,
-                f"learning from corrections for {company.name}",
-                lambda c=company: self._fit(c),
-                lambda error: None,
-            )
-            self.env["ir.cron"]._notify_progress(done=done, remaining=len(pending) - done)
-
-    def action_fit(self):
-        if not self.env.user.has_group("social_crm.group_social_crm_manager"):
-            raise UserError(self.env._("Only Social CRM managers can start learning."))
-        for store in self:
-            self._fit(store.company_id)
-        return True
 
 
 def _check_value(env, field, value):

@@ -54,3 +54,4 @@ from . import test_models15
 from . import test_pipe15
 from . import test_shard15
 from . import test_bench15
+from . import test_confirm16

@@ -7,6 +7,7 @@ import re
 from odoo import fields, models
 
 from ._helpers import ERASED
+from .social_crm_adaptation import HANDLED
 from .social_crm_correction import CHOICES, LANGUAGES, correct
 from .social_crm_guard import system
 
@@ -29,11 +30,21 @@ class SocialCrmMessage(models.Model):
 
     def _anonymize(self):
         """Erasure and retention: the corrections' copies of the text go
-        too, and the companies concerned learn again without them."""
+        too, and the companies concerned learn again without them (and
+        without the posts their agents had confirmed, which the fit also
+        reads)."""
         corrections = (
             self.env["social_crm.correction"].sudo().search([("message_id", "in", self.ids)])
         )
-        companies = corrections.company_id
+        confirmed = self.sudo().filtered(
+            lambda post: post.direction == "in" and post.conversation_id.state in HANDLED
+        )
+        fitted = (
+            self.env["social_crm.adaptation"]
+            .sudo()
+            .search([("company_id", "in", confirmed.company_id.ids), ("data", "!=", False)])
+        )
+        companies = corrections.company_id | fitted.company_id
         corrections.unlink()
         result = super()._anonymize()
         for company in companies:

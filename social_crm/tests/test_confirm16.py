@@ -152,3 +152,17 @@ class TestConfirm16(TransactionCase):
         self.assertTrue(self.Adaptation._needs_fit(self.company))
         self.Adaptation._cron_fit()
         self.assertEqual(store.confirmed_count, len(faults) - 1)
+
+    def test_erasure_refits_without_the_confirmed_post(self):
+        faults = self.ingest(self.account, FAULTS[:1], "f")
+        questions = self.ingest(self.account, QUESTIONS[:1], "q")
+        self.handled(questions)
+        faults[0].with_user(self.agent).action_social_crm_correct("intent", "complaint")
+        store = self.Adaptation._fit(self.company)
+        self.assertEqual(store.confirmed_count, len(questions))
+        memory = len(json.loads(store.sudo().data)["memory"])
+        # retention and erasure anonymise the post: the company learns again
+        questions[0]._anonymize()
+        store.invalidate_recordset()
+        self.assertEqual(store.confirmed_count, len(questions) - 1)
+        self.assertEqual(len(json.loads(store.sudo().data)["memory"]), memory - 1)

@@ -28,6 +28,7 @@ import math
 import re
 import xml.etree.ElementTree as ET
 import zlib
+from operator import itemgetter
 from pathlib import Path
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
@@ -471,10 +472,44 @@ _HASH_MASK = (1 << HASH_BITS) - 1
 CHAR_NGRAMS = (3, 4, 5)
 
 
+#: crc32 of each kind's "<kind>|" prefix: zlib.crc32(token, start) then
+#: hashes "<kind>|<token>" without building that string
+_PREFIX_CRC = {kind: zlib.crc32(f"{kind}|".encode()) for kind in ("w", "b", "c")}
+_NEGATED_NGRAM_CRC = zlib.crc32(b"c|-")
+
+
 def hashed(kind, token):
     """The name of a sparse feature: ``h:`` and a stable bucket of
     (kind, token). Kinds: ``w`` word, ``b`` word pair, ``c`` n-gram."""
-    return f"h:{zlib.crc32(f'{kind}|{token}'.encode()) & _HASH_MASK}"
+    start = _PREFIX_CRC.get(kind)
+    if start is None:
+        return f"h:{zlib.crc32(f'{kind}|{token}'.encode()) & _HASH_MASK}"
+    return f"h:{zlib.crc32(token.encode(), start) & _HASH_MASK}"
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def word_buckets(word):
+    """The hash buckets of word_features(word), as ints, in the same order."""
+    crc32, mask = zlib.crc32, _HASH_MASK
+    buckets = [crc32(word.encode(), _PREFIX_CRC["w"]) & mask]
+    mark, bare = ("-", word[1:]) if word[:1] == "-" and len(word) > 1 else ("", word)
+    if len(bare) > 2:
+        padded = f"<{bare}>"
+        start = _NEGATED_NGRAM_CRC if mark else _PREFIX_CRC["c"]
+        data = padded.encode()
+        if len(data) != len(padded):  # not ASCII: slice characters, not bytes
+            buckets.extend(
+                crc32(padded[i : i + n].encode(), start) & mask
+                for n in CHAR_NGRAMS
+                for i in range(len(padded) - n + 1)
+            )
+        else:
+            buckets.extend(
+                crc32(data[i : i + n], start) & mask
+                for n in CHAR_NGRAMS
+                for i in range(len(data) - n + 1)
+            )
+    return tuple(buckets)
 
 
 @functools.lru_cache(maxsize=1 << 17)
@@ -483,16 +518,7 @@ def word_features(word):
     of "<word>" (stems, Dutch compounds and inflections share n-grams:
     "klantenservice", "bezorgd", "bezorging"). A negated word ("-good") has
     its own word and n-grams."""
-    names = [hashed("w", word)]
-    mark, bare = ("-", word[1:]) if word[:1] == "-" and len(word) > 1 else ("", word)
-    if len(bare) > 2:
-        padded = f"<{bare}>"
-        names.extend(
-            hashed("c", mark + padded[i : i + n])
-            for n in CHAR_NGRAMS
-            for i in range(len(padded) - n + 1)
-        )
-    return tuple(names)
+    return tuple([f"h:{bucket}" for bucket in word_buckets(word)])
 
 
 def scoped_words(post):
@@ -615,20 +641,57 @@ def sentiment_model(lang):
 WORD_CACHE = 200_000
 
 
+def _columns(model, classes):
+    """The sparse weights of ``model`` for the class indexes ``classes``, one
+    list per class indexed by hash bucket (0.0 where there is no weight):
+    a word's logits are then sums over its word_buckets(), read in C."""
+    columns = model.setdefault("_columns", {})
+    missing = [k for k in classes if k not in columns]
+    if missing:
+        new = {k: [0.0] * (1 << HASH_BITS) for k in missing}
+        pairs = list(new.items())
+        for name, row in model["weights"].items():
+            if name[:2] == "h:":
+                bucket = int(name[2:])
+                if bucket <= _HASH_MASK:
+                    for k, column in pairs:
+                        column[bucket] = row[k]
+        columns.update(new)
+    return [columns[k] for k in classes]
+
+
+def _sums(columns, buckets):
+    """Each of ``columns`` summed over ``buckets`` (as sum() adds them)."""
+    if len(buckets) == 1:
+        return [0 + column[buckets[0]] for column in columns]
+    pick = itemgetter(*buckets)
+    return [sum(pick(column)) for column in columns]
+
+
 def _word_logits(model, word):
     """What a word and its n-grams add to each logit of ``model``, cached."""
-    cache = model.setdefault("_word_logits", {})
+    cache = model.get("_word_logits")
+    if cache is None:
+        cache = model["_word_logits"] = {}
     row = cache.get(word)
     if row is None:
-        get = model["weights"].get
-        row = [0.0] * len(model["classes"])
-        for name in word_features(word):
-            for k, w in enumerate(get(name) or ()):
-                row[k] += w
+        row = _sums(_columns(model, range(len(model["classes"]))), word_buckets(word))
         if len(cache) >= WORD_CACHE:
             cache.clear()
         cache[word] = row
     return row
+
+
+def clear_caches():
+    """Forget every word seen (hashes and logits): the next posts are read
+    cold. For tests and benchmarks; classify() fills the caches again."""
+    word_buckets.cache_clear()
+    word_features.cache_clear()
+    models = [sentiment_model(lang) for lang in ("en", "nl")] + [intent_model()]
+    for model in filter(None, models):
+        for part in (model, model.get("request"), model.get("complaint")):
+            for key in [k for k in part or () if k[:1] == "_"]:
+                del part[key]
 
 
 def apply_model(model, feats, words=()):
@@ -644,8 +707,9 @@ def apply_model(model, feats, words=()):
                 first += row[0] * value
                 second += row[1] * value
                 third += row[2] * value
+        cache = model.get("_word_logits") or {}
         for word in words:
-            row = _word_logits(model, word)
+            row = cache.get(word) or _word_logits(model, word)
             first += row[0]
             second += row[1]
             third += row[2]
@@ -790,20 +854,14 @@ def intent_features(post, label, feats, probs, lang):
     return rule, (extra, words)
 
 
-def _merged(model):
-    """Both binary models' class-1 weights in one table, name -> (request,
-    complaint), so that a post is read in one pass (classes "0" carry zero
-    weights, see bench/train_intent.py)."""
-    merged = model.get("_merged")
-    if merged is None:
-        request, complaint = model["request"]["weights"], model["complaint"]["weights"]
-        merged = {
-            name: (request.get(name, (0.0, 0.0))[1], complaint.get(name, (0.0, 0.0))[1])
-            for name in request.keys() | complaint.keys()
-        }
-        model["_merged"] = merged
-        model["_merged_words"] = {}
-    return merged
+def _dense_pairs(request, complaint):
+    """name -> (request weight, complaint weight) of class 1 for the dense
+    features (the few not hashed), 0.0 where one model has none."""
+    names = [n for n in request.keys() | complaint.keys() if n[:2] != "h:"]
+    return {
+        name: (request.get(name, (0.0, 0.0))[1], complaint.get(name, (0.0, 0.0))[1])
+        for name in names
+    }
 
 
 def intent_scores(model, feats):
@@ -811,31 +869,43 @@ def intent_scores(model, feats):
     ``feats`` as intent_features() returns them. The complaint model reads
     the request probability as one more feature."""
     feats, words = feats
-    get = _merged(model).get
-    request = model["request"]["bias"][1] - model["request"]["bias"][0]
-    complaint = model["complaint"]["bias"][1] - model["complaint"]["bias"][0]
+    requests, complaints = model["request"], model["complaint"]
+    request = requests["bias"][1] - requests["bias"][0]
+    complaint = complaints["bias"][1] - complaints["bias"][0]
+    dense = model.get("_dense")
+    if dense is None:
+        dense = model["_dense"] = _dense_pairs(requests["weights"], complaints["weights"])
+    dense_get = dense.get
+    request_get, complaint_get = requests["weights"].get, complaints["weights"].get
     for name, value in feats.items():
-        row = get(name)
+        both = dense_get(name)
+        if both is not None:
+            request += both[0] * value
+            complaint += both[1] * value
+            continue
+        row = request_get(name)
         if row:
-            request += row[0] * value
+            request += row[1] * value
+        row = complaint_get(name)
+        if row:
             complaint += row[1] * value
-    cache = model["_merged_words"]
+    cache = model.get("_words")
+    if cache is None:
+        cache = model["_words"] = {}
     for word in words:
         row = cache.get(word)
         if row is None:
-            row = [0.0, 0.0]
-            for name in word_features(word):
-                both = get(name)
-                if both:
-                    row[0] += both[0]
-                    row[1] += both[1]
+            # class 1 of each binary model (classes "0" carry zero weights,
+            # see bench/train_intent.py)
+            columns = _columns(requests, (1,)) + _columns(complaints, (1,))
+            row = _sums(columns, word_buckets(word))
             if len(cache) >= WORD_CACHE:
                 cache.clear()
             cache[word] = row
         request += row[0]
         complaint += row[1]
     request = 1 / (1 + math.exp(-max(-50.0, min(50.0, request))))
-    on_request = model["complaint"]["weights"].get("request", (0.0, 0.0))[1]
+    on_request = complaints["weights"].get("request", (0.0, 0.0))[1]
     complaint = max(-50.0, min(50.0, complaint + on_request * request))
     return request, 1 / (1 + math.exp(-complaint))
 

@@ -19,7 +19,8 @@ import argparse
 import json
 import sys
 
-from . import adapt, classify, matching
+# adapt, classify and matching are imported by the command that needs them:
+# ``classify`` starts without loading the matcher
 
 
 def _read_jsonl(stream, name):
@@ -55,6 +56,8 @@ def _answer_each(stdin, stdout, stderr, check, answer):
 
 
 def cmd_match(args, stdin, stdout, stderr):
+    from . import matching
+
     errors = 0
     partners = []
     with open(args.partners, encoding="utf-8") as handle:
@@ -78,8 +81,12 @@ def cmd_match(args, stdin, stdout, stderr):
 
 
 def cmd_classify(args, stdin, stdout, stderr):
+    from . import classify
+
     adaptation = None
     if args.corrections:
+        from . import adapt
+
         try:
             with open(args.corrections, encoding="utf-8") as handle:
                 adaptation = adapt.fit(adapt.read_corrections(handle, args.corrections))

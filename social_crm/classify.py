@@ -33,7 +33,7 @@ from pathlib import Path
 
 from vaderSentiment.vaderSentiment import BOOSTER_DICT as VADER_BOOSTERS
 from vaderSentiment.vaderSentiment import N_SCALAR as VADER_N_SCALAR
-from vaderSentiment.vaderSentiment import NEGATE, SentimentIntensityAnalyzer
+from vaderSentiment.vaderSentiment import NEGATE, SentimentIntensityAnalyzer, SentiText
 from vaderSentiment.vaderSentiment import SPECIAL_CASES as VADER_SPECIAL_CASES
 
 from .regexes import factored
@@ -275,9 +275,13 @@ def normalize(text):
         text = ESCAPE_RE.sub(_unescape, text)
     if "&" in text:
         text = html.unescape(text)  # "&amp;", as the X API sends it
-    text = URL_RE.sub(" ", text.replace("\u2019", "'"))
-    text = MENTION_RE.sub(" ", text)
-    text = HASHTAG_RE.sub(lambda m: " " + m.group(1) + " ", text)
+    text = text.replace("\u2019", "'")
+    if "http" in text or "www." in text:  # what URL_RE needs (saves its search)
+        text = URL_RE.sub(" ", text)
+    if "@" in text:
+        text = MENTION_RE.sub(" ", text)
+    if "#" in text:
+        text = HASHTAG_RE.sub(lambda m: " " + m.group(1) + " ", text)
     emphasis = len(ELONGATION_RE.findall(text))
     text = ELONGATION_RE.sub(lambda m: m.group(1), text)
     return " ".join(text.split()), emphasis
@@ -343,6 +347,30 @@ class _VaderWithValences(SentimentIntensityAnalyzer):
         scores = super().score_valence(sentiments, text)
         scores["valences"] = sentiments
         return scores
+
+    def polarity_scores(self, text):
+        # VADER's own, but a post without emoji (most) skips the character
+        # by character copy that puts their descriptions in
+        if not self.emojis.keys().isdisjoint(text):
+            return super().polarity_scores(text)
+        sentitext = SentiText(text.strip())
+        sentiments = []
+        words_and_emoticons = sentitext.words_and_emoticons
+        for i, item in enumerate(words_and_emoticons):
+            valence = 0
+            if item.lower() in VADER_BOOSTERS:
+                sentiments.append(valence)
+                continue
+            if (
+                i < len(words_and_emoticons) - 1
+                and item.lower() == "kind"
+                and words_and_emoticons[i + 1].lower() == "of"
+            ):
+                sentiments.append(valence)
+                continue
+            sentiments = self.sentiment_valence(valence, sentitext, item, i, sentiments)
+        sentiments = self._but_check(words_and_emoticons, sentiments)
+        return self.score_valence(sentiments, text.strip())
 
     # VADER's two checks below lower-case the whole post for every word they
     # look at; these give the same results reading only the words they use.
@@ -758,7 +786,10 @@ def _word_logits(model, word):
         cache = model["_word_logits"] = {}
     row = cache.get(word)
     if row is None:
-        row = _sums(_columns(model, range(len(model["classes"]))), word_buckets(word))
+        columns = model.get("_all_columns")
+        if columns is None:
+            columns = model["_all_columns"] = _columns(model, range(len(model["classes"])))
+        row = _sums(columns, word_buckets(word))
         if len(cache) >= WORD_CACHE:
             cache.clear()
         cache[word] = row
@@ -975,13 +1006,13 @@ def intent_scores(model, feats):
     cache = model.get("_words")
     if cache is None:
         cache = model["_words"] = {}
+        # class 1 of each binary model (classes "0" carry zero weights, see
+        # bench/train_intent.py)
+        model["_word_columns"] = _columns(requests, (1,)) + _columns(complaints, (1,))
     for word in words:
         row = cache.get(word)
         if row is None:
-            # class 1 of each binary model (classes "0" carry zero weights,
-            # see bench/train_intent.py)
-            columns = _columns(requests, (1,)) + _columns(complaints, (1,))
-            row = _sums(columns, word_buckets(word))
+            row = _sums(model["_word_columns"], word_buckets(word))
             if len(cache) >= WORD_CACHE:
                 cache.clear()
             cache[word] = row

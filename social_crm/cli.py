@@ -22,6 +22,9 @@ import sys
 # adapt, classify and matching are imported by the command that needs them:
 # ``classify`` starts without loading the matcher
 
+#: json.dumps(obj, ensure_ascii=False), without a new encoder for every line
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+
 
 def _read_jsonl(stream, name):
     for number, line in enumerate(stream, 1):
@@ -51,12 +54,12 @@ def _answer_each(stdin, stdout, stderr, check, answer):
             result = {"id": (data or {}).get("id"), "line": number, "error": message}
         else:
             result = answer(data)
-        stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+        stdout.write(_encode(result) + "\n")
     return errors
 
 
 def cmd_match(args, stdin, stdout, stderr):
-    from . import matching
+    from . import matching  # noqa: PLC0415 (classify starts without the matcher)
 
     errors = 0
     partners = []
@@ -81,11 +84,11 @@ def cmd_match(args, stdin, stdout, stderr):
 
 
 def cmd_classify(args, stdin, stdout, stderr):
-    from . import classify
+    from . import classify  # noqa: PLC0415 (match starts without the classifier)
 
     adaptation = None
     if args.corrections:
-        from . import adapt
+        from . import adapt  # noqa: PLC0415 (only with --corrections)
 
         try:
             with open(args.corrections, encoding="utf-8") as handle:

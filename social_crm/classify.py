@@ -283,7 +283,8 @@ def normalize(text):
     if "#" in text:
         text = HASHTAG_RE.sub(lambda m: " " + m.group(1) + " ", text)
     emphasis = len(ELONGATION_RE.findall(text))
-    text = ELONGATION_RE.sub(lambda m: m.group(1), text)
+    if emphasis:
+        text = ELONGATION_RE.sub(lambda m: m.group(1), text)
     return " ".join(text.split()), emphasis
 
 
@@ -652,9 +653,9 @@ def scoped_words(post):
 
 def pair_features(words):
     """Hashed word pairs, counted."""
-    feats = {}
+    feats, crc32, start = {}, zlib.crc32, _PREFIX_CRC["b"]
     for a, b in zip(words, words[1:], strict=False):
-        name = hashed("b", f"{a} {b}")
+        name = f"h:{crc32(f'{a} {b}'.encode(), start) & _HASH_MASK}"  # hashed("b", ...)
         feats[name] = feats.get(name, 0.0) + 1.0
     return feats
 
@@ -709,7 +710,7 @@ def _features(text, lang, scores=None):
             "val_nneg": min(len(negative), 4) / 4,
             "val_max": max(positive, default=0.0) / 4,
             "val_min": max(negative, default=0.0) / 4,
-            "url": float(bool(URL_RE.search(text))),
+            "url": float(("http" in text or "www." in text) and bool(URL_RE.search(text))),
             "ellipsis": float(ending.endswith(("...", "\u2026"))),  # a headline cut short
         }
     )

@@ -72,6 +72,7 @@ def baseline_tree(ref, folder):
     archive = subprocess.run(
         ["git", "archive", ref, "social_crm"], cwd=ROOT, capture_output=True, check=True
     ).stdout
+    Path(folder).mkdir()
     subprocess.run(["tar", "-x", "-C", folder], input=archive, check=True)
     return Path(folder)
 

@@ -357,16 +357,21 @@ class _VaderWithValences(SentimentIntensityAnalyzer):
         sentitext = SentiText(text.strip())
         sentiments = []
         words_and_emoticons = sentitext.words_and_emoticons
+        lexicon = self.lexicon
         for i, item in enumerate(words_and_emoticons):
             valence = 0
-            if item.lower() in VADER_BOOSTERS:
+            lower = item.lower()
+            if lower in VADER_BOOSTERS:
                 sentiments.append(valence)
                 continue
             if (
                 i < len(words_and_emoticons) - 1
-                and item.lower() == "kind"
+                and lower == "kind"
                 and words_and_emoticons[i + 1].lower() == "of"
             ):
+                sentiments.append(valence)
+                continue
+            if lower not in lexicon:  # all sentiment_valence() does for it
                 sentiments.append(valence)
                 continue
             sentiments = self.sentiment_valence(valence, sentitext, item, i, sentiments)

@@ -604,28 +604,29 @@ def hashed(kind, token):
     return f"h:{zlib.crc32(token.encode(), start) & _HASH_MASK}"
 
 
+@functools.cache
+def _ngram_slices(length):
+    """The slices of a string of ``length`` that word_features() hashes, in
+    its order: every n-gram of each length in CHAR_NGRAMS, left to right."""
+    return tuple(slice(i, i + n) for n in CHAR_NGRAMS for i in range(length - n + 1))
+
+
 @functools.lru_cache(maxsize=1 << 17)
 def word_buckets(word):
     """The hash buckets of word_features(word), as ints, in the same order."""
     crc32, mask = zlib.crc32, _HASH_MASK
     buckets = [crc32(word.encode(), _PREFIX_CRC["w"]) & mask]
-    mark, bare = ("-", word[1:]) if word[:1] == "-" and len(word) > 1 else ("", word)
+    negated = word[:1] == "-" and len(word) > 1
+    bare = word[1:] if negated else word
     if len(bare) > 2:
         padded = f"<{bare}>"
-        start = _NEGATED_NGRAM_CRC if mark else _PREFIX_CRC["c"]
+        start = _NEGATED_NGRAM_CRC if negated else _PREFIX_CRC["c"]
         data = padded.encode()
-        if len(data) != len(padded):  # not ASCII: slice characters, not bytes
-            buckets.extend(
-                crc32(padded[i : i + n].encode(), start) & mask
-                for n in CHAR_NGRAMS
-                for i in range(len(padded) - n + 1)
-            )
+        if len(data) == len(padded):  # ASCII: a byte is a character
+            buckets += [crc32(data[cut], start) & mask for cut in _ngram_slices(len(data))]
         else:
-            buckets.extend(
-                crc32(data[i : i + n], start) & mask
-                for n in CHAR_NGRAMS
-                for i in range(len(data) - n + 1)
-            )
+            slices = _ngram_slices(len(padded))
+            buckets += [crc32(padded[cut].encode(), start) & mask for cut in slices]
     return tuple(buckets)
 
 

@@ -6,6 +6,7 @@ import io
 import json
 import re
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
@@ -154,3 +155,24 @@ def test_vader_shortcuts_score_as_vader_does():
     for text in texts:
         for variant in (text, C.Post(text).clean):
             assert ours.polarity_scores(variant) == plain.polarity_scores(variant), variant
+
+
+@pytest.mark.parametrize(
+    "word", ["a", "ab", "abc", "bezorging", "-goed", "-ab", "-", "ĳsje", "-éé", "😀😀", "x" * 70]
+)
+def test_word_features_are_the_hashed_words_and_ngrams(word):
+    """word_buckets() hashes from a prefix CRC and slices bytes: the names are
+    still hashed("w", word) and hashed("c", mark + n-gram), in that order."""
+    mark, bare = ("-", word[1:]) if word[:1] == "-" and len(word) > 1 else ("", word)
+    names = [C.hashed("w", word)]
+    if len(bare) > 2:
+        padded = f"<{bare}>"
+        names += [
+            C.hashed("c", mark + padded[i : i + n])
+            for n in C.CHAR_NGRAMS
+            for i in range(len(padded) - n + 1)
+        ]
+    # hashed() itself, as first written
+    assert C.hashed("c", "<be") == f"h:{zlib.crc32(b'c|<be') & C._HASH_MASK}"
+    assert C.word_features(word) == tuple(names)
+    assert C.word_buckets(word) == tuple(int(n[2:]) for n in names)

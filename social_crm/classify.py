@@ -1012,10 +1012,11 @@ def intent_scores(model, feats):
             complaint += row[1] * value
     cache = model.get("_words")
     if cache is None:
-        cache = model["_words"] = {}
         # class 1 of each binary model (classes "0" carry zero weights, see
-        # bench/train_intent.py)
+        # bench/train_intent.py); set before the cache, which other threads
+        # take as the sign that the columns are there
         model["_word_columns"] = _columns(requests, (1,)) + _columns(complaints, (1,))
+        cache = model["_words"] = {}
     for word in words:
         row = cache.get(word)
         if row is None:

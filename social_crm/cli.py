@@ -19,7 +19,11 @@ import argparse
 import json
 import sys
 
-from . import adapt, classify, matching
+# adapt, classify and matching are imported by the command that needs them:
+# ``classify`` starts without loading the matcher
+
+#: json.dumps(obj, ensure_ascii=False), without a new encoder for every line
+_encode = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def _read_jsonl(stream, name):
@@ -50,11 +54,13 @@ def _answer_each(stdin, stdout, stderr, check, answer):
             result = {"id": (data or {}).get("id"), "line": number, "error": message}
         else:
             result = answer(data)
-        stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+        stdout.write(_encode(result) + "\n")
     return errors
 
 
 def cmd_match(args, stdin, stdout, stderr):
+    from . import matching  # noqa: PLC0415 (classify starts without the matcher)
+
     errors = 0
     partners = []
     with open(args.partners, encoding="utf-8") as handle:
@@ -78,8 +84,12 @@ def cmd_match(args, stdin, stdout, stderr):
 
 
 def cmd_classify(args, stdin, stdout, stderr):
+    from . import classify  # noqa: PLC0415 (match starts without the classifier)
+
     adaptation = None
     if args.corrections:
+        from . import adapt  # noqa: PLC0415 (only with --corrections)
+
         try:
             with open(args.corrections, encoding="utf-8") as handle:
                 adaptation = adapt.fit(adapt.read_corrections(handle, args.corrections))

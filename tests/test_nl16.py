@@ -72,9 +72,9 @@ def test_opinion_and_report_read_apart():
     opinion = _dense("Wat een prachtige dag, ik ben heel blij!")
     report = _dense("Het kabinet trekt 11 miljoen uit voor lokale kranten.")
     assert opinion["nl_pattern"] > 0.3 and opinion["nl_pattern_subj"] > 0.5
-    assert opinion["nl_first_person"] == opinion["nl_excl_end"] == 1.0
+    assert opinion["nl_first_person"] == 1.0 and opinion["nl_digits"] == 0.0
     assert report["nl_digits"] > 0 and report["nl_pattern_subj"] == 0.0
-    assert report["nl_first_person"] == report["nl_excl_end"] == 0.0
+    assert report["nl_first_person"] == 0.0
 
 
 def test_negation_flips_and_halves_as_pattern_does():
@@ -83,10 +83,11 @@ def test_negation_flips_and_halves_as_pattern_does():
     assert negated["nl_pattern_neg"] > 0 == negated["nl_pattern_pos"]
 
 
-def test_questions_quotes_and_we():
-    post = _dense("Wanneer gaan we weer open?")
-    assert post["nl_q_start"] == post["nl_q_end"] == post["nl_we"] == 1.0
+def test_quotes_and_we():
+    assert _dense("Wanneer gaan we weer open?")["nl_we"] == 1.0
     assert _dense('"Wij gaan weer open"')["nl_quote"] == 1.0
+    assert _dense("Minister: de scholen gaan weer open")["nl_quote"] == 1.0
+    assert _dense("Wij gaan weer open")["nl_quote"] == 0.0
 
 
 def test_only_dutch_posts_get_the_dutch_features():

@@ -216,7 +216,7 @@ def dutch_pattern():
 
 
 #: Dutch inflections and diminutives stripped to find a word in pattern-nl,
-#: which lists base forms: "goede", "mooiste", "grotere", "cadeautje"
+#: which lists base forms: "slechtste", "mooiste", "gemene", "lieve"
 DUTCH_SUFFIXES = ("ste", "er", "e", "tjes", "jes", "etje", "tje", "pje", "je")
 
 

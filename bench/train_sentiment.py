@@ -1,6 +1,6 @@
 """Train the sentiment layer on the development sets, with cross-validation.
 
-    .venv/bin/python bench/train_sentiment.py [--write] [--repeats N]
+    .venv/bin/python bench/train_sentiment.py [--write] [--repeats N] [--lang nl]
 
 For English (TweetEval validation) and Dutch (Dutch political tweets), a
 stacked pair of class-balanced multinomial logistic regressions over
@@ -115,12 +115,14 @@ def cross_validate(rows, lang, baseline, feats=None, seed=SEEDS[0]):
     return gold, pred_model, pred_lex, pred_base
 
 
-def report(english, dutch, write=False, repeats=1):
+def report(english, dutch, write=False, repeats=1, langs=("en", "nl")):
     warnings.filterwarnings("error", category=ConvergenceWarning)
     for lang, rows, baseline, name in (
         ("en", english, vader_label, "VADER"),
         ("nl", dutch, pattern_label, "pattern-nl"),
     ):
+        if lang not in langs:
+            continue
         feats = featurize(rows, lang)
         gold, model, lex, base = cross_validate(rows, lang, baseline, feats)
         print(f"{lang}: 5-fold CV on {len(rows)} posts | macro-recall / accuracy")
@@ -147,8 +149,10 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--repeats", type=int, default=1, choices=range(1, len(SEEDS) + 1))
+    parser.add_argument("--lang", choices=("en", "nl"), help="only this language")
     args = parser.parse_args()
-    report(*load(), write=args.write, repeats=args.repeats)
+    langs = (args.lang,) if args.lang else ("en", "nl")
+    report(*load(), write=args.write, repeats=args.repeats, langs=langs)
 
 
 if __name__ == "__main__":

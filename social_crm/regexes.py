@@ -22,9 +22,11 @@ _SPECIAL = set("\\.^$*+?{}[]|()")
 _QUANTIFIERS = set("*+?{")
 
 
-def _alternatives(source):
-    """The top-level alternatives of ``source``, or None if unbalanced."""
-    parts, depth, start, i = [], 0, 0, 0
+def _scan(source, start=0):
+    """(index, character) of ``source`` from ``start``, skipping escapes and
+    character classes (what cannot open, close or split a group); ends with
+    (-1, None) when a character class is not closed."""
+    i = start
     while i < len(source):
         char = source[i]
         if char == "\\":
@@ -33,9 +35,20 @@ def _alternatives(source):
         if char == "[":
             end = source.find("]", i + 2 if source[i + 1 : i + 2] in ("]", "^") else i + 1)
             if end < 0:
-                return None
+                yield -1, None
+                return
             i = end + 1
             continue
+        yield i, char
+        i += 1
+
+
+def _alternatives(source):
+    """The top-level alternatives of ``source``, or None if unbalanced."""
+    parts, depth, start = [], 0, 0
+    for i, char in _scan(source):
+        if i < 0:
+            return None
         if char == "(":
             depth += 1
         elif char == ")":
@@ -45,7 +58,6 @@ def _alternatives(source):
         elif char == "|" and depth == 0:
             parts.append(source[start:i])
             start = i + 1
-        i += 1
     if depth:
         return None
     parts.append(source[start:])
@@ -54,25 +66,16 @@ def _alternatives(source):
 
 def _closing(source, start):
     """Index of the parenthesis closing the one at ``start``, or -1."""
-    depth, i = 0, start
-    while i < len(source):
-        char = source[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "[":
-            end = source.find("]", i + 2 if source[i + 1 : i + 2] in ("]", "^") else i + 1)
-            if end < 0:
-                return -1
-            i = end + 1
-            continue
+    depth = 0
+    for i, char in _scan(source, start):
+        if i < 0:
+            return -1
         if char == "(":
             depth += 1
         elif char == ")":
             depth -= 1
             if not depth:
                 return i
-        i += 1
     return -1
 
 

@@ -125,6 +125,24 @@ class TestConfirm16(TransactionCase):
         mistakes_only = "the corrections hold only the model's mistakes"
         self.assertNotEqual(chosen["intent"]["why"], mistakes_only)
         self.assertIn("intent:", store.trust)
+        # the corrections still teach: a new post like the corrected ones
+        # is a complaint, a new question stays a question
+        new = self.Message._ingest(
+            self.account,
+            [
+                Post(
+                    "c16-new-fault",
+                    "the meter app shows zero usage on my desktop again",
+                    author=Profile("demo-c16-new1", handle="c16_new1"),
+                ),
+                Post(
+                    "c16-new-question",
+                    "Which day does the engineer come for my new meter?",
+                    author=Profile("demo-c16-new2", handle="c16_new2"),
+                ),
+            ],
+        )
+        self.assertEqual(new.mapped("intent"), ["complaint", "question"])
         # corrections alone (what the fit read before): only mistakes, strong prior kept
         self.patch(social_crm_adaptation, "CONFIRMED_LIMIT", 0)
         store = self.Adaptation._fit(self.company)

@@ -478,7 +478,8 @@ def choose(field, data, settings, seed):
     by CV_FOLDS-fold cross-validation over CANDIDATES (each with the
     SHIFTS of the complaint logit), and NO_LAYER; see CV_MIN. ``name`` is
     NO_LAYER when the field should keep the shipped decisions. The report
-    says what was chosen and why (kept in the adaptation JSON)."""
+    says what was chosen and why (kept in the adaptation JSON): ``why`` in
+    words, ``reason`` as a code (few, few_class, mistakes, no_gain, cv)."""
     classes = CLASSES[field]
     golds = [classes.index(gold) for _v, _s, gold in data]
     shipped = [classes.index(s) if s in classes else -1 for _v, s, _g in data]
@@ -486,13 +487,16 @@ def choose(field, data, settings, seed):
     report = {"n": len(data), "agree": round(agree, 3), "setting": CANDIDATES[0][0], "shift": 0.0}
     if len(data) < CV_MIN:
         report["why"] = f"fewer than {CV_MIN} corrections"
+        report["reason"] = "few"
         return CANDIDATES[0][0], settings, 0.0, report
     counted = [classes.index("complaint")] if field == "intent" else range(len(classes))
     if min(golds.count(k) for k in counted) < CV_MIN_CLASS:
         report["why"] = f"fewer than {CV_MIN_CLASS} corrections of a class the score counts"
+        report["reason"] = "few_class"
         return CANDIDATES[0][0], settings, 0.0, report
     if agree < CV_AGREE:
         report["why"] = "the corrections hold only the model's mistakes"
+        report["reason"] = "mistakes"
         return CANDIDATES[0][0], settings, 0.0, report
     parts = _folds(golds, CV_FOLDS, seed)
     shifts = SHIFTS if field == "intent" else (0.0,)
@@ -520,10 +524,12 @@ def choose(field, data, settings, seed):
     report["folds"] = CV_FOLDS
     if best == reference or scored[best] < scored[reference] + CV_MARGIN:
         report["why"] = "cross-validation: nothing clearly better than the shipped prior"
+        report["reason"] = "no_gain"
         return CANDIDATES[0][0], settings, 0.0, report
     name, shift = best
     report["setting"], report["shift"] = name, shift
     report["why"] = "cross-validation on the corrections"
+    report["reason"] = "cv"
     return name, {**settings, **dict(CANDIDATES).get(name, {})}, shift, report
 
 

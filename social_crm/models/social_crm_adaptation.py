@@ -120,7 +120,7 @@ class SocialCrmAdaptation(models.Model):
             "fitted_at": fields.Datetime.now(),
             "correction_count": len(corrections),
             "confirmed_count": len(confirmed),
-            "trust": _trust(fitted.chosen) if corrections else False,
+            "trust": self._trust(fitted.chosen) if corrections else False,
             "size_kb": len(data or "") // 1024,
         }
         store = self.sudo().search([("company_id", "=", company.id)], limit=1)
@@ -179,22 +179,52 @@ class SocialCrmAdaptation(models.Model):
             )
             self.env["ir.cron"]._notify_progress(done=done, remaining=len(pending) - done)
 
+    @api.model
+    def _trust(self, chosen):
+        """adapt's choice per label, in a line a manager can read in their
+        language: how far it follows the corrections, the complaint threshold's
+        shift, and why."""
+        settings = {
+            "shipped": self.env._("close to the shipped model"),
+            "halfway": self.env._("halfway"),
+            "corrections": self.env._("mostly the corrections"),
+            "none": self.env._("the shipped model only"),
+        }
+        reasons = {
+            "few": self.env._("too few corrections to measure"),
+            "few_class": self.env._("too few of one label to measure"),
+            "mistakes": self.env._("corrections only, no confirmed posts to compare"),
+            "no_gain": self.env._("measured: nothing clearly better"),
+            "cv": self.env._("measured on the company's own posts"),
+        }
+        labels = {"intent": self.env._("Intent"), "sentiment": self.env._("Sentiment")}
+        parts = []
+        for field in sorted(chosen):
+            report = chosen[field]
+            setting = settings.get(report.get("setting"), report.get("setting", ""))
+            shift = report.get("shift") or 0.0
+            if shift:
+                threshold = f"{-shift:+g}"
+                setting = self.env._(
+                    "%(setting)s, complaint threshold %(shift)s", setting=setting, shift=threshold
+                )
+            label = labels.get(field, field)
+            reason = reasons.get(report.get("reason"), report.get("why", ""))
+            count = report.get("n", 0)
+            parts.append(
+                self.env._(
+                    "%(label)s: %(setting)s (%(reason)s; %(count)s posts)",
+                    label=label,
+                    setting=setting,
+                    reason=reason,
+                    count=count,
+                )
+            )
+        return "; ".join(parts) or False
+
     def action_fit(self):
         if not self.env.user.has_group("social_crm.group_social_crm_manager"):
             raise UserError(self.env._("Only Social CRM managers can start learning."))
         for store in self:
             self._fit(store.company_id)
         return True
-
-
-def _trust(chosen):
-    """adapt's choice per label, in a line a manager can read: the setting
-    (shipped: the strong prior; halfway; corrections), the complaint
-    threshold's shift, and why."""
-    parts = []
-    for field in sorted(chosen):
-        report = chosen[field]
-        shift = report.get("shift") or 0.0
-        setting = report.get("setting", "shipped") + (f" {shift:+g}" if shift else "")
-        parts.append(f"{field}: {setting} ({report.get('why', '')}, n={report.get('n', 0)})")
-    return "; ".join(parts) or False

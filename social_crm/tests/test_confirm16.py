@@ -124,7 +124,8 @@ class TestConfirm16(TransactionCase):
         self.assertEqual(chosen["intent"]["n"], 54)
         mistakes_only = "the corrections hold only the model's mistakes"
         self.assertNotEqual(chosen["intent"]["why"], mistakes_only)
-        self.assertIn("intent:", store.trust)
+        self.assertIn("Intent: ", store.trust)
+        self.assertNotIn("only, no confirmed", store.trust)
         # the corrections still teach: a new post like the corrected ones
         # is a complaint, a new question stays a question
         new = self.Message._ingest(
@@ -149,6 +150,7 @@ class TestConfirm16(TransactionCase):
         self.assertEqual(store.confirmed_count, 0)
         chosen = json.loads(store.sudo().data)["chosen"]
         self.assertEqual(chosen["intent"]["setting"], "shipped")
+        self.assertIn("too few corrections to measure", store.trust)
 
     def test_the_daily_job_refits_when_agents_handled_more_posts(self):
         faults = self.ingest(self.account, FAULTS[:1], "f")

@@ -27,7 +27,6 @@ dropped at the end.
 
 import argparse
 import random
-import statistics
 import time
 from datetime import datetime, timedelta
 
@@ -36,6 +35,7 @@ from scratch import (
     assert_no_new_index,
     copy_rows,
     indexes,
+    ms,
     odoo_registry,
     percentile,
     reserve_ids,
@@ -265,11 +265,6 @@ def measure(env, agent, company, runs):
         Conversation.search_count(domain, limit=10001)
         query.append(time.perf_counter() - start)
     return inbox, by_id, query, length, ids, spec
-
-
-def ms(samples):
-    p50, p95 = statistics.median(samples), percentile(samples, 0.95)
-    return f"p50 {p50 * 1e3:5.1f} ms  p95 {p95 * 1e3:5.1f} ms"
 
 
 def report(label, inbox, by_id, query):

@@ -33,7 +33,6 @@ dropped at the end.
 import argparse
 import json
 import queue
-import statistics
 import subprocess
 import sys
 import threading
@@ -42,7 +41,7 @@ from datetime import UTC, datetime
 
 import requests
 import websocket
-from scratch import ODOO_PATH, ROOT, odoo_registry, percentile, scratch_db
+from scratch import ODOO_PATH, ROOT, ms, odoo_registry, percentile, scratch_db
 
 SCRATCH = "social_crm_bench_popup"
 PASSWORD = "bench-agent-pw"  # noqa: S105 (a scratch database's made-up user)
@@ -174,13 +173,6 @@ def wait_for(arrivals, kind, match, timeout=10.0):
         if got_kind == kind and match(payload or {}):
             return at
     raise SystemExit(f"no {kind} notification within {timeout} s")
-
-
-def ms(samples):
-    return (
-        f"p50 {statistics.median(samples) * 1e3:6.1f} ms  "
-        f"p95 {percentile(samples, 0.95) * 1e3:6.1f} ms"
-    )
 
 
 def main():

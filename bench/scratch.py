@@ -11,6 +11,7 @@ The template must have social_crm installed (``make test`` leaves
 
 import contextlib
 import os
+import statistics
 import sys
 from pathlib import Path
 
@@ -124,3 +125,11 @@ def reserve_ids(cr, table, count):
 def percentile(samples, share):
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def ms(samples):
+    """p50 and p95 of ``samples`` (seconds) in milliseconds, for a report line."""
+    return (
+        f"p50 {statistics.median(samples) * 1e3:6.1f} ms  "
+        f"p95 {percentile(samples, 0.95) * 1e3:6.1f} ms"
+    )

@@ -44,21 +44,12 @@ ODOO_PATH = Path(os.environ.get("ODOO_PATH", "/opt/odoo18"))
 sys.path.insert(0, str(ODOO_PATH))
 sys.path.insert(0, str(CODE))
 
+from bench_texts import TEXTS  # noqa: E402
+
 import odoo  # noqa: E402
 from odoo import SUPERUSER_ID, api  # noqa: E402
 
 from social_crm.connectors.base import Post, Profile  # noqa: E402
-
-TEXTS = [
-    "Mijn pakket is nog steeds niet geleverd @shop, wat is er aan de hand?",
-    "Thanks @shop, great service today!",
-    "Is the store open on Sunday?",
-    "Wat een mooie jas gekocht bij @shop #benchlooks",
-    "Terrible: charged twice for one order and no reply from @shop",
-    "Kan ik mijn bestelling nog wijzigen?",
-    "Love the new collection 😍 #benchlooks",
-    "De kassa was dicht en niemand hielp ons. Belachelijk.",
-]
 
 
 def posts(count, prefix):

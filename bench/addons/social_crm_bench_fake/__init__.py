@@ -8,22 +8,26 @@ every stream its own authors, so the expected totals are exact. Other demo
 streams get the demo connector as always. No network call is made.
 """
 
+import importlib.util
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from odoo.addons.social_crm import connectors
 from odoo.addons.social_crm.connectors.base import FetchResult, Post, Profile
 from odoo.addons.social_crm.connectors.demo import DemoConnector
 
-TEXTS = [
-    "Mijn pakket is nog steeds niet geleverd @shop, wat is er aan de hand?",
-    "Thanks @shop, great service today!",
-    "Is the store open on Sunday?",
-    "Wat een mooie jas gekocht bij @shop #benchlooks",
-    "Terrible: charged twice for one order and no reply from @shop",
-    "Kan ik mijn bestelling nog wijzigen?",
-    "Love the new collection #benchlooks",
-    "De kassa was dicht en niemand hielp ons. Belachelijk.",
-]
+
+def _bench_texts():
+    """bench/bench_texts.py's TEXTS, loaded by path (this addon lives in
+    bench/addons/, outside Odoo's import path for bench/)."""
+    path = Path(__file__).resolve().parents[2] / "bench_texts.py"
+    spec = importlib.util.spec_from_file_location("social_crm_bench_texts", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.TEXTS
+
+
+TEXTS = _bench_texts()
 AUTHORS_PER_STREAM = 50
 
 

@@ -108,6 +108,25 @@ class SocialCrmAdaptation(models.Model):
         return confirmed[::-1]  # oldest first, as the corrections
 
     @api.model
+    def _reading(self, posts):
+        """The companies whose fit reads some of ``posts`` as confirmed:
+        they have an adaptation and the posts are among their newest
+        handled ones (what _confirmed_for takes). Old posts, what retention
+        removes, are not: their companies need no refit."""
+        companies = self.env["res.company"]
+        if not CONFIRMED_LIMIT:
+            return companies
+        Message = self.env["social_crm.message"].sudo()
+        fitted = self.sudo().search(
+            [("company_id", "in", posts.company_id.ids), ("data", "!=", False)]
+        )
+        for company in fitted.company_id:
+            domain = self._confirmed_domain(company)
+            if Message.search(domain, order="id desc", limit=CONFIRMED_LIMIT) & posts:
+                companies |= company
+        return companies
+
+    @api.model
     def _fit(self, company):
         """Fit ``company``'s adaptation on its corrections (and, when it has
         any, the posts its agents confirmed) and store it."""

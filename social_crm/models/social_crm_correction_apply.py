@@ -7,7 +7,6 @@ import re
 from odoo import fields, models
 
 from ._helpers import ERASED
-from .social_crm_adaptation import HANDLED
 from .social_crm_correction import CHOICES, LANGUAGES, correct
 from .social_crm_guard import system
 
@@ -36,15 +35,8 @@ class SocialCrmMessage(models.Model):
         corrections = (
             self.env["social_crm.correction"].sudo().search([("message_id", "in", self.ids)])
         )
-        confirmed = self.sudo().filtered(
-            lambda post: post.direction == "in" and post.conversation_id.state in HANDLED
-        )
-        fitted = (
-            self.env["social_crm.adaptation"]
-            .sudo()
-            .search([("company_id", "in", confirmed.company_id.ids), ("data", "!=", False)])
-        )
-        companies = corrections.company_id | fitted.company_id
+        readers = self.env["social_crm.adaptation"].sudo()._reading(self)
+        companies = corrections.company_id | readers
         corrections.unlink()
         result = super()._anonymize()
         for company in companies:

@@ -186,3 +186,22 @@ class TestConfirm16(TransactionCase):
         store.invalidate_recordset()
         self.assertEqual(store.confirmed_count, len(questions) - 1)
         self.assertEqual(len(json.loads(store.sudo().data)["memory"]), memory - 1)
+
+    def test_retention_of_posts_the_fit_did_not_read_refits_nothing(self):
+        faults = self.ingest(self.account, FAULTS[:1], "f")
+        questions = self.ingest(self.account, QUESTIONS[:1], "q")
+        self.handled(questions)
+        faults[0].with_user(self.agent).action_social_crm_correct("intent", "complaint")
+        self.patch(social_crm_adaptation, "CONFIRMED_LIMIT", 2)
+        store = self.Adaptation._fit(self.company)
+        self.env.cr.execute(
+            "UPDATE social_crm_adaptation SET fitted_at = '2020-01-01' WHERE id = %s", [store.id]
+        )
+        store.invalidate_recordset(["fitted_at"])
+        # the oldest handled post is not among the newest two the fit read
+        oldest = questions.sorted("id")[0]
+        self.assertFalse(self.Adaptation._reading(oldest))
+        self.assertEqual(self.Adaptation._reading(questions), self.company)
+        oldest._anonymize()
+        store.invalidate_recordset(["fitted_at"])
+        self.assertEqual(str(store.fitted_at), "2020-01-01 00:00:00")  # no refit

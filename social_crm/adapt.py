@@ -39,7 +39,6 @@ CLASSES = {
     "sentiment": ("negative", "neutral", "positive"),
     "intent": ("complaint", "question", "praise", "other"),
 }
-LANGS = ("nl", "en", "de", "fr", "und")
 #: logit given to the shipped decision: the prior the corrections adjust
 PRIOR = 1.5
 #: fitting: epochs of SGD, learning rate, and how often a hashed feature must

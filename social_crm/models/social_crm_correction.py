@@ -3,15 +3,11 @@ sentiment or intent, and each company's adaptation fitted on them
 (social_crm.adapt: the shipped classifier stays the prior). The adaptation
 itself: social_crm_adaptation.py."""
 
-import logging
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ._helpers import INTENTS, SENTIMENTS
 from .social_crm_guard import system
-
-_logger = logging.getLogger(__name__)
 
 CORRECTABLE = [("lang", "Language"), ("sentiment", "Sentiment"), ("intent", "Intent")]
 #: the languages an agent can choose (what the classifier tells apart)

@@ -4,6 +4,8 @@
     .venv/bin/python bench/complaint_devset.py show     # references with their texts
     .venv/bin/python bench/complaint_devset.py extend   # the second draw (2026-12)
     .venv/bin/python bench/complaint_devset.py extend-show
+    .venv/bin/python bench/complaint_devset.py third    # the third draw (2026-12-03)
+    .venv/bin/python bench/complaint_devset.py third-show
 
 ``bench/data/complaint_dev.jsonl`` holds one line per post: ``ref`` (which
 development set and which row), ``complaint`` (1 or 0, labelled by hand) and
@@ -28,6 +30,8 @@ LABELS = DATA / "complaint_dev.jsonl"
 SEED = 16
 #: the second draw (extension to about 600 posts): its own seed
 EXTEND_SEED = 1612
+#: the third draw (every customer message to a company not yet labelled)
+THIRD_SEED = 1603
 
 #: TweetEval tweets that name a brand, a product or a company
 BRANDS = re.compile(
@@ -58,8 +62,11 @@ def texts():
             if row["inbound"].upper() == "TRUE":
                 found[f"twcs:{row['tweet_id']}"] = row["text"]
     for conversation in json.loads((data / "ibm_customer_care" / "dev.json").read_text()):
-        first = conversation["dialogContent"][0]
+        first, *later = conversation["dialogContent"]
         found[f"ibm_dev:{first['tweet_ID']}"] = first["message"]
+        for turn in later:  # the customer's later messages in the thread
+            if "client" in turn:
+                found[f"ibm_turn:{turn['tweet_ID']}"] = turn["message"]
     lines = (data / "tweeteval_val" / "sentiment" / "val_text.txt").read_text().splitlines()
     for index, text in enumerate(lines):
         found[f"tweeteval_sentiment_val:{index}"] = text
@@ -126,6 +133,24 @@ def extend():
     return [(r, "dev") for r in ibm] + [(r, "test" if r in test else "dev") for r in unseen]
 
 
+def third():
+    """The third draw, (ref, split), in a fixed order: every customer message
+    to a company that the first two draws left out.
+
+    - the remaining IBM customer-care openers: **dev split only**, for the
+      reason given in extend();
+    - every later customer message in the IBM threads (``ibm_turn:``): no
+      shipped model was trained on them, so 30% go to the test split.
+    """
+    every = texts()
+    labelled = {r for r, _s in sample()} | {r for r, _s in extend()}
+    openers = [r for r in every if r.startswith("ibm_dev:") and r not in labelled]
+    turns = [r for r in every if r.startswith("ibm_turn:")]
+    rng = random.Random(THIRD_SEED)
+    test = set(rng.sample(turns, round(len(turns) * 0.3)))
+    return [(r, "dev") for r in openers] + [(r, "test" if r in test else "dev") for r in turns]
+
+
 def load(split=None):
     """[(text, complaint, ref)] of the labelled set (one split or both)."""
     every = texts()
@@ -140,7 +165,7 @@ def load(split=None):
 def main():
     command = sys.argv[1] if len(sys.argv) > 1 else "sample"
     every = texts()
-    drawn = extend() if command.startswith("extend") else sample()
+    drawn = {"extend": extend, "third": third}.get(command.split("-")[0], sample)()
     for number, (ref, split) in enumerate(drawn):
         if command.endswith("show"):
             print(f"{number}\t{ref}\t{split}\t{' '.join(every[ref].split())[:240]}")

@@ -19,6 +19,10 @@ from ._helpers import run_guarded
 _CACHE = {}
 #: at most this many confirmed posts (the newest) join the corrections
 CONFIRMED_LIMIT = 500
+#: the fit reads the newest this many corrected posts: its time grows with
+#: them (about 25 s of CPU for 2,000 here, bench/adapt.py), and it runs in
+#: the daily job, never in a request
+CORRECTION_LIMIT = 2000
 #: conversations whose received posts an agent has handled
 HANDLED = ("replied", "closed")
 
@@ -47,6 +51,11 @@ class SocialCrmAdaptation(models.Model):
         "confirmed posts, per label.",
     )
     size_kb = fields.Integer("Size (kB)", readonly=True)
+    fit_requested = fields.Boolean(
+        "Queued",
+        readonly=True,
+        help="A manager asked to learn now: the scheduled job fits it in the background.",
+    )
 
     _sql_constraints = [
         ("company_unique", "UNIQUE(company_id)", "One adaptation per company."),
@@ -55,7 +64,7 @@ class SocialCrmAdaptation(models.Model):
     @api.model
     def _corrections_for(self, company):
         """The company's corrections as adapt.fit reads them: one per post,
-        the latest value of each field."""
+        the latest value of each field, the newest CORRECTION_LIMIT posts."""
         found = (
             self.env["social_crm.correction"]
             .sudo()
@@ -66,7 +75,7 @@ class SocialCrmAdaptation(models.Model):
             key = correction.message_id.id or f"c{correction.id}"
             entry = by_post.setdefault(key, {"text": correction.text})
             entry[correction.field] = correction.new_value
-        return list(by_post.values())
+        return list(by_post.values())[-CORRECTION_LIMIT:]
 
     @api.model
     def _confirmed_domain(self, company):
@@ -141,6 +150,7 @@ class SocialCrmAdaptation(models.Model):
             "confirmed_count": len(confirmed),
             "trust": self._trust(fitted.chosen) if corrections else False,
             "size_kb": len(data or "") // 1024,
+            "fit_requested": False,
         }
         store = self.sudo().search([("company_id", "=", company.id)], limit=1)
         if store:
@@ -167,11 +177,14 @@ class SocialCrmAdaptation(models.Model):
 
     @api.model
     def _needs_fit(self, company):
-        """Whether ``company``'s corrections, or the posts its agents handled,
-        changed since its last fit (or its corrections are all gone)."""
+        """Whether a manager asked to learn, or ``company``'s corrections or
+        the posts its agents handled changed since its last fit (or its
+        corrections are all gone)."""
         Correction = self.env["social_crm.correction"].sudo()
         store = self.sudo().search([("company_id", "=", company.id)], limit=1)
         mine = [("company_id", "=", company.id)]
+        if store.fit_requested:
+            return True
         if not store.fitted_at:
             return bool(Correction.search_count(mine, limit=1))
         if Correction.search_count(mine + [("write_date", ">", store.fitted_at)], limit=1):
@@ -241,9 +254,38 @@ class SocialCrmAdaptation(models.Model):
             )
         return "; ".join(parts) or False
 
+    @api.model
+    def _request_fit(self, company):
+        """Queue ``company``'s fit for the scheduled job and wake it: a fit
+        takes up to a minute, too long to keep a manager's request waiting."""
+        store = self.sudo().search([("company_id", "=", company.id)], limit=1)
+        if store:
+            store.fit_requested = True
+        else:
+            store = self.sudo().create({"company_id": company.id, "fit_requested": True})
+        self.env.ref("social_crm.ir_cron_social_crm_learn").sudo()._trigger()
+        return store
+
+    @api.model
+    def _queued_notification(self, companies):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "message": self.env._(
+                    "Learning from the corrections for %(companies)s has started in the "
+                    "background; the result appears under Classifier adaptations within "
+                    "a few minutes.",
+                    companies=", ".join(companies.mapped("name")),
+                ),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
     def action_fit(self):
         if not self.env.user.has_group("social_crm.group_social_crm_manager"):
             raise UserError(self.env._("Only Social CRM managers can start learning."))
         for store in self:
-            self._fit(store.company_id)
-        return True
+            self._request_fit(store.company_id)
+        return self._queued_notification(self.company_id)

@@ -51,23 +51,13 @@ class SocialCrmCorrection(models.Model):
 
     @api.model
     def action_learn(self):
-        """Manager button: fit the adaptation of the user's current company."""
+        """Manager button: queue the fit of the user's current company's
+        adaptation (the scheduled job runs it in the background)."""
         if not self.env.user.has_group("social_crm.group_social_crm_manager"):
             raise AccessError(self.env._("Only Social CRM managers can start learning."))
-        store = self.env["social_crm.adaptation"].sudo()._fit(self.env.company)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": self.env._(
-                    "Learnt from %(count)s corrections for %(company)s.",
-                    count=store.correction_count,
-                    company=self.env.company.name,
-                ),
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        Adaptation = self.env["social_crm.adaptation"]
+        Adaptation._request_fit(self.env.company)
+        return Adaptation._queued_notification(self.env.company)
 
 
 def _check_value(env, field, value):

@@ -108,6 +108,14 @@ class TestConfirm16(TransactionCase):
         texts = [e["text"] for e in self.Adaptation._confirmed_for(self.company)]
         self.assertEqual(texts, posts.sorted("id")[-5:].mapped("text"))
 
+    def test_correction_limit_keeps_the_newest_corrected_posts(self):
+        faults = self.ingest(self.account, FAULTS[:2], "cl")
+        for post in faults:
+            post.with_user(self.agent).action_social_crm_correct("intent", "complaint")
+        self.patch(social_crm_adaptation, "CORRECTION_LIMIT", 4)
+        texts = [e["text"] for e in self.Adaptation._corrections_for(self.company)]
+        self.assertEqual(texts, faults.sorted("id")[-4:].mapped("text"))
+
     def test_fit_uses_confirmations_so_the_cross_validation_can_choose(self):
         faults = self.ingest(self.account, FAULTS, "f")  # 30 posts
         ordinary = self.ingest(self.account, QUESTIONS + THANKS, "o")  # 24 posts

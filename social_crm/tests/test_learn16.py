@@ -181,8 +181,21 @@ class TestLearn16(RpcAttack, HttpCase):
         Correction = self.env["social_crm.correction"]
         with self.assertRaises(AccessError):
             Correction.with_user(self.agent_a).action_learn()
-        Correction.with_user(self.manager_a).with_company(self.company_a).action_learn()
+        cron = self.env.ref("social_crm.ir_cron_social_crm_learn")
+        Adaptation = "social_crm.adaptation"
+        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
+        action = Correction.with_user(self.manager_a).with_company(self.company_a).action_learn()
+        self.assertEqual(action["tag"], "display_notification")
+        # queued, not fitted in the request: the job is woken and fits it
         store = self.env["social_crm.adaptation"].search([("company_id", "=", self.company_a.id)])
+        self.assertTrue(store.fit_requested)
+        self.assertFalse(store.data)
+        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]) - triggers)
+        # a manager may not write the flag (or anything else) over RPC
+        with self.assertRpcRefused("AccessError"):
+            self.rpc(self.manager_a, Adaptation, "write", store.ids, {"fit_requested": False})
+        self.env["social_crm.adaptation"]._cron_fit()
+        self.assertFalse(store.fit_requested)
         fitted = adapt.Adaptation.from_json(store.data)
         self.assertTrue(fitted)
         for word in ("blank", "screen", "update"):

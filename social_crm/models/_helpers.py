@@ -210,6 +210,21 @@ def company_manager(env, company):
     return managers.filtered(lambda u: company in u.company_ids and not u.share)[:1]
 
 
+#: the client action that reloads the current view
+SOFT_RELOAD = {"type": "ir.actions.client", "tag": "soft_reload"}
+
+
+def notification(message, kind="info", *, sticky=False, then=None, title=None):
+    """A client action showing ``message`` (kind: info, success, warning or
+    danger), followed by the action ``then`` (e.g. SOFT_RELOAD)."""
+    params = {"message": message, "type": kind, "sticky": sticky}
+    if then:
+        params["next"] = then
+    if title:
+        params["title"] = title
+    return {"type": "ir.actions.client", "tag": "display_notification", "params": params}
+
+
 def window_action(records, xmlid, field):
     """The window action ``xmlid`` restricted to rows whose ``field`` is in ``records``."""
     action = records.env["ir.actions.act_window"]._for_xml_id(xmlid)

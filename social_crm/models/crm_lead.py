@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.tools import plaintext2html
 
 from ..connectors.platforms import platform_label
-from ._helpers import link_key
+from ._helpers import link_key, notification
 from .social_crm_guard import system
 
 #: the names of Odoo's own UTM sources and mediums, where they exist
@@ -177,18 +177,12 @@ class CrmLead(models.Model):
         if not self.has_access("read"):
             # handed to a salesperson whose leads this user does not see
             lead = self.sudo()
-            return {
-                "type": "ir.actions.client",
-                "tag": "display_notification",
-                "params": {
-                    "type": "success",
-                    "message": self.env._(
-                        "The lead “%(lead)s” is in the pipeline of %(user)s.",
-                        lead=lead.name,
-                        user=lead.user_id.name,
-                    ),
-                },
-            }
+            message = self.env._(
+                "The lead “%(lead)s” is in the pipeline of %(user)s.",
+                lead=lead.name,
+                user=lead.user_id.name,
+            )
+            return notification(message, "success")
         return {
             "type": "ir.actions.act_window",
             "res_model": "crm.lead",

@@ -14,6 +14,7 @@ from ..connectors import (
 )
 from ..connectors.platforms import PLATFORMS, WEBHOOK_PLATFORMS, platform_label
 from ._helpers import (
+    SOFT_RELOAD,
     count_by,
     error_place,
     error_text,
@@ -21,6 +22,7 @@ from ._helpers import (
     flow,
     human_error,
     in_flow,
+    notification,
     window_action,
 )
 
@@ -311,16 +313,7 @@ class SocialCrmAccount(models.Model):
         )
 
     def _notify(self, message, kind):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "message": message,
-                "type": kind,
-                "sticky": kind == "danger",
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return notification(message, kind, sticky=kind == "danger", then=SOFT_RELOAD)
 
     def action_view_followers(self):
         return window_action(self, "social_crm.action_social_crm_follower", "account_id")

@@ -13,7 +13,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .. import adapt
-from ._helpers import run_guarded
+from ._helpers import SOFT_RELOAD, notification, run_guarded
 
 #: parsed adaptations: {(db, company id, fitted at): adapt.Adaptation}
 _CACHE = {}
@@ -268,20 +268,13 @@ class SocialCrmAdaptation(models.Model):
 
     @api.model
     def _queued_notification(self, companies):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "info",
-                "message": self.env._(
-                    "Learning from the corrections for %(companies)s has started in the "
-                    "background; the result appears under Classifier adaptations within "
-                    "a few minutes.",
-                    companies=", ".join(companies.mapped("name")),
-                ),
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        message = self.env._(
+            "Learning from the corrections for %(companies)s has started in the "
+            "background; the result appears under Classifier adaptations within "
+            "a few minutes.",
+            companies=", ".join(companies.mapped("name")),
+        )
+        return notification(message, then=SOFT_RELOAD)
 
     def action_fit(self):
         if not self.env.user.has_group("social_crm.group_social_crm_manager"):

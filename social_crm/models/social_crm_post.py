@@ -28,6 +28,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..connectors import CONNECTORS
+from ._helpers import SOFT_RELOAD, notification
 
 _logger = logging.getLogger(__name__)
 
@@ -210,18 +211,9 @@ class SocialCrmPost(models.Model):
             lines |= post._lines_to_send()
         failed = lines._publish()
         if failed:
-            return {
-                "type": "ir.actions.client",
-                "tag": "display_notification",
-                "params": {
-                    "type": "warning",
-                    "message": "\n".join(
-                        f"{line.account_id.name}: {error}" for line, error in failed
-                    ),
-                    "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-                },
-            }
-        return {"type": "ir.actions.client", "tag": "soft_reload"}
+            message = "\n".join(f"{line.account_id.name}: {error}" for line, error in failed)
+            return notification(message, "warning", then=SOFT_RELOAD)
+        return SOFT_RELOAD
 
     def action_back_to_draft(self):
         """Unplan: scheduled lines become drafts again."""

@@ -18,6 +18,7 @@ from ._helpers import (
     flow,
     forget_record_names,
     linked_copies,
+    notification,
     record_messages,
 )
 
@@ -87,17 +88,13 @@ class SocialCrmIdentityPrivacyErasure(models.Model):
         elsewhere = self._erase_personal_data()
         if not elsewhere:
             return {"type": "ir.actions.act_window_close"}
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Erased in your companies only"),
-                "message": self._elsewhere_message(elsewhere),
-                "type": "warning",
-                "sticky": True,
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return notification(
+            self._elsewhere_message(elsewhere),
+            "warning",
+            sticky=True,
+            then={"type": "ir.actions.act_window_close"},
+            title=self.env._("Erased in your companies only"),
+        )
 
     def _erase_personal_data(self):
         """Forget these identities in the companies of the user: their posts

@@ -5,7 +5,14 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..connectors import CONNECTORS, ConnectorError, CursorExpired, RateLimitError, StreamSpec
-from ._helpers import count_by, retry_time, run_guarded, window_action, words_text
+from ._helpers import (
+    count_by,
+    notification,
+    retry_time,
+    run_guarded,
+    window_action,
+    words_text,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -240,11 +247,7 @@ class SocialCrmStream(models.Model):
         else:
             message = self.env._("%s new post(s).", len(created))
             kind = "success"
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {"message": message, "type": kind, "sticky": bool(errors)},
-        }
+        return notification(message, kind, sticky=bool(errors))
 
     def action_reset_cursor(self):
         """Start listening from now on (the next pull takes the latest page).

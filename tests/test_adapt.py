@@ -260,7 +260,28 @@ def test_few_corrections_or_only_mistakes_keep_the_strong_prior():
         if classify(t)["intent"] != "complaint"
     ]
     assert len(mistakes) >= adapt.CV_MIN
+    # complaints only: no other posts to score the choice on either
+    fitted = adapt.fit(mistakes)
+    assert fitted.chosen["intent"]["reason"] == "few_class"
+    assert fitted.layers == adapt.fit(mistakes, choose=False).layers
+    # and with other posts the agents changed too (questions marked praise)
+    mistakes += [
+        {"text": t, "intent": "praise"}
+        for t in energy_posts(QUESTIONS, 30, 6)
+        if classify(t)["intent"] != "praise"
+    ]
     fitted = adapt.fit(mistakes)
     assert fitted.chosen["intent"]["setting"] == "shipped"
     assert fitted.chosen["intent"]["why"] == "the corrections hold only the model's mistakes"
     assert fitted.layers == adapt.fit(mistakes, choose=False).layers
+
+
+def test_the_choice_does_not_reward_calling_every_post_a_complaint():
+    # 7 complaints, 3 other posts: calling all 10 complaints has the higher
+    # complaint F1 (0.82 against 0.77), and no use for a webcare team
+    classes = adapt.CLASSES["intent"]
+    complaint, other = classes.index("complaint"), classes.index("other")
+    gold = [complaint] * 7 + [other] * 3
+    everything = [complaint] * 10
+    reads = [complaint] * 5 + [other] * 2 + [complaint] + [other] * 2
+    assert adapt.quality("intent", gold, reads) > adapt.quality("intent", gold, everything)

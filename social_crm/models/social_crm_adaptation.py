@@ -19,9 +19,9 @@ from ._helpers import SOFT_RELOAD, notification, run_guarded
 _CACHE = {}
 #: at most this many confirmed posts (the newest) join the corrections
 CONFIRMED_LIMIT = 500
-#: the fit reads the newest this many corrected posts: its time grows with
-#: them (about 25 s of CPU for 2,000 here, bench/adapt.py), and it runs in
-#: the daily job, never in a request
+#: the fit reads the newest this many corrected posts: its time grows a
+#: little faster than their number (about 21 s of CPU for 2,000 here,
+#: bench/adapt_fit_time.py), and it runs in the daily job, never in a request
 CORRECTION_LIMIT = 2000
 #: conversations whose received posts an agent has handled
 HANDLED = ("replied", "closed")

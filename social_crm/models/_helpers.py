@@ -219,7 +219,7 @@ def notification(message, kind="info", *, sticky=False, then=None, title=None):
     danger), followed by the action ``then`` (e.g. SOFT_RELOAD)."""
     params = {"message": message, "type": kind, "sticky": sticky}
     if then:
-        params["next"] = then
+        params["next"] = dict(then)  # a copy: SOFT_RELOAD is shared
     if title:
         params["title"] = title
     return {"type": "ir.actions.client", "tag": "display_notification", "params": params}

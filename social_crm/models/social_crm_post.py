@@ -213,7 +213,7 @@ class SocialCrmPost(models.Model):
         if failed:
             message = "\n".join(f"{line.account_id.name}: {error}" for line, error in failed)
             return notification(message, "warning", then=SOFT_RELOAD)
-        return SOFT_RELOAD
+        return dict(SOFT_RELOAD)
 
     def action_back_to_draft(self):
         """Unplan: scheduled lines become drafts again."""

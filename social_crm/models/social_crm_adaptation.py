@@ -9,6 +9,8 @@ an agent answered or closed without correcting its labels is read as a
 confirmed label: with those next to the corrections the fit can measure, on
 the company's own posts, whether trusting the corrections more helps."""
 
+import json
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -51,6 +53,13 @@ class SocialCrmAdaptation(models.Model):
         "confirmed posts, per label.",
     )
     size_kb = fields.Integer("Size (kB)", readonly=True)
+    read_ids = fields.Text(
+        "Posts the fit read (JSON ids)",
+        readonly=True,
+        groups="base.group_system",
+        help="The confirmed posts the last fit learnt from: erasing or expiring one "
+        "makes the company learn again without it.",
+    )
     fit_requested = fields.Boolean(
         "Queued",
         readonly=True,
@@ -89,11 +98,11 @@ class SocialCrmAdaptation(models.Model):
         ]
 
     @api.model
-    def _confirmed_for(self, company):
+    def _confirmed_posts(self, company):
         """The newest received posts of ``company`` that an agent answered or
-        closed without correcting any label, as adapt.fit reads them."""
+        closed without correcting any label, oldest first."""
         if not CONFIRMED_LIMIT:
-            return []
+            return self.env["social_crm.message"]
         corrected = (
             self.env["social_crm.correction"]
             .sudo()
@@ -106,33 +115,36 @@ class SocialCrmAdaptation(models.Model):
             .sudo()
             .search(domain, order="id desc", limit=CONFIRMED_LIMIT)
         )
-        confirmed = []
-        for post in posts:
-            entry = {"text": post.text, "intent": post.intent}
-            if post.sentiment:
-                entry["sentiment"] = post.sentiment
-            if post.lang and 2 <= len(post.lang) <= 8:
-                entry["lang"] = post.lang
-            confirmed.append(entry)
-        return confirmed[::-1]  # oldest first, as the corrections
+        return posts[::-1]  # oldest first, as the corrections
+
+    @api.model
+    def _confirmed_for(self, company):
+        """The confirmed posts as adapt.fit reads them."""
+        return [self._confirmed_entry(post) for post in self._confirmed_posts(company)]
+
+    @api.model
+    def _confirmed_entry(self, post):
+        entry = {"text": post.text, "intent": post.intent}
+        if post.sentiment:
+            entry["sentiment"] = post.sentiment
+        if post.lang and 2 <= len(post.lang) <= 8:
+            entry["lang"] = post.lang
+        return entry
 
     @api.model
     def _reading(self, posts):
-        """The companies whose fit reads some of ``posts`` as confirmed:
-        they have an adaptation and the posts are among their newest
-        handled ones (what _confirmed_for takes). Old posts, what retention
-        removes, are not: their companies need no refit."""
+        """The companies whose last fit read some of ``posts`` as confirmed
+        (its ``read_ids``), so that erasing or expiring them must refit.
+        Posts no fit read, what retention mostly removes, cost no refit. A
+        fit stored before ``read_ids`` existed counts as reading them all."""
         companies = self.env["res.company"]
-        if not CONFIRMED_LIMIT:
-            return companies
-        Message = self.env["social_crm.message"].sudo()
         fitted = self.sudo().search(
             [("company_id", "in", posts.company_id.ids), ("data", "!=", False)]
         )
-        for company in fitted.company_id:
-            domain = self._confirmed_domain(company)
-            if Message.search(domain, order="id desc", limit=CONFIRMED_LIMIT) & posts:
-                companies |= company
+        for store in fitted:
+            read = set(json.loads(store.read_ids)) if store.read_ids else None
+            if read is None or read & set(posts.ids):
+                companies |= store.company_id
         return companies
 
     @api.model
@@ -140,7 +152,8 @@ class SocialCrmAdaptation(models.Model):
         """Fit ``company``'s adaptation on its corrections (and, when it has
         any, the posts its agents confirmed) and store it."""
         corrections = self._corrections_for(company)
-        confirmed = self._confirmed_for(company) if corrections else []
+        posts = self._confirmed_posts(company) if corrections else []
+        confirmed = [self._confirmed_entry(post) for post in posts]
         fitted = adapt.fit(corrections + confirmed) if corrections else adapt.Adaptation()
         data = fitted.to_json() if fitted else False
         vals = {
@@ -148,6 +161,7 @@ class SocialCrmAdaptation(models.Model):
             "fitted_at": fields.Datetime.now(),
             "correction_count": len(corrections),
             "confirmed_count": len(confirmed),
+            "read_ids": json.dumps([post.id for post in posts]),
             "trust": self._trust(fitted.chosen) if corrections else False,
             "size_kb": len(data or "") // 1024,
             "fit_requested": False,

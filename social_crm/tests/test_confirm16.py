@@ -213,3 +213,27 @@ class TestConfirm16(TransactionCase):
         oldest._anonymize()
         store.invalidate_recordset(["fitted_at"])
         self.assertEqual(str(store.fitted_at), "2020-01-01 00:00:00")  # no refit
+
+    def test_erasing_a_post_the_fit_read_refits_after_newer_posts_pushed_it_out(self):
+        faults = self.ingest(self.account, FAULTS[:1], "f")
+        questions = self.ingest(self.account, QUESTIONS[:1], "q")
+        self.handled(questions)
+        faults[0].with_user(self.agent).action_social_crm_correct("intent", "complaint")
+        self.patch(social_crm_adaptation, "CONFIRMED_LIMIT", 2)
+        store = self.Adaptation._fit(self.company)
+        read = questions.sorted("id")[-2:]
+        self.assertEqual(json.loads(store.sudo().read_ids), read.ids)
+        # agents answer newer posts; no refit yet, so the fit still holds `read`
+        self.handled(self.ingest(self.account, THANKS[:1], "later"))
+        self.assertEqual(self.Adaptation._reading(read[:1]), self.company)
+        self.env.cr.execute(
+            "UPDATE social_crm_adaptation SET fitted_at = '2020-01-01' WHERE id = %s", [store.id]
+        )
+        store.invalidate_recordset(["fitted_at"])
+        read[0]._anonymize()
+        store.invalidate_recordset()
+        self.assertNotEqual(str(store.fitted_at), "2020-01-01 00:00:00")  # learnt again
+        self.assertNotIn(read[0].id, json.loads(store.sudo().read_ids))
+        # a fit stored before read_ids existed: any erasure of its posts refits
+        system(store).write({"read_ids": False})
+        self.assertEqual(self.Adaptation._reading(faults), self.company)

@@ -195,7 +195,9 @@ class TestConfirm16(TransactionCase):
         self.assertEqual(store.confirmed_count, len(questions) - 1)
         self.assertEqual(len(json.loads(store.sudo().data)["memory"]), memory - 1)
 
-    def test_retention_of_posts_the_fit_did_not_read_refits_nothing(self):
+    def fitted_on_the_newest_two(self):
+        """A corrected fault and six handled questions, fitted with only the
+        newest two confirmed; the fit dated 2020 so that a refit shows."""
         faults = self.ingest(self.account, FAULTS[:1], "f")
         questions = self.ingest(self.account, QUESTIONS[:1], "q")
         self.handled(questions)
@@ -206,6 +208,10 @@ class TestConfirm16(TransactionCase):
             "UPDATE social_crm_adaptation SET fitted_at = '2020-01-01' WHERE id = %s", [store.id]
         )
         store.invalidate_recordset(["fitted_at"])
+        return faults, questions, store
+
+    def test_retention_of_posts_the_fit_did_not_read_refits_nothing(self):
+        _faults, questions, store = self.fitted_on_the_newest_two()
         # the oldest handled post is not among the newest two the fit read
         oldest = questions.sorted("id")[0]
         self.assertFalse(self.Adaptation._reading(oldest))
@@ -215,21 +221,12 @@ class TestConfirm16(TransactionCase):
         self.assertEqual(str(store.fitted_at), "2020-01-01 00:00:00")  # no refit
 
     def test_erasing_a_post_the_fit_read_refits_after_newer_posts_pushed_it_out(self):
-        faults = self.ingest(self.account, FAULTS[:1], "f")
-        questions = self.ingest(self.account, QUESTIONS[:1], "q")
-        self.handled(questions)
-        faults[0].with_user(self.agent).action_social_crm_correct("intent", "complaint")
-        self.patch(social_crm_adaptation, "CONFIRMED_LIMIT", 2)
-        store = self.Adaptation._fit(self.company)
+        faults, questions, store = self.fitted_on_the_newest_two()
         read = questions.sorted("id")[-2:]
         self.assertEqual(json.loads(store.sudo().read_ids), read.ids)
         # agents answer newer posts; no refit yet, so the fit still holds `read`
         self.handled(self.ingest(self.account, THANKS[:1], "later"))
         self.assertEqual(self.Adaptation._reading(read[:1]), self.company)
-        self.env.cr.execute(
-            "UPDATE social_crm_adaptation SET fitted_at = '2020-01-01' WHERE id = %s", [store.id]
-        )
-        store.invalidate_recordset(["fitted_at"])
         read[0]._anonymize()
         store.invalidate_recordset()
         self.assertNotEqual(str(store.fitted_at), "2020-01-01 00:00:00")  # learnt again

@@ -118,12 +118,8 @@ class SocialCrmAdaptation(models.Model):
         return posts[::-1]  # oldest first, as the corrections
 
     @api.model
-    def _confirmed_for(self, company):
-        """The confirmed posts as adapt.fit reads them."""
-        return [self._confirmed_entry(post) for post in self._confirmed_posts(company)]
-
-    @api.model
     def _confirmed_entry(self, post):
+        """A confirmed post as adapt.fit reads it."""
         entry = {"text": post.text, "intent": post.intent}
         if post.sentiment:
             entry["sentiment"] = post.sentiment

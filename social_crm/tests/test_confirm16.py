@@ -75,6 +75,11 @@ class TestConfirm16(TransactionCase):
                 batch.append(Post(f"c16-{key}", template.format(device), author=author))
         return self.Message._ingest(account, batch)
 
+    def confirmed(self):
+        """The company's confirmed posts as its fit reads them."""
+        posts = self.Adaptation._confirmed_posts(self.company)
+        return [self.Adaptation._confirmed_entry(post) for post in posts]
+
     def handled(self, posts, state="replied"):
         system(posts.conversation_id.sudo()).write({"state": state})
 
@@ -89,7 +94,7 @@ class TestConfirm16(TransactionCase):
         system(erased.sudo()).write({"erased": True, "text": False})
         faults[0].with_user(self.agent).action_social_crm_correct("intent", "complaint")
 
-        confirmed = self.Adaptation._confirmed_for(self.company)
+        confirmed = self.confirmed()
         texts = [entry["text"] for entry in confirmed]
         expected = (faults[1:] | questions - erased).sorted("id").mapped("text")
         self.assertEqual(texts, expected)
@@ -105,7 +110,7 @@ class TestConfirm16(TransactionCase):
         posts = self.ingest(self.account, QUESTIONS, "lim")
         self.handled(posts)
         self.patch(social_crm_adaptation, "CONFIRMED_LIMIT", 5)
-        texts = [e["text"] for e in self.Adaptation._confirmed_for(self.company)]
+        texts = [e["text"] for e in self.confirmed()]
         self.assertEqual(texts, posts.sorted("id")[-5:].mapped("text"))
 
     def test_correction_limit_keeps_the_newest_corrected_posts(self):

@@ -123,7 +123,18 @@ def main():
         help='corrections say only complaint or "other" (no question), as a complaint-only '
         "labelled set would",
     )
+    parser.add_argument(
+        "--balanced",
+        action="store_true",
+        help="the new fit also tries a class-balanced 'corrections' candidate (tried in "
+        "the fifth round, not shipped: README)",
+    )
     args = parser.parse_args()
+    if args.balanced:
+        adapt.CANDIDATES = (
+            *adapt.CANDIDATES,
+            ("balanced", {**dict(adapt.CANDIDATES)["corrections"], "balance": 1.0}),
+        )
     warnings.filterwarnings("ignore", category=ConvergenceWarning)
     original = C.intent_model
     shipped_thresholds = original()["thresholds"]

@@ -28,7 +28,7 @@ import csv
 import warnings
 
 import numpy as np
-from devdata import LABELS, C, accuracy, load, macro_recall
+from devdata import C, accuracy, load, macro_recall
 from near_duplicates import groups, similarity, words
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
@@ -200,7 +200,6 @@ def main():
             " ".join(f"{a:.3f}" for a in r),
             "|",
         )
-    assert LABELS == sorted(set(labels))
 
 
 if __name__ == "__main__":

@@ -15,8 +15,9 @@ out-of-domain probes:
 - **webcare**: the 80 English hand-written webcare dev posts
   (bench/data/intent_dev.jsonl), macro-recall over the three classes.
 
-Rows: the shipped recipe (bench/train_sentiment.py), the same layer without
-the hashed words (dense lexicon features only), and the shipped model with a
+Rows: the shipped recipe (bench/train_sentiment.py, with its piece block),
+the same layer without the hashed words and pieces (dense lexicon features
+only), and the shipped model with a
 logit offset for "positive"; VADER and the lexicon scorer alone as baselines.
 CV is the grouped 5-fold CV of train_sentiment (fold seeds 7 and 1); the
 probes score the model fitted on all 2,000 tweets.
@@ -49,7 +50,7 @@ POLAR = ("negative", "positive")
 
 
 def label(model, feats, text, offset=0.0):
-    probs = C.apply_model(model, feats)
+    probs = C.apply_model(model, feats, extra=C.piece_logits(model, text))
     logits = {
         k: math.log(max(v, 1e-9)) + (offset if k == "positive" else 0) for k, v in probs.items()
     }
@@ -74,7 +75,16 @@ def main():
     care_feats = [C.features(t, "en") for t, _g in care]
     care_gold = [g for _t, g in care]
 
-    fitters = {"shipped recipe": lambda f, g: T.fit(f, g, "en"), "dense features only": dense_only}
+    emb, table = T.pieces_of(english, "en")
+
+    def shipped(rows):
+        f, g = [feats[i] for i in rows], [labels[i] for i in rows]
+        return T.fit(f, g, "en", None, emb[rows], table)
+
+    def dense(rows):
+        return dense_only([feats[i] for i in rows], [labels[i] for i in rows])
+
+    fitters = {"shipped recipe": shipped, "dense features only": dense}
     rows = []
     for name, fitter in fitters.items():
         oof = {}
@@ -82,11 +92,11 @@ def main():
             models = [None] * len(texts)
             folds = StratifiedGroupKFold(n_splits=5, shuffle=True, random_state=seed)
             for train, test in folds.split(feats, labels, groups(english)):
-                model = fitter([feats[i] for i in train], [labels[i] for i in train])
+                model = fitter(train)
                 for i in test:
                     models[i] = model
             oof[seed] = models
-        full = fitter(feats, labels)
+        full = fitter(np.arange(len(texts)))
         for offset in (0.0, 0.1, 0.2) if name == "shipped recipe" else (0.0,):
             cv = [
                 macro_recall(

@@ -36,6 +36,7 @@ from vaderSentiment.vaderSentiment import N_SCALAR as VADER_N_SCALAR
 from vaderSentiment.vaderSentiment import NEGATE, SentimentIntensityAnalyzer, SentiText
 from vaderSentiment.vaderSentiment import SPECIAL_CASES as VADER_SPECIAL_CASES
 
+from . import wordpiece
 from .regexes import factored
 
 VADER_NEGATE = frozenset(NEGATE)
@@ -903,11 +904,14 @@ def clear_caches():
                 del part[key]
 
 
-def apply_model(model, feats, words=()):
+def apply_model(model, feats, words=(), extra=None):
     """Class probabilities of a multinomial logistic regression over
-    ``feats`` and, from the per-word cache, ``words`` (see _features)."""
+    ``feats`` and, from the per-word cache, ``words`` (see _features);
+    ``extra``: logits added as they are (piece_logits())."""
     get = model["weights"].get
     logits = list(model["bias"])
+    if extra:
+        logits = [a + b for a, b in zip(logits, extra, strict=True)]
     if len(logits) == 3:  # unrolled: the hot loop of classify()
         first, second, third = logits
         for name, value in feats.items():
@@ -934,6 +938,49 @@ def apply_model(model, feats, words=()):
     exps = [math.exp(v - top) for v in logits]
     total = sum(exps)
     return dict(zip(model["classes"], (e / total for e in exps), strict=True))
+
+
+def _piece_sums(model, word):
+    """(sum of each logit's piece weights, number of pieces) of one word,
+    cached per model as _word_logits() caches the hashed words."""
+    cache = model.get("_piece_sums")
+    if cache is None:
+        cache = model["_piece_sums"] = {}
+    tokenizer = model.get("_tokenizer")
+    if tokenizer is None:
+        tokenizer = model["_tokenizer"] = wordpiece.Tokenizer(model["pieces"])
+    table = model["pieces"]
+    first = second = third = 0.0
+    pieces = tokenizer.word_pieces(word)
+    for piece in pieces:
+        a, b, c = table[piece]
+        first += a
+        second += b
+        third += c
+    if len(cache) >= WORD_CACHE:
+        cache.clear()
+    row = cache[word] = (first, second, third, len(pieces))
+    return row
+
+
+def piece_logits(model, text):
+    """What the pieces of ``text`` add to each logit of ``model``: the mean
+    of their weights (``model["pieces"]``: three weights for every piece of
+    the all-MiniLM-L6-v2 vocabulary, distilled from its embeddings, see
+    bench/distill_tokens.py), or None when the model has no pieces or the
+    text none."""
+    if "pieces" not in model:
+        return None
+    cache = model.get("_piece_sums") or {}
+    first = second = third = 0.0
+    count = 0
+    for word in _post(text).clean.split():
+        a, b, c, n = cache.get(word) or _piece_sums(model, word)
+        first += a
+        second += b
+        third += c
+        count += n
+    return [first / count, second / count, third / count] if count else None
 
 
 def _label(compound, lang):
@@ -963,7 +1010,7 @@ def _sentiment(post, lang):
     model = sentiment_model(lang)
     probs = None
     if model:
-        probs = apply_model(model, *feats)
+        probs = apply_model(model, *feats, extra=piece_logits(model, post))
         label = webcare_rules(max(probs, key=probs.get), post)
     return label, round(scores[0], 4), feats, probs
 

@@ -112,15 +112,21 @@ def pieces(token, vocab):
 
 
 class Tokenizer:
-    """WordPiece over ``vocab`` (a set or dict of pieces); each word's pieces
-    are cached, so a post costs one lookup per word once words repeat."""
+    """WordPiece over ``vocab`` (a set or dict of pieces). ``word_pieces``
+    cuts one whitespace-free word; ``tokenize`` caches each word's pieces,
+    so a text costs one lookup per word once words repeat."""
 
     def __init__(self, vocab):
         self.vocab = vocab
-        self.word_pieces = functools.lru_cache(maxsize=1 << 17)(self._word_pieces)
+        self.cached_pieces = functools.lru_cache(maxsize=1 << 17)(self.word_pieces)
 
-    def _word_pieces(self, word):
+    def word_pieces(self, word):
+        if word.isalpha() and word.isascii():  # most words: no punctuation, no accents
+            lower = word.lower()
+            if lower in self.vocab:
+                return (lower,)
+            return pieces(lower, self.vocab)
         return tuple(p for token in basic_tokens(word) for p in pieces(token, self.vocab))
 
     def tokenize(self, text):
-        return [p for word in text.split() for p in self.word_pieces(word)]
+        return [p for word in text.split() for p in self.cached_pieces(word)]

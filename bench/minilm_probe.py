@@ -25,35 +25,13 @@ that row (0: the row without the block).
 """
 
 import argparse
-import json
 import warnings
 from pathlib import Path
 
 import numpy as np
 import train_sentiment as T
-from devdata import ROOT, C, load, macro_recall
-from en_ood import POLAR
-from near_duplicates import groups
-from sklearn.model_selection import StratifiedGroupKFold
-
-from social_crm.connectors.testing import shared_dir
-
-
-def probes():
-    """{name: (texts, gold labels, labels the score counts or None)}."""
-    base = shared_dir() / "fixtures" / "datasets" / "tweeteval_val" / "emotion"
-    emo_texts = (base / "val_text.txt").read_text(encoding="utf-8").splitlines()
-    emo_gold = [
-        "negative" if x in "03" else "positive"
-        for x in (base / "val_labels.txt").read_text().split()
-    ]
-    out = {"emotion": (emo_texts, emo_gold, POLAR)}
-    for split in ("dev", "test"):
-        with open(ROOT / "bench" / "data" / f"intent_{split}.jsonl", encoding="utf-8") as handle:
-            rows = [json.loads(line) for line in handle]
-        rows = [r for r in rows if r["lang"] == "en"]
-        out[f"care {split}"] = ([r["text"] for r in rows], [r["sentiment"] for r in rows], None)
-    return out
+from devdata import C, load, macro_recall, vader_label
+from en_ood import probes
 
 
 def main():
@@ -83,15 +61,11 @@ def main():
                 return T.fit(f, g, "en")
             return T.fit(f, g, "en", None, emb[rows], table)
 
-        cv = []
-        for seed in (7, 1, 2):
-            pred = [None] * len(texts)
-            folds = StratifiedGroupKFold(n_splits=5, shuffle=True, random_state=seed)
-            for train, test in folds.split(feats, labels, groups(english)):
-                model = fitter(train)
-                for i in test:
-                    pred[i] = T.predict(model, feats[i], texts[i])
-            cv.append(macro_recall(labels, pred))
+        block = (emb if c_pieces else None, table)
+        cv = [
+            macro_recall(*T.cross_validate(english, "en", vader_label, feats, seed, emb=block)[:2])
+            for seed in (7, 1, 2)
+        ]
         full = fitter(np.arange(len(texts)))
         cells = []
         for key, (p_texts, p_gold, p_labels) in sets.items():

@@ -259,7 +259,7 @@ class Adaptation:
         self.prior = prior
         self.near = near
         self._index = None
-        #: field -> {word: what it adds to each logit}
+        #: field -> WordRows (what each word adds to each logit)
         self._words = {}
 
     # --- serialisation ---------------------------------------------------
@@ -328,7 +328,9 @@ class Adaptation:
         if self.layers:
             seen = vectors(result, feats, probs, reading, tuple(self.layers))
             for field, layer in self.layers.items():
-                cache = self._words.setdefault(field, {})
+                cache = self._words.get(field)
+                if cache is None:
+                    cache = self._words[field] = WordRows(layer)
                 prior = layer.get("prior", self.prior)
                 result[field] = decide(layer, seen[field], result[field], cache, prior)
         near = self._near(feats[1])
@@ -339,9 +341,40 @@ class Adaptation:
         return result
 
 
+class WordRows:
+    """What each word adds to one layer's logits, cached per word. A word's
+    features are its hash buckets (classify.word_buckets, already cached by
+    the shipped model's pass), looked up as ints: the layer's hashed weights
+    are indexed by bucket once, so no feature name is built per word."""
+
+    __slots__ = ("buckets", "rows")
+
+    def __init__(self, layer):
+        self.buckets = {
+            int(name[2:]): row
+            for name, row in layer["weights"].items()
+            if name[:2] == "h:" and name[2:].isdigit()
+        }
+        self.rows = {}
+
+    def row(self, word):
+        """What ``word`` and its n-grams add to each logit, or None."""
+        rows, buckets = self.rows, self.buckets
+        # a bucket met twice (a repeated n-gram) adds its weights twice
+        hits = [buckets[b] for b in C.word_buckets(word) if b in buckets]
+        row = [sum(column) for column in zip(*hits, strict=True)] if hits else None
+        if row is not None and not any(row):
+            row = None  # most words: no weight, nothing to add
+        if len(rows) >= C.WORD_CACHE:
+            rows.clear()
+        rows[word] = row
+        return row
+
+
 def scores(layer, reading, shipped, cache=None, prior=PRIOR):
     """Logits of ``layer`` over a reading (see vectors()) with the shipped
-    decision as prior. ``cache`` keeps what each word adds (per layer)."""
+    decision as prior. ``cache`` (WordRows of this layer) keeps what each
+    word adds."""
     classes = layer["classes"]
     size = len(classes)
     logits = [prior if c == shipped else 0.0 for c in classes]
@@ -363,22 +396,14 @@ def scores(layer, reading, shipped, cache=None, prior=PRIOR):
             if row:
                 for k in range(size):
                     logits[k] += row[k] * value
-    cache = {} if cache is None else cache
-    rows = []
+    if not words:
+        return logits
+    cache = WordRows(layer) if cache is None else cache
+    known, rows = cache.rows.get, []
     for word in words:
-        row = cache.get(word, False)
+        row = known(word, False)
         if row is False:
-            row = [0.0] * size
-            for name in C.word_features(word):
-                weights = get(name)
-                if weights:
-                    for k in range(size):
-                        row[k] += weights[k]
-            if not any(row):
-                row = None  # most words: no weight, nothing to add
-            if len(cache) >= C.WORD_CACHE:
-                cache.clear()
-            cache[word] = row
+            row = cache.row(word)
         if row is not None:
             rows.append(row)
     # what the words add, summed per class (then scaled once)

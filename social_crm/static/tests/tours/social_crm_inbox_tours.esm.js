@@ -24,10 +24,14 @@ registry.category("web_tour.tours").add("social_crm_live_inbox_tour", {
         {
             content: "The handle is searched as a person",
             trigger: ".o_searchview_facet:contains('Person'):contains('@yesican')",
+            // a search is a server round trip: on a loaded CI machine it has
+            // been seen to take longer than the default 10 s
+            timeout: 30000,
         },
         {
             content: "Nothing matches yet, and the inbox says so (not 'no conversations yet')",
             trigger: ".o_view_nocontent .o_social_crm_no_match",
+            timeout: 30000,
             run() {
                 if (document.querySelector(".o_view_nocontent").textContent.includes("No conversations yet")) {
                     throw new Error("an empty search is shown as an empty inbox");
@@ -62,6 +66,7 @@ registry.category("web_tour.tours").add("social_crm_live_inbox_tour", {
         {
             content: "The new post appears in the open inbox, without a reload",
             trigger: ".o_kanban_record:contains('wasmachine')",
+            timeout: 30000, // a sync, then the bus; slow on a loaded machine
             run() {
                 clearInterval(window.socialCrmBusPoll);
                 if (!window.socialCrmNoReload) {

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from social_crm import adapt, cli
+from social_crm import classify as C
 from social_crm.classify import classify
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -129,6 +130,29 @@ def test_fit_is_deterministic_small_and_holds_no_words():
         assert word not in first
     again = adapt.Adaptation.from_json(first)
     assert [classify(t, adaptation=again)["intent"] for t in SIMILAR] == ["complaint"] * 3
+
+
+def test_a_layer_reads_a_word_as_the_sum_of_its_named_features():
+    """adapt.WordRows looks a word's hash buckets up as ints; what it adds
+    must be what the word's named features (classify.word_features, as
+    expand() fits them) add: repeated n-grams twice, negated words their
+    own n-grams, non-ASCII and emoji too."""
+    layer = adapt.fit(CORRECTIONS).layers["intent"]
+    rows = adapt.WordRows(layer)
+    words = ["blank", "screen", "-screen", "scherm", "update", "aaaa", "ëën", "😡", "x", "the"]
+    for word in words:
+        named = [layer["weights"][n] for n in C.word_features(word) if n in layer["weights"]]
+        want = [sum(column) for column in zip(*named, strict=True)] if named else None
+        if want is not None and not any(want):
+            want = None
+        assert rows.row(word) == want, word
+    assert any(rows.row(word) for word in words)  # the check is not empty
+    assert rows.row("blank") is rows.rows["blank"]  # cached
+    # a repeated n-gram ("aaa" in "<aaaa>") counts each time it occurs
+    features = C.word_features("aaaa")
+    assert len(set(features)) < len(features)
+    synthetic = {"classes": ["a", "b"], "weights": {n: [1.0, 0.0] for n in features}}
+    assert adapt.WordRows(synthetic).row("aaaa") == [float(len(features)), 0.0]
 
 
 def test_an_empty_adaptation_is_the_shipped_model():

@@ -360,6 +360,8 @@ class WordRows:
     def row(self, word):
         """What ``word`` and its n-grams add to each logit, or None."""
         rows, buckets = self.rows, self.buckets
+        if word in rows:
+            return rows[word]
         # a bucket met twice (a repeated n-gram) adds its weights twice
         hits = [buckets[b] for b in C.word_buckets(word) if b in buckets]
         row = [sum(column) for column in zip(*hits, strict=True)] if hits else None
@@ -401,7 +403,7 @@ def scores(layer, reading, shipped, cache=None, prior=PRIOR):
     cache = WordRows(layer) if cache is None else cache
     known, rows = cache.rows.get, []
     for word in words:
-        row = known(word, False)
+        row = known(word, False)  # the cache first: most words are known
         if row is False:
             row = cache.row(word)
         if row is not None:

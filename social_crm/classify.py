@@ -943,9 +943,7 @@ def apply_model(model, feats, words=(), extra=None):
 def _piece_sums(model, word):
     """(sum of each logit's piece weights, number of pieces) of one word,
     cached per model as _word_logits() caches the hashed words."""
-    cache = model.get("_piece_sums")
-    if cache is None:
-        cache = model["_piece_sums"] = {}
+    cache = model.setdefault("_piece_sums", {})
     tokenizer = model.get("_tokenizer")
     if tokenizer is None:
         tokenizer = model["_tokenizer"] = wordpiece.Tokenizer(model["pieces"])
@@ -971,7 +969,7 @@ def piece_logits(model, text):
     text none."""
     if "pieces" not in model:
         return None
-    cache = model.get("_piece_sums") or {}
+    cache = model.setdefault("_piece_sums", {})  # filled by _piece_sums()
     first = second = third = 0.0
     count = 0
     for word in _post(text).clean.split():
